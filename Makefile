@@ -1,0 +1,95 @@
+# vmapx — post-mortem analysis of the Linux vmalloc address space.
+#
+#   make            build/vmapx (standalone) and build/vmapx.so (crash extension)
+#   make check      every test: unit tests, then the real dumps of dumps/
+#   make dumps      the real test dumps (Debian kernels in QEMU), see dumps/README.md
+#   make bench      benchmark against the libkdumpfile floor and crash's kmem -v
+#   make fuzz       libFuzzer on the vmallocinfo parser
+#   make install    PREFIX=/usr/local DESTDIR= EXTDIR=/usr/lib/crash/extensions
+
+PREFIX  ?= /usr/local
+EXTDIR  ?= /usr/lib/crash/extensions
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+PKGS    := libkdumpfile libdw libelf libbpf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS)
+
+B := build
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_PIC  := $(LIB_SRC:%.c=$(B)/pic/%.o)
+TOOL_SRC := $(wildcard tool/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(B)/%.o)
+
+.PHONY: all check unit integration dumps bench fuzz install clean deps
+all: $(B)/vmapx $(B)/vmapx.so
+
+$(B)/%.o: %.c $(wildcard lib/*.h tool/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/pic/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+$(B)/libvmapx.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libvmapx_pic.a: $(LIB_PIC)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/vmapx: $(TOOL_OBJ) $(B)/libvmapx.a
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
+
+include extension/extension.mk
+
+$(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPER_OBJ) $(B)/libvmapx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPER_OBJ) \
+		$(B)/libvmapx.a $(PKG_LIBS) -lcmocka
+
+# Installs the build and test dependencies (apt) when they are missing.
+deps:
+	@./tests/deps.sh
+
+unit: $(UNIT_BIN)
+	@./tests/run-unit.sh $(UNIT_BIN)
+
+integration: all
+	@./tests/integration/run.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) dumps
+	$(MAKE) integration
+
+dumps:
+	@./dumps/make-all
+
+bench: all
+	@./bench/run.sh
+
+fuzz:
+	@./tests/fuzz/run.sh
+
+install: all
+	install -D -m 0755 $(B)/vmapx $(DESTDIR)$(BINDIR)/vmapx
+	install -D -m 0644 doc/vmapx.1 $(DESTDIR)$(MANDIR)/man1/vmapx.1
+	install -D -m 0644 $(B)/vmapx.so $(DESTDIR)$(EXTDIR)/vmapx.so
+
+clean:
+	rm -rf $(B)

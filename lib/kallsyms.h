@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's own symbol tables (kallsyms), decoded from the dump.
+ * They name every caller exactly as %pS did, and in no-vmlinux mode they
+ * are the symbol source for the walker too.
+ */
+#ifndef VMAPX_KALLSYMS_H
+#define VMAPX_KALLSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct vx_target;
+
+/* Runtime (KASLR-applied) addresses of the tables; 0 where absent. */
+struct vx_kallsyms_loc {
+	uint64_t num_syms;
+	uint64_t names;
+	uint64_t markers;
+	uint64_t token_table;
+	uint64_t token_index;
+	uint64_t offsets;
+	uint64_t relative_base;	/* 0 on pc-relative kernels (7.2) */
+	uint64_t seqs_of_names;	/* 0 before 6.1 */
+	const char *how;	/* "VMCOREINFO", "vmlinux symtab", "scan", ... */
+};
+
+/*
+ * Find the tables by scanning the kernel image [start, end) (kernel
+ * virtual addresses, e.g. _stext and _stext + 64 MiB), as §6.4 of
+ * shared/doc/kernel-vmalloc.md describes.  Fills every field it finds;
+ * VX_ERR_NOT_FOUND if no consistent set of tables is there.
+ */
+struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
+				  uint64_t end, struct vx_kallsyms_loc *loc);
+
+#endif

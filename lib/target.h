@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The target: the one small interface between the core and a front end.
+ * A backend (libkdumpfile, crash, the in-memory fake of the tests) fills
+ * in a struct vx_target; the core never knows where bytes come from.
+ */
+#ifndef VMAPX_TARGET_H
+#define VMAPX_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct vx_types;
+
+struct vx_target {
+	/*
+	 * Read len bytes of kernel virtual memory at addr.  All or nothing:
+	 * on failure return a VX_ERR_FAULT error carrying the address.
+	 */
+	struct vx_error *(*read)(struct vx_target *t, uint64_t addr,
+				 void *buf, size_t len);
+	/*
+	 * Optional: address of a kernel symbol from a source outside the
+	 * dump (vmlinux symtab + KASLR offset, crash's symbol table).
+	 * Return a VX_ERR_NOT_FOUND error when unknown.  NULL if none.
+	 */
+	struct vx_error *(*symbol)(struct vx_target *t, const char *name,
+				   uint64_t *addr);
+	/* VMCOREINFO text as the kernel wrote it, or NULL if the dump has none. */
+	const char *vmcoreinfo;
+	/* Optional type source (DWARF, crash); NULL: BTF from the dump. */
+	struct vx_types *types;
+	/* Name of the dump for messages ("vmcore.kdump"). */
+	const char *name;
+	/* Backend data. */
+	void *priv;
+};
+
+static inline struct vx_error *vx_read(struct vx_target *t, uint64_t addr,
+				       void *buf, size_t len)
+{
+	return t->read(t, addr, buf, len);
+}
+
+struct vx_error *vx_read_u64(struct vx_target *t, uint64_t addr, uint64_t *val);
+struct vx_error *vx_read_u32(struct vx_target *t, uint64_t addr, uint32_t *val);
+/* Read an unsigned integer of 1, 2, 4 or 8 bytes (a member's size). */
+struct vx_error *vx_read_uint(struct vx_target *t, uint64_t addr, size_t size,
+			      uint64_t *val);
+/*
+ * Read a NUL-terminated string of at most max-1 bytes into buf (size max).
+ * Reads page by page so a string near an unmapped page still works.
+ */
+struct vx_error *vx_read_cstring(struct vx_target *t, uint64_t addr, char *buf,
+				 size_t max);
+
+#endif

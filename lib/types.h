@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A type source answers two questions: how large is a type, and where is
+ * a member inside it.  Backends: DWARF of a vmlinux (libdw), BTF from the
+ * dump (libbpf), crash's gdb, and a table in the unit tests.  Nothing in
+ * the core hard-codes a struct offset.
+ */
+#ifndef VMAPX_TYPES_H
+#define VMAPX_TYPES_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+struct vx_member {
+	uint64_t offset;	/* bytes from the start of the outer type */
+	uint64_t size;		/* bytes of the member (whole array for arrays) */
+};
+
+struct vx_types {
+	/* Shown by -v: "DWARF (vmlinux)", "BTF (dump)", ... */
+	const char *source;
+	/*
+	 * type: a struct or union tag ("vmap_area") or a typedef name
+	 * ("nodemask_t").  path: a member, or a dotted path through nested
+	 * members ("busy.head"); members of anonymous structs and unions are
+	 * found as if they were direct members.  VX_ERR_NOT_FOUND if absent.
+	 */
+	struct vx_error *(*member)(struct vx_types *ty, const char *type,
+				   const char *path, struct vx_member *out);
+	struct vx_error *(*size)(struct vx_types *ty, const char *type,
+				 uint64_t *size);
+	void (*destroy)(struct vx_types *ty);
+};
+
+static inline struct vx_error *vx_member(struct vx_types *ty, const char *type,
+					 const char *path, struct vx_member *out)
+{
+	return ty->member(ty, type, path, out);
+}
+
+static inline struct vx_error *vx_type_size(struct vx_types *ty,
+					    const char *type, uint64_t *size)
+{
+	return ty->size(ty, type, size);
+}
+
+static inline void vx_types_destroy(struct vx_types *ty)
+{
+	if (ty)
+		ty->destroy(ty);
+}
+
+/* BTF (lib/btf.c). */
+struct vx_target;
+struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
+					struct vx_types **out);
+/* Read the blob [start, end) (__start_BTF, __stop_BTF) from the dump. */
+struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
+					  uint64_t end, struct vx_types **out);
+
+/* DWARF of a vmlinux file (lib/dwarf.c). */
+struct vx_error *vx_dwarf_types_open(const char *vmlinux, struct vx_types **out);
+
+#endif

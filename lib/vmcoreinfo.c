@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmcoreinfo.h"
+
+struct vx_error *vx_vmcoreinfo_parse(const char *text,
+				     struct vx_vmcoreinfo *out)
+{
+	size_t lines = 1, n = 0;
+	char *line, *next;
+
+	memset(out, 0, sizeof(*out));
+	out->text = strdup(text ? text : "");
+	if (!out->text)
+		return &vx_error_nomem;
+	for (const char *p = out->text; *p; p++)
+		lines += *p == '\n';
+	out->keys = calloc(lines, sizeof(*out->keys));
+	out->values = calloc(lines, sizeof(*out->values));
+	if (!out->keys || !out->values) {
+		vx_vmcoreinfo_free(out);
+		return &vx_error_nomem;
+	}
+	for (line = out->text; line && *line; line = next) {
+		char *eq;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		out->keys[n] = line;
+		out->values[n] = eq + 1;
+		n++;
+	}
+	out->count = n;
+	return NULL;
+}
+
+void vx_vmcoreinfo_free(struct vx_vmcoreinfo *v)
+{
+	free(v->text);
+	free(v->keys);
+	free(v->values);
+	memset(v, 0, sizeof(*v));
+}
+
+const char *vx_vmcoreinfo_get(const struct vx_vmcoreinfo *v, const char *key)
+{
+	for (size_t i = 0; i < v->count; i++)
+		if (!strcmp(v->keys[i], key))
+			return v->values[i];
+	return NULL;
+}
+
+static const char *get_wrapped(const struct vx_vmcoreinfo *v, const char *kind,
+			       const char *name)
+{
+	char key[256];
+
+	if (snprintf(key, sizeof(key), "%s(%s)", kind, name) >= (int)sizeof(key))
+		return NULL;
+	return vx_vmcoreinfo_get(v, key);
+}
+
+static bool parse_u64(const char *s, int base, uint64_t *val)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, base);
+	return !errno && *end == '\0';
+}
+
+bool vx_vmcoreinfo_symbol(const struct vx_vmcoreinfo *v, const char *name,
+			  uint64_t *addr)
+{
+	return parse_u64(get_wrapped(v, "SYMBOL", name), 16, addr);
+}
+
+bool vx_vmcoreinfo_number(const struct vx_vmcoreinfo *v, const char *name,
+			  int64_t *val)
+{
+	const char *s = get_wrapped(v, "NUMBER", name);
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		*val = (int64_t)strtoull(s, &end, 16);
+	else
+		*val = strtoll(s, &end, 10);
+	return !errno && *end == '\0';
+}
+
+bool vx_vmcoreinfo_offset(const struct vx_vmcoreinfo *v, const char *name,
+			  uint64_t *val)
+{
+	return parse_u64(get_wrapped(v, "OFFSET", name), 10, val);
+}
+
+bool vx_vmcoreinfo_size(const struct vx_vmcoreinfo *v, const char *name,
+			uint64_t *val)
+{
+	return parse_u64(get_wrapped(v, "SIZE", name), 10, val);
+}
+
+bool vx_vmcoreinfo_length(const struct vx_vmcoreinfo *v, const char *name,
+			  uint64_t *val)
+{
+	return parse_u64(get_wrapped(v, "LENGTH", name), 10, val);
+}
+
+uint64_t vx_vmcoreinfo_kerneloffset(const struct vx_vmcoreinfo *v)
+{
+	uint64_t off;
+
+	if (!parse_u64(vx_vmcoreinfo_get(v, "KERNELOFFSET"), 16, &off))
+		return 0;
+	return off;
+}
