@@ -19,7 +19,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 PKGS    := libkdumpfile libdw libelf libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS)
 
 B := build
 LIB_SRC  := $(wildcard lib/*.c)

@@ -7,5 +7,5 @@ EXT_SRC    := $(wildcard extension/*.c)
 
 $(B)/vmapx.so: $(EXT_SRC) $(B)/libvmapx_pic.a
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -Wall $(CFLAGS) -fPIC -shared -rdynamic -DX86_64 -D$(CRASH_GDB) \
+	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall $(CFLAGS) -fPIC -shared -rdynamic -DX86_64 -D$(CRASH_GDB) \
 		-I$(dir $(CRASH_DEFS)) -Ilib -o $@ $(EXT_SRC) $(B)/libvmapx_pic.a $(PKG_LIBS)

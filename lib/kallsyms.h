@@ -38,3 +38,28 @@ struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
 				  uint64_t end, struct vx_kallsyms_loc *loc);
 
 #endif
+
+/* Decoded tables. */
+struct vx_kallsyms;
+
+/* Read and decode the tables at loc; validates counts, lengths and order. */
+struct vx_error *vx_kallsyms_load(struct vx_target *t,
+				  const struct vx_kallsyms_loc *loc,
+				  struct vx_kallsyms **out);
+void vx_kallsyms_free(struct vx_kallsyms *ks);
+uint32_t vx_kallsyms_count(const struct vx_kallsyms *ks);
+/* Address of the first symbol of that name (VX_ERR_NOT_FOUND if none). */
+struct vx_error *vx_kallsyms_lookup_name(struct vx_kallsyms *ks,
+					 const char *name, uint64_t *addr);
+/*
+ * get_symbol_pos(): the lowest-index symbol among those at the highest
+ * address <= addr, and the first higher address after it (0 if none; the
+ * caller applies the kernel's end-of-section fallback).  False if addr is
+ * below every symbol.
+ */
+bool vx_kallsyms_lookup_addr(const struct vx_kallsyms *ks, uint64_t addr,
+			     uint32_t *index, uint64_t *start, uint64_t *next);
+/* Name (without the type letter) and type letter of symbol index. */
+const char *vx_kallsyms_name(struct vx_kallsyms *ks, uint32_t index,
+			     char *type);
+uint64_t vx_kallsyms_address(const struct vx_kallsyms *ks, uint32_t index);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The modes, shared by both front ends: a front end opens its target and
+ * kernel, then calls vx_command_run() with the parsed options.
+ */
+#ifndef VMAPX_COMMANDS_H
+#define VMAPX_COMMANDS_H
+
+#include <stdio.h>
+
+#include "kernel.h"
+#include "options.h"
+
+/* Exit statuses, everywhere. */
+#define VX_EXIT_OK		0
+#define VX_EXIT_DIFFERENT	1
+#define VX_EXIT_ERROR		2
+#define VX_EXIT_INCOMPLETE	3
+
+/*
+ * Run the mode of o on kernel k, printing to out.  *status gets the exit
+ * status (0, or 3 when parts were skipped; the skips are for the caller
+ * to print).
+ */
+struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
+				FILE *out, int *status);
+
+/* Print err as one line ("vmapx: ..."), or as a JSON object with -j. */
+void vx_report_error(FILE *f, const char *prog, const struct vx_error *err,
+		     bool json);
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The vmallocinfo formatter: s_show()/vmalloc_info_show() and
+ * show_purge_info() of each kernel generation (kernel-vmalloc.md §2).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "siphash.h"
+
+#define GOLDEN_RATIO_64 0x61C8864680B583EBULL
+
+void vx_format_kptr(const struct vx_kernel *k, enum vx_kptr mode, uint64_t ptr,
+		    char buf[17])
+{
+	uint64_t shown = ptr;
+
+	switch (mode) {
+	case VX_KPTR_ZERO:
+		shown = 0;
+		break;
+	case VX_KPTR_HASH:
+		/* NULL and error pointers are printed as they are. */
+		if (!ptr || ptr >= (uint64_t)-4095 || k->no_hash_pointers)
+			break;
+		if (k->weak_hash)
+			shown = (ptr * GOLDEN_RATIO_64) >> 32;
+		else
+			shown = vx_siphash_1u64(ptr, k->ptr_key) & 0xffffffff;
+		break;
+	case VX_KPTR_RAW:
+		break;
+	}
+	snprintf(buf, 17, "%016" PRIx64, shown);
+}
+
+static void print_range(const struct vx_kernel *k, enum vx_kptr mode,
+			uint64_t start, uint64_t end, FILE *out)
+{
+	char a[17], b[17];
+
+	vx_format_kptr(k, mode, start, a);
+	vx_format_kptr(k, mode, end, b);
+	/* %7ld of an unsigned long difference. */
+	fprintf(out, "0x%s-0x%s %7ld", a, b, (long)(end - start));
+}
+
+static void print_numa(struct vx_kernel *k, const struct vx_area *a,
+		       uint32_t *counts, FILE *out)
+{
+	struct vx_error *err;
+
+	if (!k->numa)
+		return;
+	/* 5.10-6.8 print uninitialized areas, but never their nodes. */
+	if (a->vm.flags & VX_VM_UNINITIALIZED)
+		return;
+	err = vx_numa_counts(k, &a->vm, counts);
+	if (err) {
+		vx_kernel_skip(k, "node counts of 0x%lx: %s",
+			       (unsigned long)a->vm.addr, err->message);
+		vx_error_destroy(err);
+		return;
+	}
+	for (uint32_t nid = 0; nid < k->nr_node_ids; nid++) {
+		bool printed = k->high_memory_nodes[nid / 64] >> (nid % 64) & 1;
+
+		if (printed && counts[nid])
+			fprintf(out, " N%u=%u", nid, counts[nid]);
+	}
+}
+
+static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
+			  enum vx_kptr mode, uint32_t *counts, FILE *out)
+{
+	static const struct {
+		uint64_t flag;
+		const char *word;
+	} words[] = {
+		{ VX_VM_IOREMAP, " ioremap" },
+		{ VX_VM_SPARSE, " sparse" },
+		{ VX_VM_ALLOC, " vmalloc" },
+		{ VX_VM_MAP, " vmap" },
+		{ VX_VM_USERMAP, " user" },
+		{ VX_VM_DMA_COHERENT, " dma-coherent" },
+	};
+	const struct vx_vm *v = &a->vm;
+	char sym[1024];
+
+	print_range(k, mode, v->addr, v->addr + v->size, out);
+	if (v->caller)
+		fprintf(out, " %s", vx_symbolize(k, v->caller, sym, sizeof(sym)));
+	if (v->nr_pages) {
+		if (k->l.vm_nr_pages_size == 8)
+			fprintf(out, " pages=%" PRIu64, v->nr_pages);
+		else
+			fprintf(out, " pages=%d", (int)v->nr_pages);
+	}
+	if (v->phys_addr)
+		fprintf(out, " phys=0x%016" PRIx64, v->phys_addr);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		/* VM_SPARSE exists only with the per-node layout (6.9+). */
+		if (words[i].flag == VX_VM_SPARSE && !k->has_nodes)
+			continue;
+		if (v->flags & words[i].flag)
+			fputs(words[i].word, out);
+	}
+	if (vx_is_vmalloc_addr(k, v->pages))
+		fputs(" vpages", out);
+	print_numa(k, a, counts, out);
+	fputc('\n', out);
+}
+
+/*
+ * One busy area.  Returns false when the 5.10 early return for a
+ * vm-less area means no unpurged lines may follow it.
+ */
+static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
+		       enum vx_kptr mode, uint32_t *counts, FILE *out)
+{
+	if (!a->vm_ptr) {
+		/* 6.3+: only areas marked VMAP_RAM are vm_map_ram. */
+		if (k->l.va_flags == VX_ABSENT || (a->va_flags & VX_VMAP_RAM)) {
+			print_range(k, mode, a->start, a->end, out);
+			fputs(" vm_map_ram\n", out);
+		}
+		return !k->lazy_llist;
+	}
+	if (!a->vm_read)
+		return true;	/* already listed as a skip */
+	/* 6.9+ hide areas still being set up. */
+	if (k->has_nodes && (a->vm.flags & VX_VM_UNINITIALIZED))
+		return true;
+	print_vm_line(k, a, mode, counts, out);
+	return true;
+}
+
+struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
+				      const struct vx_vmap *m,
+				      enum vx_kptr mode, FILE *out)
+{
+	const struct vx_area_list *busy = &m->lists[VX_BUSY];
+	const struct vx_area_list *lazy = &m->lists[VX_LAZY];
+	bool purge_info = true;
+	uint32_t *counts;
+
+	counts = calloc(k->nr_node_ids ? k->nr_node_ids : 1, sizeof(*counts));
+	if (!counts)
+		return &vx_error_nomem;
+	for (size_t i = 0; i < busy->n; i++)
+		purge_info = print_busy(k, &busy->v[i], mode, counts, out);
+	/*
+	 * Before 6.9 the unpurged lines follow the last busy area (and
+	 * 5.10 skips them after a vm-less one); 6.9+ always prints them.
+	 */
+	if (!k->has_nodes && !busy->n)
+		purge_info = false;
+	for (size_t i = 0; purge_info && i < lazy->n; i++) {
+		print_range(k, mode, lazy->v[i].start, lazy->v[i].end, out);
+		fputs(" unpurged vm_area\n", out);
+	}
+	free(counts);
+	return NULL;
+}

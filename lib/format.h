@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* /proc/vmallocinfo, byte for byte, as the dumped kernel printed it. */
+#ifndef VMAPX_FORMAT_H
+#define VMAPX_FORMAT_H
+
+#include <stdio.h>
+
+#include "kernel.h"
+#include "walk.h"
+
+/* What a reader of /proc/vmallocinfo saw for %pK. */
+enum vx_kptr {
+	VX_KPTR_RAW,	/* kptr_restrict=1, root: real addresses */
+	VX_KPTR_HASH,	/* kptr_restrict=0: SipHash of ptr_key */
+	VX_KPTR_ZERO,	/* kptr_restrict=2: zeros */
+};
+
+/* The %pK text of ptr (16 hex digits, without the "0x" the format adds). */
+void vx_format_kptr(const struct vx_kernel *k, enum vx_kptr mode, uint64_t ptr,
+		    char buf[17]);
+
+/*
+ * Count pages per node as show_numa_info() did; counts has nr_node_ids
+ * entries.  Fails when pages[] or a struct page cannot be read.
+ */
+struct vx_error *vx_numa_counts(struct vx_kernel *k, const struct vx_vm *vm,
+				uint32_t *counts);
+
+/* Print the whole file.  Lines that cannot be built become skips. */
+struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
+				      const struct vx_vmap *m,
+				      enum vx_kptr mode, FILE *out);
+
+#endif

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Opening a dumped kernel: symbols, types, layout, bases, features.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel.h"
+
+#define MAX_SKIPS 1000
+/* __start_BTF..__stop_BTF is 3.5-5.2 MiB on Debian; refuse nonsense. */
+#define MAX_BTF_BYTES (64UL << 20)
+/* The kallsyms tables sit in .rodata, well inside this from _stext. */
+#define KALLSYMS_SCAN_BYTES (128UL << 20)
+
+#define MODULES_END_X86_64	0xffffffffff000000ULL
+#define START_KERNEL_MAP	0xffffffff80000000ULL
+#define N_HIGH_MEMORY		2	/* == N_NORMAL_MEMORY without HIGHMEM */
+
+void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
+{
+	char **grown, *msg;
+	va_list ap;
+
+	if (k->nr_skips >= MAX_SKIPS) {
+		k->nr_skips_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	grown = msg ? realloc(k->skips, (k->nr_skips + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(msg);
+		k->nr_skips_dropped++;
+		return;
+	}
+	k->skips = grown;
+	k->skips[k->nr_skips++] = msg;
+}
+
+void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix)
+{
+	for (size_t i = 0; i < k->nr_skips; i++)
+		fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
+	if (k->nr_skips_dropped)
+		fprintf(f, "%sskipped: %zu more\n", prefix, k->nr_skips_dropped);
+}
+
+struct vx_error *vx_kernel_symbol(struct vx_kernel *k, const char *name,
+				  uint64_t *addr)
+{
+	struct vx_error *err;
+
+	if (k->ksyms) {
+		err = vx_kallsyms_lookup_name(k->ksyms, name, addr);
+		if (!err || !vx_error_is(err, VX_ERR_NOT_FOUND))
+			return err;
+		vx_error_destroy(err);
+	}
+	if (vx_vmcoreinfo_symbol(&k->vmci, name, addr))
+		return NULL;
+	if (k->t->symbol)
+		return k->t->symbol(k->t, name, addr);
+	return vx_error_create(VX_ERR_NOT_FOUND, "symbol %s not found", name);
+}
+
+static bool symbol_exists(struct vx_kernel *k, const char *name)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	vx_error_destroy(err);
+	return !err;
+}
+
+/* ---- kallsyms ---------------------------------------------------------- */
+
+static bool loc_from_vmcoreinfo(struct vx_kernel *k, struct vx_kallsyms_loc *loc)
+{
+	const struct vx_vmcoreinfo *v = &k->vmci;
+
+	memset(loc, 0, sizeof(*loc));
+	if (!vx_vmcoreinfo_symbol(v, "kallsyms_names", &loc->names) ||
+	    !vx_vmcoreinfo_symbol(v, "kallsyms_num_syms", &loc->num_syms) ||
+	    !vx_vmcoreinfo_symbol(v, "kallsyms_token_table", &loc->token_table) ||
+	    !vx_vmcoreinfo_symbol(v, "kallsyms_token_index", &loc->token_index) ||
+	    !vx_vmcoreinfo_symbol(v, "kallsyms_offsets", &loc->offsets))
+		return false;
+	vx_vmcoreinfo_symbol(v, "kallsyms_relative_base", &loc->relative_base);
+	loc->how = "VMCOREINFO";
+	return true;
+}
+
+static bool loc_from_target(struct vx_kernel *k, struct vx_kallsyms_loc *loc)
+{
+	static const char *const names[] = {
+		"kallsyms_num_syms", "kallsyms_names", "kallsyms_markers",
+		"kallsyms_token_table", "kallsyms_token_index",
+		"kallsyms_offsets", "kallsyms_relative_base",
+		"kallsyms_seqs_of_names",
+	};
+	uint64_t *fields[] = {
+		&loc->num_syms, &loc->names, &loc->markers, &loc->token_table,
+		&loc->token_index, &loc->offsets, &loc->relative_base,
+		&loc->seqs_of_names,
+	};
+
+	if (!k->t->symbol)
+		return false;
+	memset(loc, 0, sizeof(*loc));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct vx_error *err = k->t->symbol(k->t, names[i], fields[i]);
+
+		if (err) {
+			vx_error_destroy(err);
+			*fields[i] = 0;
+		}
+	}
+	loc->how = "vmlinux symbol table";
+	return loc->names && loc->num_syms && loc->offsets;
+}
+
+static struct vx_error *open_kallsyms(struct vx_kernel *k)
+{
+	struct vx_kallsyms_loc *loc = &k->ksyms_loc;
+	struct vx_error *err;
+	uint64_t stext;
+
+	if (!loc_from_vmcoreinfo(k, loc) && !loc_from_target(k, loc)) {
+		if (!vx_vmcoreinfo_symbol(&k->vmci, "_stext", &stext))
+			return vx_error_create(VX_ERR_NOT_FOUND,
+					       "no kallsyms in VMCOREINFO and no SYMBOL(_stext) to scan from");
+		err = vx_kallsyms_scan(k->t, stext, stext + KALLSYMS_SCAN_BYTES,
+				       loc);
+		if (err)
+			return vx_error_wrap(err,
+					     "finding kallsyms in the kernel image (give -k VMLINUX or -m System.map)");
+		loc->how = "scan of the kernel image";
+	}
+	err = vx_kallsyms_load(k->t, loc, &k->ksyms);
+	if (err)
+		return vx_error_wrap(err, "kallsyms (from %s)", loc->how);
+	return NULL;
+}
+
+/* ---- types and layout -------------------------------------------------- */
+
+static struct vx_error *open_types(struct vx_kernel *k)
+{
+	uint64_t start, end;
+	struct vx_error *err;
+
+	if (k->t->types) {
+		k->types = k->t->types;
+		return NULL;
+	}
+	err = vx_kernel_symbol(k, "__start_BTF", &start);
+	if (!err)
+		err = vx_kernel_symbol(k, "__stop_BTF", &end);
+	if (err)
+		return vx_error_wrap(err, "no type information: no vmlinux given and no BTF in the dump");
+	if (end <= start || end - start > MAX_BTF_BYTES)
+		return vx_error_create(VX_ERR_INVALID,
+				       "BTF at 0x%lx-0x%lx has an absurd size",
+				       (unsigned long)start, (unsigned long)end);
+	err = vx_btf_types_from_target(k->t, start, end, &k->types);
+	if (err)
+		return vx_error_wrap(err, "BTF of the dump");
+	k->own_types = true;
+	return NULL;
+}
+
+struct layout_ctx {
+	struct vx_kernel *k;
+	struct vx_error *err;	/* first required member missing */
+};
+
+static uint64_t member_at(struct layout_ctx *c, const char *type,
+			  const char *path, bool required, uint64_t *size)
+{
+	struct vx_member m;
+	struct vx_error *err;
+
+	if (c->err && required)
+		return VX_ABSENT;
+	err = vx_member(c->k->types, type, path, &m);
+	if (err) {
+		if (required && !c->err)
+			c->err = vx_error_wrap(err, "%s", c->k->types->source);
+		else
+			vx_error_destroy(err);
+		return VX_ABSENT;
+	}
+	if (size)
+		*size = m.size;
+	return m.offset;
+}
+
+static uint64_t type_size(struct layout_ctx *c, const char *type, bool required)
+{
+	struct vx_error *err;
+	uint64_t size;
+
+	if (c->err && required)
+		return VX_ABSENT;
+	err = vx_type_size(c->k->types, type, &size);
+	if (err) {
+		if (required && !c->err)
+			c->err = vx_error_wrap(err, "%s", c->k->types->source);
+		else
+			vx_error_destroy(err);
+		return VX_ABSENT;
+	}
+	return size;
+}
+
+#define REQ(type, path) member_at(&c, type, path, true, NULL)
+#define OPT(type, path) member_at(&c, type, path, false, NULL)
+
+static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
+{
+	struct layout_ctx c = { .k = k };
+	struct vx_layout *l = &k->l;
+
+	l->va_sizeof = type_size(&c, "vmap_area", true);
+	l->va_start = REQ("vmap_area", "va_start");
+	l->va_end = REQ("vmap_area", "va_end");
+	l->va_list = REQ("vmap_area", "list");
+	l->va_vm = REQ("vmap_area", "vm");
+	l->va_rb_node = REQ("vmap_area", "rb_node");
+	l->va_subtree_max_size = REQ("vmap_area", "subtree_max_size");
+	l->va_purge_list = OPT("vmap_area", "purge_list");
+	l->va_flags = OPT("vmap_area", "flags");
+	l->rb_right = REQ("rb_node", "rb_right");
+	l->rb_left = REQ("rb_node", "rb_left");
+
+	l->vm_sizeof = type_size(&c, "vm_struct", true);
+	l->vm_addr = REQ("vm_struct", "addr");
+	l->vm_size = REQ("vm_struct", "size");
+	l->vm_flags = REQ("vm_struct", "flags");
+	l->vm_pages = REQ("vm_struct", "pages");
+	l->vm_nr_pages = member_at(&c, "vm_struct", "nr_pages", true,
+				   &l->vm_nr_pages_size);
+	l->vm_page_order = OPT("vm_struct", "page_order");
+	l->vm_phys_addr = REQ("vm_struct", "phys_addr");
+	l->vm_caller = REQ("vm_struct", "caller");
+
+	if (k->has_nodes) {
+		uint64_t pool_bytes = 0;
+
+		l->vn_sizeof = type_size(&c, "vmap_node", true);
+		l->vn_busy_head = REQ("vmap_node", "busy.head");
+		l->vn_lazy_head = REQ("vmap_node", "lazy.head");
+		l->vn_purge_list = REQ("vmap_node", "purge_list");
+		l->vn_pool = member_at(&c, "vmap_node", "pool", true, &pool_bytes);
+		l->pool_sizeof = type_size(&c, "vmap_pool", true);
+		l->pool_head = REQ("vmap_pool", "head");
+		l->pool_len = REQ("vmap_pool", "len");
+		if (!c.err && l->pool_sizeof)
+			l->vn_pool_count = pool_bytes / l->pool_sizeof;
+	}
+	return c.err;
+}
+
+/*
+ * Module layout: needed only to name callers inside modules.  Missing
+ * members leave has_module_layout false; module callers then print as
+ * raw addresses and a skip says why.
+ */
+static struct vx_error *resolve_module_layout(struct vx_kernel *k)
+{
+	struct layout_ctx c = { .k = k };
+	struct vx_layout *l = &k->l;
+
+	l->mod_list = REQ("module", "list");
+	l->mod_name = member_at(&c, "module", "name", true, &l->mod_name_size);
+	l->mod_state = REQ("module", "state");
+	l->mod_kallsyms = REQ("module", "kallsyms");
+	l->mk_symtab = REQ("mod_kallsyms", "symtab");
+	l->mk_num_symtab = REQ("mod_kallsyms", "num_symtab");
+	l->mk_strtab = REQ("mod_kallsyms", "strtab");
+	if (k->has_mod_mem) {
+		uint64_t bytes = 0;
+
+		l->mod_mem = member_at(&c, "module", "mem", true, &bytes);
+		l->mm_sizeof = type_size(&c, "module_memory", true);
+		l->mm_base = REQ("module_memory", "base");
+		l->mm_size = member_at(&c, "module_memory", "size", true,
+				       &l->mm_size_size);
+		if (!c.err && l->mm_sizeof)
+			l->mod_mem_count = bytes / l->mm_sizeof;
+	} else {
+		l->mod_core_layout = REQ("module", "core_layout");
+		l->mod_init_layout = REQ("module", "init_layout");
+		l->ml_base = REQ("module_layout", "base");
+		l->ml_size = REQ("module_layout", "size");
+		l->ml_text_size = REQ("module_layout", "text_size");
+	}
+	return c.err;
+}
+
+static void detect_features(struct vx_kernel *k)
+{
+	struct vx_member m;
+	struct vx_error *err;
+
+	k->has_nodes = symbol_exists(k, "vmap_nodes");
+	k->lazy_llist = !k->has_nodes && symbol_exists(k, "vmap_purge_list");
+	k->lazy_merged_list = !k->has_nodes && !k->lazy_llist &&
+			      symbol_exists(k, "purge_vmap_area_list");
+	err = vx_member(k->types, "module", "mem", &m);
+	k->has_mod_mem = !err;
+	vx_error_destroy(err);
+	k->numa = symbol_exists(k, "nr_node_ids");
+}
+
+/* ---- address space and printing state ---------------------------------- */
+
+static struct vx_error *read_bases(struct vx_kernel *k)
+{
+	struct vx_error *err;
+	int64_t num;
+	uint64_t addr;
+
+	k->paging_levels = 4;
+	if (vx_vmcoreinfo_number(&k->vmci, "pgtable_l5_enabled", &num) && num)
+		k->paging_levels = 5;
+	if (vx_vmcoreinfo_number(&k->vmci, "VMALLOC_START", &num)) {
+		k->vmalloc_start = (uint64_t)num;
+	} else {
+		err = vx_kernel_symbol(k, "vmalloc_base", &addr);
+		if (!err)
+			err = vx_read_u64(k->t, addr, &k->vmalloc_start);
+		if (err)
+			return vx_error_wrap(err, "reading vmalloc_base");
+	}
+	/* VMALLOC_SIZE_TB: 32 TiB with 4-level paging, 12800 TiB with 5. */
+	k->vmalloc_end = k->vmalloc_start +
+			 ((k->paging_levels == 5 ? 12800ULL : 32ULL) << 40) - 1;
+	if (!vx_vmcoreinfo_number(&k->vmci, "KERNEL_IMAGE_SIZE", &num))
+		num = 1LL << 30;
+	k->modules_start = START_KERNEL_MAP + (uint64_t)num;
+	k->modules_end = MODULES_END_X86_64;
+	return NULL;
+}
+
+static void read_pointer_hashing(struct vx_kernel *k)
+{
+	struct vx_error *err;
+	uint64_t addr, val;
+	uint8_t flag;
+
+	err = vx_kernel_symbol(k, "ptr_key", &addr);
+	if (!err)
+		err = vx_read(k->t, addr, k->ptr_key, sizeof(k->ptr_key));
+	if (err) {
+		vx_kernel_skip(k, "ptr_key: %s (hashed pointers unavailable)",
+			       err->message);
+		vx_error_destroy(err);
+	}
+	if (!vx_kernel_symbol(k, "no_hash_pointers", &addr) &&
+	    !vx_read(k->t, addr, &flag, 1))
+		k->no_hash_pointers = flag;
+	if (!vx_kernel_symbol(k, "debug_boot_weak_hash", &addr) &&
+	    !vx_read_uint(k->t, addr, 4, &val))
+		k->weak_hash = val != 0;
+}
+
+static struct vx_error *read_numa(struct vx_kernel *k)
+{
+	uint64_t addr, length, nodemask_size = 0;
+	struct vx_error *err;
+	uint32_t nr;
+
+	if (!k->numa)
+		return NULL;
+	err = vx_kernel_symbol(k, "nr_node_ids", &addr);
+	if (!err)
+		err = vx_read_u32(k->t, addr, &nr);
+	if (err)
+		return vx_error_wrap(err, "reading nr_node_ids");
+	if (nr == 0 || nr > 1024)
+		return vx_error_create(VX_ERR_INVALID, "nr_node_ids is %u", nr);
+	k->nr_node_ids = nr;
+	/* MAX_NUMNODES = 1 << NODES_SHIFT; node id sits at the top of page->flags. */
+	if (!vx_vmcoreinfo_length(&k->vmci, "node_data", &length))
+		length = 1024;
+	k->nodes_shift = 0;
+	while ((1ULL << k->nodes_shift) < length)
+		k->nodes_shift++;
+	k->nodes_pgshift = 64 - k->nodes_shift;
+	if (!vx_vmcoreinfo_size(&k->vmci, "nodemask_t", &nodemask_size)) {
+		err = vx_type_size(k->types, "nodemask_t", &nodemask_size);
+		if (err)
+			return vx_error_wrap(err, "size of nodemask_t");
+	}
+	if (nodemask_size == 0 || nodemask_size > sizeof(k->high_memory_nodes))
+		return vx_error_create(VX_ERR_INVALID, "nodemask_t of %lu bytes",
+				       (unsigned long)nodemask_size);
+	err = vx_kernel_symbol(k, "node_states", &addr);
+	if (!err)
+		err = vx_read(k->t, addr + N_HIGH_MEMORY * nodemask_size,
+			      k->high_memory_nodes, nodemask_size);
+	if (err)
+		return vx_error_wrap(err, "reading node_states[N_HIGH_MEMORY]");
+	return NULL;
+}
+
+static void read_symbol_edges(struct vx_kernel *k)
+{
+	static const char *const names[] = {
+		"_stext", "_end", "_sinittext", "_einittext",
+		"__init_begin", "__init_end",
+	};
+	uint64_t *vals[] = {
+		&k->stext, &k->end, &k->sinittext, &k->einittext,
+		&k->init_begin, &k->init_end,
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct vx_error *err = vx_kernel_symbol(k, names[i], vals[i]);
+
+		if (err) {
+			*vals[i] = 0;
+			vx_error_destroy(err);
+		}
+	}
+}
+
+struct vx_error *vx_kernel_open(struct vx_target *t, struct vx_kernel **out)
+{
+	struct vx_kernel *k;
+	struct vx_error *err;
+	const char *release;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return &vx_error_nomem;
+	k->t = t;
+	err = vx_vmcoreinfo_parse(t->vmcoreinfo, &k->vmci);
+	if (err)
+		goto fail;
+	release = vx_vmcoreinfo_get(&k->vmci, "OSRELEASE");
+	snprintf(k->release, sizeof(k->release), "%s", release ? release : "");
+	k->kernel_offset = vx_vmcoreinfo_kerneloffset(&k->vmci);
+
+	err = open_kallsyms(k);
+	if (err)
+		goto fail;
+	err = open_types(k);
+	if (err)
+		goto fail;
+	detect_features(k);
+	err = resolve_vmalloc_layout(k);
+	if (err)
+		goto fail;
+	err = resolve_module_layout(k);
+	if (err) {
+		vx_kernel_skip(k, "module symbols: %s", err->message);
+		vx_error_destroy(err);
+		k->l.mod_list = VX_ABSENT;
+	}
+	err = read_bases(k);
+	if (err)
+		goto fail;
+	read_pointer_hashing(k);
+	err = read_numa(k);
+	if (err)
+		goto fail;
+	read_symbol_edges(k);
+	*out = k;
+	return NULL;
+fail:
+	vx_kernel_close(k);
+	return err;
+}
+
+void vx_kernel_close(struct vx_kernel *k)
+{
+	if (!k)
+		return;
+	vx_symbolizer_free(k);
+	if (k->own_types)
+		vx_types_destroy(k->types);
+	vx_kallsyms_free(k->ksyms);
+	vx_vmcoreinfo_free(&k->vmci);
+	for (size_t i = 0; i < k->nr_skips; i++)
+		free(k->skips[i]);
+	free(k->skips);
+	free(k);
+}
+
+void vx_kernel_describe(struct vx_kernel *k, FILE *f)
+{
+	fprintf(f, "kernel: %s, %d-level paging, KASLR offset 0x%lx\n",
+		k->release[0] ? k->release : "(release unknown)",
+		k->paging_levels, (unsigned long)k->kernel_offset);
+	fprintf(f, "types: %s\n", k->types->source);
+	fprintf(f, "symbols: kallsyms (%u symbols, tables from %s)\n",
+		vx_kallsyms_count(k->ksyms), k->ksyms_loc.how);
+	fprintf(f, "vmalloc: 0x%016lx-0x%016lx, modules: 0x%016lx-0x%016lx\n",
+		(unsigned long)k->vmalloc_start, (unsigned long)k->vmalloc_end,
+		(unsigned long)k->modules_start, (unsigned long)k->modules_end);
+	fprintf(f, "layout: %s, lazy areas on %s\n",
+		k->has_nodes ? "per-node vmap_nodes" : "global vmap_area_list",
+		k->has_nodes ? "per-node lazy lists" :
+		k->lazy_llist ? "the vmap_purge_list llist" :
+		"purge_vmap_area_list");
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+const struct vx_option vx_options_table[] = {
+	{ "gaps", 'g', NULL, VX_FE_BOTH,
+	  "explain every gap between busy areas" },
+	{ "frag", 'f', NULL, VX_FE_BOTH,
+	  "fragmentation per window (vmalloc, modules)" },
+	{ "fit", 'F', "SIZE[@ALIGN]", VX_FE_BOTH,
+	  "would vmalloc(SIZE) fit now? (K/M/G suffixes)" },
+	{ "failures", 'e', NULL, VX_FE_BOTH,
+	  "vmalloc failures in the kernel log, with a verdict" },
+	{ "callers", 'c', NULL, VX_FE_BOTH,
+	  "areas, bytes and pages per caller and per module" },
+	{ "diff", 'd', NULL, VX_FE_BOTH,
+	  "compare OLD and NEW (dumps or vmallocinfo snapshots)" },
+	{ "parse", 'P', NULL, VX_FE_BOTH,
+	  "parse a vmallocinfo snapshot FILE (use with -j)" },
+	{ "all", 'a', NULL, VX_FE_BOTH,
+	  "with --diff: also show lazy-free and task-stack churn" },
+	{ "kptr", 'p', "raw|hash|zero", VX_FE_BOTH,
+	  "addresses as kptr_restrict=1, 0 or 2 showed them (default raw)" },
+	{ "json", 'j', NULL, VX_FE_BOTH, "JSON output" },
+	{ "pretty", 'J', NULL, VX_FE_BOTH, "indented JSON output" },
+	{ "vmlinux", 'k', "FILE", VX_FE_TOOL,
+	  "types from this vmlinux's DWARF (default: BTF in the dump)" },
+	{ "system-map", 'm', "FILE", VX_FE_TOOL,
+	  "symbols from this System.map (kernels without kallsyms in VMCOREINFO)" },
+	{ "verbose", 'v', NULL, VX_FE_BOTH,
+	  "say which type and symbol sources were used" },
+	{ "help", 'h', NULL, VX_FE_TOOL, "this help" },
+	{ "version", 'V', NULL, VX_FE_TOOL, "print the version" },
+	{ NULL },
+};
+
+static size_t table_size(void)
+{
+	size_t n = 0;
+
+	while (vx_options_table[n].long_name)
+		n++;
+	return n;
+}
+
+static const struct vx_option *find_short(int c)
+{
+	for (const struct vx_option *o = vx_options_table; o->long_name; o++)
+		if (o->short_name == c)
+			return o;
+	return NULL;
+}
+
+static uint64_t parse_one_size(const char *s, char **end, bool *ok)
+{
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	if (*s < '0' || *s > '9') {
+		*ok = false;
+		return 0;
+	}
+	v = strtoull(s, end, 0);
+	switch (**end) {
+	case 'k': case 'K': shift = 10; (*end)++; break;
+	case 'm': case 'M': shift = 20; (*end)++; break;
+	case 'g': case 'G': shift = 30; (*end)++; break;
+	case 't': case 'T': shift = 40; (*end)++; break;
+	}
+	if (errno || (shift && v > (~0ULL >> shift)))
+		*ok = false;
+	return (uint64_t)v << shift;
+}
+
+struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align)
+{
+	bool ok = true;
+	char *end;
+
+	*size = parse_one_size(s, &end, &ok);
+	*align = 0;
+	if (ok && *end == '@')
+		*align = parse_one_size(end + 1, &end, &ok);
+	if (!ok || *end || *size == 0 ||
+	    (*align && (*align & (*align - 1))))
+		return vx_error_create(VX_ERR_USAGE,
+				       "bad size '%s' (want SIZE[@ALIGN], e.g. 64K or 8M@2M, ALIGN a power of two)",
+				       s);
+	return NULL;
+}
+
+static struct vx_error *set_mode(struct vx_options *o, enum vx_mode mode,
+				 const char *name)
+{
+	if (o->mode != VX_MODE_INFO && o->mode != mode)
+		return vx_error_create(VX_ERR_USAGE,
+				       "--%s cannot be combined with another mode",
+				       name);
+	o->mode = mode;
+	return NULL;
+}
+
+static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
+			      const char *arg)
+{
+	switch (opt->short_name) {
+	case 'g': return set_mode(o, VX_MODE_GAPS, opt->long_name);
+	case 'f': return set_mode(o, VX_MODE_FRAG, opt->long_name);
+	case 'e': return set_mode(o, VX_MODE_FAILURES, opt->long_name);
+	case 'c': return set_mode(o, VX_MODE_CALLERS, opt->long_name);
+	case 'd': return set_mode(o, VX_MODE_DIFF, opt->long_name);
+	case 'P': return set_mode(o, VX_MODE_PARSE, opt->long_name);
+	case 'h': o->mode = VX_MODE_HELP; return NULL;
+	case 'V': o->mode = VX_MODE_VERSION; return NULL;
+	case 'F':
+		o->fit = true;
+		if (o->mode == VX_MODE_INFO)
+			o->mode = VX_MODE_FRAG;
+		return vx_parse_size(arg, &o->fit_size, &o->fit_align);
+	case 'a': o->all = true; return NULL;
+	case 'j': o->json = true; return NULL;
+	case 'J': o->json = o->pretty = true; return NULL;
+	case 'v': o->verbose = true; return NULL;
+	case 'm': o->system_map = arg; return NULL;
+	case 'k':
+		if (o->nr_vmlinux == 2)
+			return vx_error_create(VX_ERR_USAGE,
+					       "-k given more than twice");
+		o->vmlinux[o->nr_vmlinux++] = arg;
+		return NULL;
+	case 'p':
+		if (!strcmp(arg, "raw"))
+			o->kptr = VX_KPTR_RAW;
+		else if (!strcmp(arg, "hash"))
+			o->kptr = VX_KPTR_HASH;
+		else if (!strcmp(arg, "zero"))
+			o->kptr = VX_KPTR_ZERO;
+		else
+			return vx_error_create(VX_ERR_USAGE,
+					       "--kptr takes raw, hash or zero, not '%s'",
+					       arg);
+		return NULL;
+	}
+	return vx_error_create(VX_ERR_USAGE, "unhandled option -%c",
+			       opt->short_name);
+}
+
+struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
+				  struct vx_options *o)
+{
+	struct option longopts[64];
+	char shortopts[128];
+	size_t n = 0, s = 0;
+	struct vx_error *err;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	shortopts[s++] = ':';	/* report a missing argument as ':' */
+	for (size_t i = 0; i < table_size() && n < 63; i++) {
+		const struct vx_option *opt = &vx_options_table[i];
+
+		if (!(opt->frontends & frontend))
+			continue;
+		longopts[n++] = (struct option){ opt->long_name,
+			opt->arg ? required_argument : no_argument, NULL,
+			opt->short_name };
+		shortopts[s++] = opt->short_name;
+		if (opt->arg)
+			shortopts[s++] = ':';
+	}
+	longopts[n] = (struct option){ 0 };
+	shortopts[s] = '\0';
+	optind = 0;	/* full re-initialisation, also inside crash */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct vx_option *opt = find_short(c);
+
+		if (c == '?')
+			return optopt ?
+			       vx_error_create(VX_ERR_USAGE, "unknown option -%c", optopt) :
+			       vx_error_create(VX_ERR_USAGE, "unknown option %s",
+					       argv[optind - 1]);
+		if (c == ':')
+			return vx_error_create(VX_ERR_USAGE,
+					       "option %s needs an argument",
+					       argv[optind - 1]);
+		if (!opt)
+			return vx_error_create(VX_ERR_USAGE, "unknown option");
+		err = apply(o, opt, optarg);
+		if (err)
+			return err;
+	}
+	o->args = argv + optind;
+	o->nr_args = argc - optind;
+	return NULL;
+}
+
+void vx_options_help(FILE *f, unsigned int frontend, const char *indent)
+{
+	for (const struct vx_option *o = vx_options_table; o->long_name; o++) {
+		char left[64];
+
+		if (!(o->frontends & frontend))
+			continue;
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+			 o->long_name, o->arg ? "=" : "", o->arg ? o->arg : "");
+		fprintf(f, "%s%-32s %s\n", indent, left, o->help);
+	}
+}

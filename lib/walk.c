@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Walking the vmap_area lists.  Every list read from the dump is bounded
+ * and checked (prev pointers, a node limit) so a corrupt or cyclic list
+ * ends with a skip, never a hang.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "walk.h"
+
+/* More areas than fit in 128 TiB of 4 KiB pages cannot be real. */
+#define MAX_LIST_ENTRIES	(1UL << 25)
+#define MAX_VMAP_NODES		1024
+#define MAX_AREA_BYTES		256
+
+static struct vx_area *list_add(struct vx_area_list *list)
+{
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 256;
+		struct vx_area *grown = realloc(list->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		list->v = grown;
+		list->cap = cap;
+	}
+	memset(&list->v[list->n], 0, sizeof(list->v[0]));
+	return &list->v[list->n++];
+}
+
+static uint64_t get_u64(const uint8_t *buf, uint64_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, buf + off, 8);
+	return v;
+}
+
+static uint64_t get_uint(const uint8_t *buf, uint64_t off, uint64_t size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, buf + off, size);
+	return v;
+}
+
+static struct vx_error *read_vm(struct vx_kernel *k, struct vx_area *a)
+{
+	const struct vx_layout *l = &k->l;
+	uint8_t buf[MAX_AREA_BYTES];
+	struct vx_error *err;
+
+	err = vx_read(k->t, a->vm_ptr, buf, l->vm_sizeof);
+	if (err)
+		return vx_error_wrap(err, "reading vm_struct at 0x%lx of vmap_area 0x%lx",
+				     (unsigned long)a->vm_ptr,
+				     (unsigned long)a->va);
+	a->vm.addr = get_u64(buf, l->vm_addr);
+	a->vm.size = get_u64(buf, l->vm_size);
+	a->vm.flags = get_u64(buf, l->vm_flags);
+	a->vm.pages = get_u64(buf, l->vm_pages);
+	a->vm.nr_pages = get_uint(buf, l->vm_nr_pages, l->vm_nr_pages_size);
+	a->vm.phys_addr = get_u64(buf, l->vm_phys_addr);
+	a->vm.caller = get_u64(buf, l->vm_caller);
+	if (l->vm_page_order != VX_ABSENT)
+		a->vm.page_order = get_uint(buf, l->vm_page_order, 4);
+	a->vm_read = true;
+	return NULL;
+}
+
+/* Decode one vmap_area already read into buf. */
+static void decode_area(struct vx_kernel *k, const uint8_t *buf, uint64_t va,
+			enum vx_state state, int node, struct vx_area *a)
+{
+	const struct vx_layout *l = &k->l;
+
+	a->va = va;
+	a->start = get_u64(buf, l->va_start);
+	a->end = get_u64(buf, l->va_end);
+	a->state = state;
+	a->node = node;
+	if (l->va_flags != VX_ABSENT)
+		a->va_flags = get_u64(buf, l->va_flags);
+	/* Only a busy area's vm is live; lazy and pooled ones keep stale pointers. */
+	if (state == VX_BUSY)
+		a->vm_ptr = get_u64(buf, l->va_vm);
+}
+
+static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
+				 const uint8_t *buf, uint64_t va,
+				 enum vx_state state, int node)
+{
+	struct vx_area *a = list_add(list);
+	struct vx_error *err;
+
+	if (!a)
+		return &vx_error_nomem;
+	decode_area(k, buf, va, state, node, a);
+	if (a->end < a->start)
+		vx_kernel_skip(k, "vmap_area at 0x%lx ends (0x%lx) before it starts (0x%lx)",
+			       (unsigned long)va, (unsigned long)a->end,
+			       (unsigned long)a->start);
+	if (!a->vm_ptr)
+		return NULL;
+	err = read_vm(k, a);
+	if (err) {
+		vx_kernel_skip(k, "%s", err->message);
+		vx_error_destroy(err);
+	}
+	return NULL;
+}
+
+/*
+ * Walk a list_head of vmap_areas linked through va->list.  Stops, with a
+ * skip, at an unreadable entry, a broken back pointer or too many entries.
+ */
+static struct vx_error *walk_list(struct vx_kernel *k, uint64_t head,
+				  const char *what, enum vx_state state,
+				  int node, struct vx_area_list *list)
+{
+	const struct vx_layout *l = &k->l;
+	uint8_t buf[MAX_AREA_BYTES];
+	uint64_t pos, prev = head;
+	struct vx_error *err;
+	size_t count = 0;
+
+	err = vx_read_u64(k->t, head, &pos);
+	if (err)
+		goto skip;
+	while (pos != head) {
+		uint64_t va = pos - l->va_list;
+
+		if (++count > MAX_LIST_ENTRIES) {
+			err = vx_error_create(VX_ERR_INVALID,
+					      "more than %lu entries (a cycle?)",
+					      MAX_LIST_ENTRIES);
+			goto skip;
+		}
+		err = vx_read(k->t, va, buf, l->va_sizeof);
+		if (err) {
+			err = vx_error_wrap(err, "reading vmap_area at 0x%lx",
+					    (unsigned long)va);
+			goto skip;
+		}
+		if (get_u64(buf, l->va_list + 8) != prev) {
+			err = vx_error_create(VX_ERR_INVALID,
+					      "vmap_area at 0x%lx: list.prev 0x%lx, expected 0x%lx",
+					      (unsigned long)va,
+					      (unsigned long)get_u64(buf, l->va_list + 8),
+					      (unsigned long)prev);
+			goto skip;
+		}
+		err = add_area(k, list, buf, va, state, node);
+		if (err)
+			return err;	/* out of memory */
+		prev = pos;
+		pos = get_u64(buf, l->va_list);
+	}
+	return NULL;
+skip:
+	vx_kernel_skip(k, "%s: %s", what, err->message);
+	vx_error_destroy(err);
+	return NULL;
+}
+
+/* 5.10: the lazy llist, linked through va->purge_list, newest first. */
+static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
+				   struct vx_area_list *list)
+{
+	const struct vx_layout *l = &k->l;
+	uint8_t buf[MAX_AREA_BYTES];
+	uint64_t node, tortoise = 0;
+	size_t count = 0, power = 1, lam = 0;
+	struct vx_error *err;
+
+	err = vx_read_u64(k->t, head, &node);
+	while (!err && node) {
+		uint64_t va = node - l->va_purge_list;
+
+		/* Brent: an llist has no back pointers to check. */
+		if (node == tortoise || ++count > MAX_LIST_ENTRIES) {
+			err = vx_error_create(VX_ERR_INVALID,
+					      "cycle at 0x%lx", (unsigned long)node);
+			break;
+		}
+		if (++lam == power) {
+			tortoise = node;
+			power *= 2;
+			lam = 0;
+		}
+		err = vx_read(k->t, va, buf, l->va_sizeof);
+		if (err) {
+			err = vx_error_wrap(err, "reading vmap_area at 0x%lx",
+					    (unsigned long)va);
+			break;
+		}
+		err = add_area(k, list, buf, va, VX_LAZY, -1);
+		if (err)
+			return err;
+		node = get_u64(buf, l->va_purge_list);
+	}
+	if (err) {
+		vx_kernel_skip(k, "vmap_purge_list: %s", err->message);
+		vx_error_destroy(err);
+	}
+	return NULL;
+}
+
+static struct vx_error *read_symbol_u64(struct vx_kernel *k, const char *name,
+					size_t size, uint64_t *val)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	if (!err)
+		err = vx_read_uint(k->t, addr, size, val);
+	if (err)
+		return vx_error_wrap(err, "reading %s", name);
+	return NULL;
+}
+
+static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
+				   struct vx_vmap *m)
+{
+	const struct vx_layout *l = &k->l;
+	uint64_t nodes, nr, zone;
+	struct vx_error *err;
+	char label[64];
+
+	err = read_symbol_u64(k, "vmap_nodes", 8, &nodes);
+	if (!err)
+		err = read_symbol_u64(k, "nr_vmap_nodes", 4, &nr);
+	if (!err)
+		err = read_symbol_u64(k, "vmap_zone_size", 4, &zone);
+	if (err)
+		return err;
+	if (nr == 0 || nr > MAX_VMAP_NODES)
+		return vx_error_create(VX_ERR_INVALID, "nr_vmap_nodes is %lu",
+				       (unsigned long)nr);
+	m->nr_nodes = nr;
+	m->zone_size = zone;
+	/* The kernel prints node by node: every busy list, then every lazy. */
+	for (uint32_t i = 0; i < nr; i++) {
+		uint64_t vn = nodes + i * l->vn_sizeof;
+
+		snprintf(label, sizeof(label), "vmap_nodes[%u].busy", i);
+		err = walk_list(k, vn + l->vn_busy_head, label, VX_BUSY, i,
+				&m->lists[VX_BUSY]);
+		if (err)
+			return err;
+	}
+	for (uint32_t i = 0; i < nr; i++) {
+		uint64_t vn = nodes + i * l->vn_sizeof;
+
+		snprintf(label, sizeof(label), "vmap_nodes[%u].lazy", i);
+		err = walk_list(k, vn + l->vn_lazy_head, label, VX_LAZY, i,
+				&m->lists[VX_LAZY]);
+		if (err || !(what & VX_WALK_ALL))
+			continue;
+		snprintf(label, sizeof(label), "vmap_nodes[%u].purge_list", i);
+		err = walk_list(k, vn + l->vn_purge_list, label, VX_PURGING, i,
+				&m->lists[VX_PURGING]);
+		for (uint64_t p = 0; !err && p < l->vn_pool_count; p++) {
+			uint64_t pool = vn + l->vn_pool + p * l->pool_sizeof;
+
+			snprintf(label, sizeof(label), "vmap_nodes[%u].pool[%lu]",
+				 i, (unsigned long)p);
+			err = walk_list(k, pool + l->pool_head, label, VX_POOLED,
+					i, &m->lists[VX_POOLED]);
+		}
+		if (err)
+			return err;
+	}
+	return err;
+}
+
+static struct vx_error *walk_global(struct vx_kernel *k, struct vx_vmap *m)
+{
+	struct vx_error *err;
+	uint64_t head;
+
+	err = vx_kernel_symbol(k, "vmap_area_list", &head);
+	if (err)
+		return vx_error_wrap(err, "no vmap_nodes and no vmap_area_list");
+	err = walk_list(k, head, "vmap_area_list", VX_BUSY, -1,
+			&m->lists[VX_BUSY]);
+	if (err)
+		return err;
+	if (k->lazy_llist) {
+		err = vx_kernel_symbol(k, "vmap_purge_list", &head);
+		return err ? err : walk_llist(k, head, &m->lists[VX_LAZY]);
+	}
+	if (!k->lazy_merged_list)
+		return NULL;
+	err = vx_kernel_symbol(k, "purge_vmap_area_list", &head);
+	if (err)
+		return err;
+	return walk_list(k, head, "purge_vmap_area_list", VX_LAZY, -1,
+			 &m->lists[VX_LAZY]);
+}
+
+static void walk_free(struct vx_kernel *k, struct vx_vmap *m)
+{
+	struct vx_error *err;
+	uint64_t head, root;
+
+	err = vx_kernel_symbol(k, "free_vmap_area_list", &head);
+	if (!err)
+		err = walk_list(k, head, "free_vmap_area_list", VX_FREE, -1,
+				&m->lists[VX_FREE]);
+	if (err) {
+		vx_kernel_skip(k, "free areas: %s", err->message);
+		vx_error_destroy(err);
+	}
+	/* The augmented tree keeps the largest free extent at the root. */
+	err = read_symbol_u64(k, "free_vmap_area_root", 8, &root);
+	if (!err && root)
+		err = vx_read_u64(k->t, root - k->l.va_rb_node +
+				  k->l.va_subtree_max_size, &m->free_root_max);
+	if (err) {
+		vx_kernel_skip(k, "free tree root: %s", err->message);
+		vx_error_destroy(err);
+		return;
+	}
+	m->free_root_read = true;
+}
+
+struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
+			 struct vx_vmap *m)
+{
+	struct vx_error *err;
+
+	memset(m, 0, sizeof(*m));
+	err = k->has_nodes ? walk_nodes(k, what, m) : walk_global(k, m);
+	if (err) {
+		vx_vmap_free(m);
+		return err;
+	}
+	if (what & VX_WALK_ALL) {
+		walk_free(k, m);
+		if ((err = read_symbol_u64(k, "vmap_lazy_nr", 8, &m->lazy_pages))) {
+			vx_kernel_skip(k, "%s", err->message);
+			vx_error_destroy(err);
+		}
+	}
+	return NULL;
+}
+
+void vx_vmap_free(struct vx_vmap *m)
+{
+	for (int i = 0; i < VX_NR_STATES; i++)
+		free(m->lists[i].v);
+	memset(m, 0, sizeof(*m));
+}

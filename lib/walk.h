@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The walker: every state a vmap_area can be in, read from the kernel's
+ * own structures (kernel-vmalloc.md §1.6), in the kernel's own order.
+ */
+#ifndef VMAPX_WALK_H
+#define VMAPX_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+enum vx_state {
+	VX_BUSY,	/* busy tree/list, or a node's busy list */
+	VX_LAZY,	/* freed, awaiting purge ("unpurged vm_area") */
+	VX_PURGING,	/* on a node's purge_list (6.9+) */
+	VX_POOLED,	/* in a node's pool[] (6.9+) */
+	VX_FREE,	/* free_vmap_area_list */
+	VX_NR_STATES,
+};
+
+/* VM_* flags (include/linux/vmalloc.h). */
+#define VX_VM_IOREMAP		0x001
+#define VX_VM_ALLOC		0x002
+#define VX_VM_MAP		0x004
+#define VX_VM_USERMAP		0x008
+#define VX_VM_DMA_COHERENT	0x010
+#define VX_VM_UNINITIALIZED	0x020
+#define VX_VM_NO_GUARD		0x040
+#define VX_VM_SPARSE		0x1000
+/* va->flags (6.9+). */
+#define VX_VMAP_RAM		0x1
+#define VX_VMAP_BLOCK		0x2
+
+struct vx_vm {
+	uint64_t addr, size, flags, pages, nr_pages, phys_addr, caller;
+	uint32_t page_order;
+};
+
+struct vx_area {
+	uint64_t va;		/* address of the struct vmap_area */
+	uint64_t start, end;	/* [va_start, va_end) */
+	uint64_t vm_ptr;	/* va->vm of a busy area, else 0 */
+	uint64_t va_flags;	/* va->flags (6.3+), else 0 */
+	int32_t node;		/* vmap node (6.9+), else -1 */
+	uint8_t state;		/* enum vx_state */
+	bool vm_read;		/* vm holds *vm_ptr */
+	struct vx_vm vm;
+};
+
+struct vx_area_list {
+	struct vx_area *v;
+	size_t n, cap;
+};
+
+struct vx_vmap {
+	struct vx_area_list lists[VX_NR_STATES];
+	uint32_t nr_nodes;	/* 6.9+: nr_vmap_nodes, else 0 */
+	uint64_t zone_size;	/* 6.9+: vmap_zone_size */
+	uint64_t lazy_pages;	/* vmap_lazy_nr */
+	/* Free tree root's subtree_max_size: the kernel's largest free extent. */
+	uint64_t free_root_max;
+	bool free_root_read;
+};
+
+/* What to collect: the printed states only, or everything (gaps, frag). */
+enum vx_walk_what {
+	VX_WALK_PRINTED = 1 << 0,	/* busy + lazy */
+	VX_WALK_ALL = 1 << 1,		/* + purging, pooled, free */
+};
+
+/*
+ * Walk the dump.  Unreadable parts are recorded with vx_kernel_skip() and
+ * the walk goes on; an error is returned only when nothing can be walked.
+ */
+struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
+			 struct vx_vmap *out);
+void vx_vmap_free(struct vx_vmap *m);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The standalone tool's target: libkdumpfile for memory and VMCOREINFO,
+ * a vmlinux (-k) or System.map (-m) for symbols the dump cannot give,
+ * DWARF (-k) for types.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+#include "dump.h"
+#include "flat.h"
+#include "symmap.h"
+#include "types.h"
+#include "vmcoreinfo.h"
+
+struct vx_dump {
+	struct vx_target target;
+	kdump_ctx_t *ctx;
+	int fd;
+	char *vmcoreinfo;
+	uint64_t kernel_offset;
+	struct vx_symmap *symmap;
+	struct vx_types *dwarf;
+	char *path;
+};
+
+static struct vx_error *dump_read(struct vx_target *t, uint64_t addr,
+				  void *buf, size_t len)
+{
+	struct vx_dump *d = t->priv;
+	size_t got = len;
+	kdump_status st;
+
+	st = kdump_read(d->ctx, KDUMP_KVADDR, addr, buf, &got);
+	if (st == KDUMP_OK && got == len)
+		return NULL;
+	if (st == KDUMP_ERR_NODATA)
+		return vx_error_fault(addr + got, "0x%lx: page not in dump",
+				      (unsigned long)(addr + got));
+	return vx_error_fault(addr + got, "0x%lx: %s",
+			      (unsigned long)(addr + got),
+			      st == KDUMP_OK ? "short read" : kdump_get_err(d->ctx));
+}
+
+static struct vx_error *dump_symbol(struct vx_target *t, const char *name,
+				    uint64_t *addr)
+{
+	struct vx_dump *d = t->priv;
+	uint64_t link;
+
+	if (d->symmap && vx_symmap_lookup(d->symmap, name, &link)) {
+		*addr = link + d->kernel_offset;
+		return NULL;
+	}
+	return vx_error_create(VX_ERR_NOT_FOUND, "symbol %s not found", name);
+}
+
+int vx_file_is_dump(const char *path)
+{
+	unsigned char head[16];
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	got = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (got < 8)
+		return 0;
+	return !memcmp(head, "\177ELF", 4) || !memcmp(head, "KDUMP   ", 8) ||
+	       !memcmp(head, "DISKDUMP", 8) || !memcmp(head, "makedumpfile", 12);
+}
+
+static struct vx_error *open_kdump(struct vx_dump *d)
+{
+	const char *arch = NULL;
+	kdump_status st;
+
+	d->ctx = kdump_new();
+	if (!d->ctx)
+		return &vx_error_nomem;
+	st = kdump_open_fd(d->ctx, d->fd);
+	if (st != KDUMP_OK)
+		return vx_error_create(VX_ERR_INVALID, "%s: not a readable dump: %s",
+				       d->path, kdump_get_err(d->ctx));
+	/* QEMU's kdump header leaves utsname empty; 0.5.1 then has no arch. */
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK ||
+	    !arch) {
+		kdump_clear_err(d->ctx);
+		st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
+		if (st != KDUMP_OK)
+			return vx_error_create(VX_ERR_INVALID, "%s: setting arch: %s",
+					       d->path, kdump_get_err(d->ctx));
+	} else if (strcmp(arch, "x86_64")) {
+		return vx_error_create(VX_ERR_UNSUPPORTED,
+				       "%s: a dump of %s; vmapx reads x86_64 dumps",
+				       d->path, arch);
+	}
+	st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (st != KDUMP_OK)
+		return vx_error_create(VX_ERR_INVALID,
+				       "%s: cannot set up address translation: %s",
+				       d->path, kdump_get_err(d->ctx));
+	st = kdump_vmcoreinfo_raw(d->ctx, &d->vmcoreinfo);
+	if (st != KDUMP_OK) {
+		kdump_clear_err(d->ctx);
+		d->vmcoreinfo = NULL;
+	}
+	return NULL;
+}
+
+static uint64_t kernel_offset_of(const char *vmcoreinfo)
+{
+	struct vx_vmcoreinfo v;
+	uint64_t off = 0;
+
+	if (!vx_vmcoreinfo_parse(vmcoreinfo, &v)) {
+		off = vx_vmcoreinfo_kerneloffset(&v);
+		vx_vmcoreinfo_free(&v);
+	}
+	return off;
+}
+
+struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
+			      struct vx_dump **out)
+{
+	struct vx_error *err;
+	struct vx_dump *d;
+	int fd;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return &vx_error_nomem;
+	d->fd = -1;
+	d->path = strdup(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = vx_error_create(VX_ERR_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (vx_flat_detect(fd)) {
+		err = vx_flat_rebuild(fd, path, &d->fd);
+		close(fd);
+		if (err)
+			goto fail;
+	} else {
+		d->fd = fd;
+	}
+	err = open_kdump(d);
+	if (err)
+		goto fail;
+	d->kernel_offset = kernel_offset_of(d->vmcoreinfo);
+	if (opts->system_map) {
+		err = vx_symmap_open(opts->system_map, &d->symmap);
+		if (err)
+			goto fail;
+	}
+	if (opts->vmlinux) {
+		err = vx_dwarf_types_open(opts->vmlinux, &d->dwarf);
+		if (err)
+			goto fail;
+	}
+	d->target = (struct vx_target){
+		.read = dump_read,
+		.symbol = dump_symbol,
+		.vmcoreinfo = d->vmcoreinfo,
+		.types = d->dwarf,
+		.name = d->path,
+		.priv = d,
+	};
+	*out = d;
+	return NULL;
+fail:
+	vx_dump_close(d);
+	return err;
+}
+
+struct vx_target *vx_dump_target(struct vx_dump *d)
+{
+	return &d->target;
+}
+
+void vx_dump_close(struct vx_dump *d)
+{
+	if (!d)
+		return;
+	if (d->ctx)
+		kdump_free(d->ctx);
+	if (d->fd >= 0)
+		close(d->fd);
+	vx_types_destroy(d->dwarf);
+	vx_symmap_free(d->symmap);
+	free(d->vmcoreinfo);
+	free(d->path);
+	free(d);
+}
