@@ -1,6 +1,7 @@
 # vmapx — post-mortem analysis of the Linux vmalloc address space.
 #
 #   make            build/vmapx (standalone) and build/vmapx.so (crash extension)
+#   make demo       set up, make one real dump (Debian 6.1 in QEMU) and run vmapx on it
 #   make check      every test: unit tests, then the real dumps of dumps/
 #   make dumps      the real test dumps (Debian kernels in QEMU), see dumps/README.md
 #   make bench      benchmark against the libkdumpfile floor and crash's kmem -v
@@ -32,7 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(B)/%.o)
 
-.PHONY: all check unit integration dumps bench fuzz install clean deps
+.PHONY: all check unit integration dumps bench fuzz install clean deps demo
 all: $(B)/vmapx $(B)/vmapx.so
 
 $(B)/%.o: %.c $(wildcard lib/*.h tool/*.h tests/unit/*.h)
@@ -79,6 +80,12 @@ check: deps
 
 dumps:
 	@./dumps/make-all
+
+# The main job on a freshly made dump: a Debian 6.1 guest, dumped, then read.
+demo: deps
+	$(MAKE) all
+	./dumps/make-all bookworm-base
+	./build/vmapx -v dumps/out/bookworm-base/vmcore.kdump
 
 bench: all
 	@./bench/run.sh

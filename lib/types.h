@@ -8,6 +8,7 @@
 #ifndef VMAPX_TYPES_H
 #define VMAPX_TYPES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libkdumpfile/kdumpfile.h>
 
 #include "dump.h"
+#include "elfsyms.h"
 #include "flat.h"
 #include "symmap.h"
 #include "types.h"
@@ -26,6 +28,7 @@ struct vx_dump {
 	char *vmcoreinfo;
 	uint64_t kernel_offset;
 	struct vx_symmap *symmap;
+	struct vx_elf *elf;		/* -k */
 	struct vx_types *dwarf;
 	char *path;
 };
@@ -57,6 +60,13 @@ static struct vx_error *dump_symbol(struct vx_target *t, const char *name,
 	if (d->symmap && vx_symmap_lookup(d->symmap, name, &link)) {
 		*addr = link + d->kernel_offset;
 		return NULL;
+	}
+	if (d->elf) {
+		struct vx_error *err = vx_elf_symbol(d->elf, name, &link);
+
+		if (!err)
+			*addr = link + d->kernel_offset;
+		return err;
 	}
 	return vx_error_create(VX_ERR_NOT_FOUND, "symbol %s not found", name);
 }
@@ -128,6 +138,52 @@ static uint64_t kernel_offset_of(const char *vmcoreinfo)
 	return off;
 }
 
+static void hex_string(const uint8_t *id, size_t len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 3 <= size; i++)
+		n += snprintf(buf + n, size - n, "%02x", id[i]);
+	buf[n] = '\0';
+}
+
+/*
+ * A vmlinux that does not match the dump gives wrong types and symbols:
+ * compare the GNU build-id (VMCOREINFO BUILD-ID) or else the release in
+ * linux_banner with VMCOREINFO OSRELEASE, before walking anything.
+ */
+static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
+{
+	const char *want_id, *release;
+	struct vx_vmcoreinfo v;
+	struct vx_error *err = NULL;
+	const uint8_t *id;
+	char have[128], banner[512];
+	size_t len;
+
+	if (vx_vmcoreinfo_parse(d->vmcoreinfo, &v))
+		return NULL;
+	want_id = vx_vmcoreinfo_get(&v, "BUILD-ID");
+	release = vx_vmcoreinfo_get(&v, "OSRELEASE");
+	if (want_id && !vx_elf_build_id(d->elf, &id, &len)) {
+		hex_string(id, len, have, sizeof(have));
+		if (strcasecmp(have, want_id))
+			err = vx_error_create(VX_ERR_MISMATCH,
+					      "%s does not match %s: build-id %s, the dump's is %s",
+					      vmlinux, d->path, have, want_id);
+	} else if (release && !vx_elf_banner(d->elf, banner, sizeof(banner))) {
+		const char *p = strstr(banner, "Linux version ");
+		size_t n = strlen(release);
+
+		if (!p || strncmp(p + 14, release, n) || p[14 + n] != ' ')
+			err = vx_error_create(VX_ERR_MISMATCH,
+					      "%s does not match %s: its banner is \"%.80s\", the dump's release %s",
+					      vmlinux, d->path, banner, release);
+	}
+	vx_vmcoreinfo_free(&v);
+	return err;
+}
+
 struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 			      struct vx_dump **out)
 {
@@ -163,6 +219,11 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 			goto fail;
 	}
 	if (opts->vmlinux) {
+		err = vx_elf_open(opts->vmlinux, &d->elf);
+		if (!err)
+			err = check_vmlinux(d, opts->vmlinux);
+		if (err)
+			goto fail;
 		err = vx_dwarf_types_open(opts->vmlinux, &d->dwarf);
 		if (err)
 			goto fail;
@@ -197,6 +258,8 @@ void vx_dump_close(struct vx_dump *d)
 		close(d->fd);
 	vx_types_destroy(d->dwarf);
 	vx_symmap_free(d->symmap);
+	if (d->elf)
+		vx_elf_close(d->elf);
 	free(d->vmcoreinfo);
 	free(d->path);
 	free(d);
