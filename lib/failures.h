@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmalloc / vmap / execmem / percpu failure messages in the kernel log
+ * (kernel-vmalloc.md §7), in the wording of 5.10, 6.1, 6.12 and 7.2.
+ *
+ * For each message: when, which task, the size asked for (and whether it
+ * counts the guard page), the GFP mode, the restricted range, and the
+ * call-trace symbols of the stack dump that follows it, from which the
+ * path (module load, BPF JIT, percpu, kvmalloc, plain vmalloc) is told.
+ * The verdict hint needs no address space: out of pages, restricted
+ * range, or out of address space (the caller's fit computation then says
+ * fragmentation or exhaustion).
+ */
+#ifndef VMAPX_FAILURES_H
+#define VMAPX_FAILURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+struct vx_target;
+struct vx_vmcoreinfo;
+struct vx_log_record;
+struct vx_json;
+
+enum vx_failure_kind {
+	VX_FAIL_VMAP_AREA,	/* "vmap allocation for size N failed" 5.10/6.1 */
+	VX_FAIL_RANGE,		/* "vmalloc_node_range for size N failed: Address range restricted" 6.12+ */
+	VX_FAIL_TOTAL_PAGES,	/* "vmalloc error: size N, exceeds total pages" */
+	VX_FAIL_VM_STRUCT,	/* "vmalloc error: size N, vm_struct allocation failed" */
+	VX_FAIL_PAGE_ARRAY,	/* "... failed to allocated page array size M" */
+	VX_FAIL_PAGES,		/* "... failed to allocate pages"; 5.10 "allocated X of Y bytes" */
+	VX_FAIL_MAP_PAGES,	/* "... failed to map pages" */
+	VX_FAIL_VMALLOC,	/* 5.10 "vmalloc: allocation failure: N bytes" */
+	VX_FAIL_EXECMEM,	/* "execmem: unable to allocate memory" */
+	VX_FAIL_PERCPU,		/* "percpu: allocation failed, size=.. align=.. atomic=.., reason" */
+};
+
+enum vx_verdict_hint {
+	VX_HINT_UNKNOWN,
+	VX_HINT_OUT_OF_PAGES,		/* out of memory (pages), not address space */
+	VX_HINT_RESTRICTED_RANGE,	/* no room in the range the caller allowed */
+	VX_HINT_ADDRESS_SPACE,		/* no free extent: fragmentation or exhaustion */
+	VX_HINT_SPACE_OR_PAGES,		/* the message does not tell: the fit decides */
+	VX_HINT_NOT_VMALLOC,		/* percpu chunk space or bad arguments */
+};
+
+enum vx_failure_path {
+	VX_PATH_UNKNOWN,
+	VX_PATH_VMALLOC,	/* plain vmalloc()/vzalloc()/__vmalloc_node_range() */
+	VX_PATH_KVMALLOC,	/* kvmalloc() falling back to vmalloc */
+	VX_PATH_VMAP,		/* vmap()/vm_map_ram() */
+	VX_PATH_MODULE,		/* module load */
+	VX_PATH_BPF_JIT,	/* BPF JIT image / prog pack */
+	VX_PATH_PERCPU,		/* new percpu chunk */
+};
+
+#define VX_FAILURE_TRACE_MAX	16
+#define VX_FAILURE_COMM_MAX	64
+
+struct vx_failure {
+	uint64_t seq;
+	uint64_t ts_nsec;
+	uint32_t caller_id;		/* raw printk caller id */
+	char comm[VX_FAILURE_COMM_MAX];	/* "" when the message has none */
+	bool has_pid;
+	uint32_t pid;			/* from caller_id, or the CPU/PID line */
+	bool has_cpu;
+	uint32_t cpu;			/* caller was a CPU (interrupt context) */
+	enum vx_failure_kind kind;
+	enum vx_verdict_hint hint;
+	enum vx_failure_path path;
+	/*
+	 * Bytes asked for; 0 when the message gives none (execmem).  The
+	 * alloc_vmap_area messages and 5.10's "allocated X of Y" count the
+	 * guard page; warn_alloc's "size N" does not.  For percpu it is the
+	 * per-CPU object size, not a vmalloc request.
+	 */
+	uint64_t size;
+	bool size_includes_guard;
+	uint64_t allocated;		/* 5.10 "allocated X of Y": X */
+	uint64_t array_size;		/* "page array size M": M */
+	int page_order;			/* 6.1 "page order N"; -1 if absent */
+	uint64_t align;			/* percpu align= */
+	int atomic;			/* percpu atomic=; -1 if absent */
+	char detail[96];		/* percpu reason, ". Retrying." */
+	char gfp[160];			/* "0xcc0(GFP_KERNEL)", "" if absent */
+	uint64_t gfp_mask;
+	bool has_range;
+	uint64_t range_start, range_end;	/* as printed (end exclusive) */
+	unsigned int trace_len;
+	char *trace[VX_FAILURE_TRACE_MAX];	/* call-trace function names */
+	char *message;			/* the whole message, continuations joined */
+	long related;			/* other message of the same event, -1 */
+};
+
+struct vx_failure_list {
+	struct vx_failure *items;
+	size_t count, cap;
+	uint64_t records;		/* log records scanned */
+};
+
+/*
+ * Parse one log message (no trailing newline needed).  Fills kind, hint,
+ * sizes, comm, gfp, range and message-only fields of *f (trace, seq, pid
+ * untouched).  Returns false if it is not a failure message.
+ */
+bool vx_failure_parse(const char *text, size_t len, struct vx_failure *f);
+
+/* Scan log records as they come (oldest first). */
+struct vx_failure_scanner;
+struct vx_error *vx_failure_scanner_create(struct vx_failure_list *out,
+					   struct vx_failure_scanner **sc);
+struct vx_error *vx_failure_scanner_feed(struct vx_failure_scanner *sc,
+					 const struct vx_log_record *rec);
+/* Ends pending traces, links related messages; frees the scanner. */
+void vx_failure_scanner_finish(struct vx_failure_scanner *sc);
+
+/* Read the dump's log and collect every failure. */
+struct vx_error *vx_failures_scan(struct vx_target *t,
+				  const struct vx_vmcoreinfo *v,
+				  struct vx_failure_list *out);
+void vx_failure_list_free(struct vx_failure_list *l);
+
+const char *vx_failure_kind_name(enum vx_failure_kind k);
+const char *vx_verdict_hint_name(enum vx_verdict_hint h);
+const char *vx_failure_path_name(enum vx_failure_path p);
+
+/*
+ * Human report, and one JSON array value (one object per failure;
+ * addresses as "0x%016lx" strings, sizes as integers).
+ */
+void vx_failures_print(FILE *out, const struct vx_failure_list *l);
+void vx_failures_json(struct vx_json *w, const struct vx_failure_list *l);
+
+#endif
