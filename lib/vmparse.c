@@ -31,8 +31,11 @@ static const struct {
 };
 #define NR_FLAG_WORDS (sizeof(flag_words) / sizeof(flag_words[0]))
 
-/* x86_64 kernel half; hashes are 32-bit, so these never look alike. */
-#define KERNEL_HALF_START 0xffff800000000000ull
+/*
+ * Lowest x86_64 kernel address with 5-level paging (4-level starts at
+ * 0xffff800000000000, above it); hashes are 32-bit, so never alike.
+ */
+#define KERNEL_HALF_START 0xff00000000000000ull
 
 enum addr_class {
 	ADDR_ZERO,

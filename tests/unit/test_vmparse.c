@@ -194,6 +194,64 @@ static void test_every_line_form_with_real_addresses_round_trips(void **state)
 	vx_snapshot_destroy(snap);
 }
 
+/*
+ * Lines copied from the vmallocinfo of the Debian kernels themselves
+ * (dumps/out/<case>/vmallocinfo.{raw,hashed}: bullseye 5.10.0-32,
+ * bookworm 6.1.0-50 with 2 NUMA nodes, trixie 6.12.117 with 5-level
+ * paging, sid 7.2.13), one block per case.
+ */
+static const char *const debian_lines[] = {
+	/* bullseye-base, raw */
+	"0xffffbc0a4004d000-0xffffbc0a4004f000    8192 map_capability+0x104/0x170 [virtio_pci] phys=0x00000000fe000000 ioremap\n"
+	"0xffffbc0a40005000-0xffffbc0a40007000    8192 acpi_os_map_iomem+0x1c7/0x1e0 phys=0x000000003ffe1000 ioremap\n"
+	"0xffffbc0a40218000-0xffffbc0a4021d000   20480 unpurged vm_area\n"
+	"0xffffdc0a3fa00000-0xffffdc0a3fc00000 2097152 pcpu_get_vm_areas+0x0/0x10a0 vmalloc\n",
+	/* bullseye-base, hashed */
+	"0x000000007da5bf1a-0x000000009f526f89   20480 irq_init_percpu_irqstack+0xcf/0x100 vmap\n"
+	"0x0000000020330bbe-0x00000000868f5778    8192 map_capability+0x104/0x170 [virtio_pci] phys=0x00000000fe000000 ioremap\n"
+	"0x00000000efe99b65-0x000000001f13818b   20480 unpurged vm_area\n",
+	/* bookworm-numa2, raw */
+	"0xffffcf6dc01f1000-0xffffcf6dc01f3000    8192 vp_modern_map_capability+0x148/0x1d0 [virtio_pci_modern_dev] phys=0x00000000fe000000 ioremap\n"
+	"0xffffcf6dc0356000-0xffffcf6dc0757000 4198400 pcpu_create_chunk+0x167/0x1b0 pages=1024 vmalloc vpages N0=1024\n"
+	"0xffffcf6dc000d000-0xffffcf6dc010e000 1052672 alloc_large_system_hash+0x197/0x27c pages=256 vmalloc N0=128 N1=128\n"
+	"0xffffef6d9fe00000-0xffffef6da0000000 2097152 pcpu_get_vm_areas+0x0/0x1080 vmalloc\n",
+	/* bookworm-numa2, hashed */
+	"0x00000000babf6bc6-0x00000000c2a816ea 1052672 alloc_large_system_hash+0x197/0x27c pages=256 vmalloc N0=128 N1=128\n"
+	"0x0000000005477b1d-0x00000000cd64ed9c   20480 unpurged vm_area\n",
+	/* trixie-la57, raw: 5-level paging addresses */
+	"0xff81af17c006d000-0xff81af17c0070000   12288 zcomp_cpu_up_prepare+0x66/0xa0 [zram] pages=2 vmalloc N0=2\n"
+	"0xff81af17c0498000-0xff81af17c049d000   20480 unpurged vm_area\n"
+	"0xffb3af17bfc00000-0xffb3af17bfe00000 2097152 pcpu_get_vm_areas+0x0/0x1000 vmalloc\n",
+	/* sid-base, raw and hashed */
+	"0xffffd39d00085000-0xffffd39d00087000    8192 zcomp_cpu_up_prepare+0x81/0xf0 [zram] pages=1 vmalloc N0=1\n"
+	"0xffffd39d00005000-0xffffd39d00007000    8192 acpi_os_map_iomem+0x1cc/0x210 phys=0x000000003ffe1000 ioremap\n",
+	"0x00000000d7378481-0x00000000175381f5   20480 irq_init_percpu_irqstack+0x12b/0x1d0 vmap\n"
+	"0x00000000451259e1-0x00000000f602c48e   20480 unpurged vm_area\n",
+};
+
+static void test_debian_kernel_lines_round_trip(void **state)
+{
+	static const enum vx_addr_form forms[] = {
+		VX_ADDR_REAL, VX_ADDR_HASHED, VX_ADDR_REAL, VX_ADDR_HASHED,
+		VX_ADDR_REAL, VX_ADDR_REAL, VX_ADDR_HASHED,
+	};
+	struct vx_snapshot *snap;
+	size_t i;
+
+	for (i = 0; i < sizeof(debian_lines) / sizeof(debian_lines[0]); i++) {
+		snap = round_trip(debian_lines[i]);
+		assert_int_equal(snap->form, forms[i]);
+		vx_snapshot_destroy(snap);
+	}
+	snap = parse_ok(debian_lines[2]);
+	assert_string_equal(snap->lines[0].module, "virtio_pci_modern_dev");
+	assert_int_equal(snap->lines[1].flags, VX_VM_ALLOC | VX_VM_VPAGES);
+	assert_int_equal(snap->lines[2].nr_numa, 2);
+	assert_int_equal(snap->lines[2].numa[1].node, 1);
+	assert_int_equal(snap->lines[2].numa[1].pages, 128);
+	vx_snapshot_destroy(snap);
+}
+
 static void test_zeroed_file_is_detected_and_round_trips(void **state)
 {
 	struct vx_snapshot *snap = round_trip(
@@ -423,6 +481,7 @@ static int run_unit_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doc_sample_hashed_lines_round_trip),
 		cmocka_unit_test(test_every_line_form_with_real_addresses_round_trips),
+		cmocka_unit_test(test_debian_kernel_lines_round_trip),
 		cmocka_unit_test(test_zeroed_file_is_detected_and_round_trips),
 		cmocka_unit_test(test_hash_of_zero_among_hashes_stays_hashed),
 		cmocka_unit_test(test_empty_input_has_no_lines_and_unknown_form),
