@@ -418,6 +418,8 @@ static enum rec_status record_text(struct prb_walk *w, uint64_t id,
 	}
 	memcpy(w->text, blk + BLOCK_ID_SIZE, rec->text_len);
 	w->text[rec->text_len] = '\0';
+	/* printk text holds no NUL; one here is damage, so stop at it. */
+	rec->text_len = strlen(w->text);
 	return REC_OK;
 }
 

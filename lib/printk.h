@@ -37,7 +37,8 @@ struct vx_log_record {
 	unsigned int flags;		/* VX_LOG_*; 0 when unknown */
 	bool flags_known;		/* level and flags were decodable */
 	uint32_t caller_id;		/* raw; see vx_log_caller_*() */
-	const char *text;		/* NUL-terminated, valid during callback */
+	const char *text;		/* NUL-terminated (no NUL inside), valid
+				 * during the callback only */
 	size_t text_len;
 };
 

@@ -486,6 +486,67 @@ static void test_callback_can_stop_the_walk(void **state)
 	fake_log_destroy(fl);
 }
 
+/*
+ * Random bytes sprayed over descriptors, infos, data and the ring header:
+ * the walk always ends, and every walked slot is accounted for.
+ */
+static void test_random_corruption_never_crashes_or_loops(void **state)
+{
+	uint64_t rng = 0x9e3779b97f4a7c15;
+	char buf[128];
+
+	for (int round = 0; round < 300; round++) {
+		const struct fake_log_layout *lay = round % 2 ?
+			&fake_log_layout_510 : &fake_log_layout_61;
+		struct fake_log *fl = fake_log_create(lay, 5, 10);
+		struct seen *s = calloc(1, sizeof(*s));
+		struct vx_printk_stats st;
+		struct vx_error *err;
+
+		for (uint64_t i = 0; i < 60; i++) {
+			text_of(buf, sizeof(buf), i);
+			fake_log_append(fl, i, 1, 6, 2, buf);
+		}
+		for (int k = 0; k < 1 + round % 40; k++) {
+			uint64_t r, base, span;
+
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			r = rng;
+			switch (r % 4) {
+			case 0:
+				base = fake_log_desc_addr(fl, 0);
+				span = 32 * lay->desc_size;
+				break;
+			case 1:
+				base = fake_log_info_addr(fl, 0);
+				span = 32 * lay->info_size;
+				break;
+			case 2:
+				base = fake_log_data_addr(fl);
+				span = 1024;
+				break;
+			default:
+				base = fake_log_ring_addr(fl);
+				span = lay->rb_size;
+				break;
+			}
+			fake_log_write(fl, base + (r >> 8) % (span - 7),
+				       &rng, 1 + (r >> 3) % 8);
+		}
+		err = walk(fl, NULL, s, &st);
+		if (!err)
+			assert_int_equal(st.walked, st.records + st.reusable +
+					 st.reserved + st.missing + st.lost +
+					 st.corrupt + st.unreadable);
+		assert_true(s->n <= 64);
+		vx_error_destroy(err);
+		seen_free(s);
+		fake_log_destroy(fl);
+	}
+}
+
 static void test_record_prints_like_dmesg_one_line_per_text_line(void **state)
 {
 	struct vx_log_record r = {
@@ -525,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_descriptor_skips_only_its_record),
 		cmocka_unit_test(test_data_ring_is_read_in_one_chunk),
 		cmocka_unit_test(test_callback_can_stop_the_walk),
+		cmocka_unit_test(test_random_corruption_never_crashes_or_loops),
 		cmocka_unit_test(test_record_prints_like_dmesg_one_line_per_text_line),
 	};
 
