@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The DWARF type source on a small shared object compiled here with
+ * "cc -g" from three CUs: kernel-shaped structs (anonymous union in
+ * vmap_area, nested rb_list in vmap_node, typedef'd nodemask_t,
+ * bitfields), a struct defined differently in two CUs, and a hinted CU
+ * (mm/vmalloc.c) that must win over an earlier CU's definition.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "types.h"
+
+static char dir[64];
+static char fixture[128];
+
+static const char first_cu[] =
+	"struct vm_struct;\n"
+	"struct vm_struct *vm_ptr;\n"
+	"/* An unrelated vmap_area in an earlier CU: mm/vmalloc.c must win. */\n"
+	"struct vmap_area { long other; unsigned long va_start; } early_va;\n"
+	"struct dup { int x; } dup_a;\n"
+	"struct flags_word { unsigned int lo:3, mid:10; unsigned int hi:8; } fw;\n"
+	"typedef struct { unsigned long bits[16]; } nodemask_t;\n"
+	"nodemask_t nm;\n";
+
+static const char second_cu[] =
+	"struct dup { long y; long x; } dup_b;\n"
+	"struct vm_struct { struct vm_struct *next; void *addr;\n"
+	"	unsigned long size, flags; void **pages;\n"
+	"	unsigned int page_order, nr_pages; unsigned long phys_addr;\n"
+	"	const void *caller; } vm_obj;\n";
+
+static const char vmalloc_cu[] =
+	"struct list_head { struct list_head *next, *prev; };\n"
+	"struct rb_node { unsigned long __rb_parent_color;\n"
+	"	struct rb_node *rb_right, *rb_left; };\n"
+	"struct llist_node { struct llist_node *next; };\n"
+	"struct vm_struct;\n"
+	"struct vmap_area { unsigned long va_start, va_end;\n"
+	"	struct rb_node rb_node; struct list_head list;\n"
+	"	union { unsigned long subtree_max_size; struct vm_struct *vm;\n"
+	"		struct llist_node purge_list; };\n"
+	"	unsigned long flags; } va_obj;\n"
+	"struct rb_list { struct rb_node *root; struct list_head head; int lock; };\n"
+	"struct vmap_pool { struct list_head head; unsigned long len; };\n"
+	"static struct vmap_node { struct vmap_pool pool[256]; int pool_lock;\n"
+	"	_Bool skip_populate; struct rb_list busy, lazy;\n"
+	"	struct list_head purge_list; } single;\n"
+	"struct vmap_node *vmap_nodes = &single;\n"
+	"typedef const volatile struct vmap_area cv_area_t;\n"
+	"struct holder { cv_area_t *p; struct { int a; union { int b; long c; }; };\n"
+	"	char tail[]; } *holder_ptr;\n";
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Compile the fixture once for all tests; skip them all if there is no cc. */
+static int setup(void **state)
+{
+	char cmd[512], path[128];
+	const char *cc = getenv("CC") ? getenv("CC") : "cc";
+
+	strcpy(dir, "/tmp/vmapx-dwarf-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/mm", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/first.c", dir);
+	write_file(path, first_cu);
+	snprintf(path, sizeof(path), "%s/second.c", dir);
+	write_file(path, second_cu);
+	snprintf(path, sizeof(path), "%s/mm/vmalloc.c", dir);
+	write_file(path, vmalloc_cu);
+	snprintf(fixture, sizeof(fixture), "%s/fixture.so", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && %s -g -O0 -shared -fPIC -nostdlib -o fixture.so "
+		 "first.c second.c mm/vmalloc.c 2>/dev/null", dir, cc);
+	if (system(cmd) != 0)
+		fixture[0] = '\0';
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct vx_types *open_fixture(void)
+{
+	struct vx_types *ty = NULL;
+	struct vx_error *err;
+
+	if (!fixture[0])
+		skip();
+	err = vx_dwarf_types_open(fixture, &ty);
+	if (err)
+		fail_msg("%s", err->message);
+	assert_string_equal(ty->source, "DWARF (vmlinux)");
+	return ty;
+}
+
+static void expect_member(struct vx_types *ty, const char *type,
+			  const char *path, uint64_t offset, uint64_t size)
+{
+	struct vx_member m;
+	struct vx_error *err = vx_member(ty, type, path, &m);
+
+	if (err)
+		fail_msg("%s.%s: %s", type, path, err->message);
+	assert_int_equal(m.offset, offset);
+	assert_int_equal(m.size, size);
+}
+
+static void expect_size(struct vx_types *ty, const char *type, uint64_t size)
+{
+	uint64_t got;
+	struct vx_error *err = vx_type_size(ty, type, &got);
+
+	if (err)
+		fail_msg("sizeof %s: %s", type, err->message);
+	assert_int_equal(got, size);
+}
+
+static void test_hinted_cu_wins_and_anonymous_union_is_transparent(void **state)
+{
+	struct vx_types *ty = open_fixture();
+
+	expect_size(ty, "vmap_area", 72);
+	expect_member(ty, "vmap_area", "va_start", 0, 8);
+	expect_member(ty, "vmap_area", "rb_node", 16, 24);
+	expect_member(ty, "vmap_area", "list", 40, 16);
+	expect_member(ty, "vmap_area", "vm", 56, 8);
+	expect_member(ty, "vmap_area", "purge_list", 56, 8);
+	expect_member(ty, "vmap_area", "subtree_max_size", 56, 8);
+	expect_member(ty, "vmap_area", "flags", 64, 8);
+	vx_types_destroy(ty);
+}
+
+static void test_nested_paths_and_arrays(void **state)
+{
+	struct vx_types *ty = open_fixture();
+
+	expect_size(ty, "vmap_node", 6232);
+	expect_member(ty, "vmap_node", "pool", 0, 6144);
+	expect_member(ty, "vmap_node", "busy.head", 6160, 16);
+	expect_member(ty, "vmap_node", "lazy.head", 6192, 16);
+	expect_member(ty, "vmap_node", "busy.head.prev", 6168, 8);
+	expect_member(ty, "vmap_node", "purge_list", 6216, 16);
+	expect_member(ty, "vmap_pool", "len", 16, 8);
+	vx_types_destroy(ty);
+}
+
+static void test_typedefs_qualifiers_and_flexible_array(void **state)
+{
+	struct vx_types *ty = open_fixture();
+
+	expect_size(ty, "nodemask_t", 128);
+	expect_member(ty, "nodemask_t", "bits", 0, 128);
+	expect_size(ty, "cv_area_t", 72);
+	expect_member(ty, "cv_area_t", "flags", 64, 8);
+	expect_member(ty, "holder", "p", 0, 8);
+	expect_member(ty, "holder", "a", 8, 4);
+	expect_member(ty, "holder", "c", 16, 8);
+	expect_member(ty, "holder", "tail", 24, 0);
+	vx_types_destroy(ty);
+}
+
+static void test_bitfields_report_containing_bytes(void **state)
+{
+	struct vx_types *ty = open_fixture();
+
+	expect_member(ty, "flags_word", "lo", 0, 1);
+	expect_member(ty, "flags_word", "mid", 0, 2);
+	expect_member(ty, "flags_word", "hi", 1, 2);
+	vx_types_destroy(ty);
+}
+
+/* A declaration in an earlier CU does not hide the definition in a later one. */
+static void test_declaration_is_skipped_for_later_definition(void **state)
+{
+	struct vx_types *ty = open_fixture();
+
+	expect_size(ty, "vm_struct", 64);
+	expect_member(ty, "vm_struct", "nr_pages", 44, 4);
+	expect_member(ty, "vm_struct", "caller", 56, 8);
+	vx_types_destroy(ty);
+}
+
+/*
+ * Two different definitions: the first CU's, whether or not a full scan
+ * (for an absent type) already indexed both.
+ */
+static void test_first_definition_wins_whatever_was_asked_before(void **state)
+{
+	struct vx_types *ty = open_fixture();
+	struct vx_error *err;
+	uint64_t size;
+
+	expect_member(ty, "dup", "x", 0, 4);
+	vx_types_destroy(ty);
+	ty = open_fixture();
+	err = vx_type_size(ty, "no_such_type", &size);
+	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
+	vx_error_destroy(err);
+	expect_member(ty, "dup", "x", 0, 4);
+	vx_types_destroy(ty);
+}
+
+static void test_absent_member_and_type_are_not_found(void **state)
+{
+	struct vx_types *ty = open_fixture();
+	struct vx_member m;
+	struct vx_error *err;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		err = vx_member(ty, "vmap_area", "requested_size", &m);
+		assert_non_null(err);
+		assert_int_equal(err->code, VX_ERR_NOT_FOUND);
+		assert_non_null(strstr(err->message, "requested_size"));
+		assert_non_null(strstr(err->message, "vmap_area"));
+		vx_error_destroy(err);
+	}
+	err = vx_member(ty, "vmap_area", "va_start.x", &m);
+	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
+	vx_error_destroy(err);
+	err = vx_member(ty, "no_such_struct", "x", &m);
+	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
+	assert_non_null(strstr(err->message, "no_such_struct"));
+	vx_error_destroy(err);
+	vx_types_destroy(ty);
+}
+
+static void test_missing_file_and_file_without_dwarf_fail_clearly(void **state)
+{
+	struct vx_types *ty = NULL;
+	struct vx_error *err;
+	char path[160];
+
+	err = vx_dwarf_types_open("/nonexistent/vmlinux", &ty);
+	assert_int_equal(err->code, VX_ERR_IO);
+	assert_non_null(strstr(err->message, "/nonexistent/vmlinux"));
+	vx_error_destroy(err);
+	snprintf(path, sizeof(path), "%s/not-elf", dir);
+	write_file(path, "this is not an ELF file\n");
+	err = vx_dwarf_types_open(path, &ty);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "no DWARF"));
+	assert_null(strchr(err->message, '\n'));
+	vx_error_destroy(err);
+	assert_null(ty);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hinted_cu_wins_and_anonymous_union_is_transparent),
+		cmocka_unit_test(test_nested_paths_and_arrays),
+		cmocka_unit_test(test_typedefs_qualifiers_and_flexible_array),
+		cmocka_unit_test(test_bitfields_report_containing_bytes),
+		cmocka_unit_test(test_declaration_is_skipped_for_later_definition),
+		cmocka_unit_test(test_first_definition_wins_whatever_was_asked_before),
+		cmocka_unit_test(test_absent_member_and_type_are_not_found),
+		cmocka_unit_test(test_missing_file_and_file_without_dwarf_fail_clearly),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
