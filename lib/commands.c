@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
+#include "diff.h"
+#include "vmparse.h"
 #include "format.h"
 #include "json.h"
+#include "space.h"
 #include "walk.h"
 
 static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o,
@@ -26,6 +32,9 @@ struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 	switch (o->mode) {
 	case VX_MODE_INFO:
 		err = run_info(k, o, out);
+		break;
+	case VX_MODE_FRAG:
+		err = vx_frag_run(k, o, out);
 		break;
 	default:
 		err = vx_error_create(VX_ERR_USAGE, "this mode needs other inputs");
@@ -52,4 +61,143 @@ void vx_report_error(FILE *f, const char *prog, const struct vx_error *err,
 	vx_json_string_field(w, "error", err->message);
 	vx_json_end_object(w);
 	vx_error_destroy(vx_json_destroy(w));
+}
+
+/* The dump's vmallocinfo text in one pointer mode, parsed back. */
+static struct vx_error *render_snapshot(struct vx_kernel *k,
+					const struct vx_vmap *m,
+					enum vx_kptr mode, const char *name,
+					struct vx_snapshot **out)
+{
+	struct vx_error *err;
+	size_t len = 0;
+	char *text = NULL;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		return &vx_error_nomem;
+	err = vx_print_vmallocinfo(k, m, mode, f);
+	if (fclose(f) && !err)
+		err = &vx_error_nomem;
+	if (!err)
+		err = vx_vmparse_buffer(name, text, len, 0, out);
+	free(text);
+	return err;
+}
+
+struct diff_input {
+	struct vx_diff_input in;
+	struct vx_snapshot *raw, *hashed;
+};
+
+static struct vx_error *load_side(struct vx_diff_side *side,
+				  struct diff_input *d)
+{
+	struct vx_kernel *k = side->k;
+	struct vx_error *err;
+	struct vx_vmap m;
+
+	memset(d, 0, sizeof(*d));
+	if (!k) {
+		err = vx_vmparse_file(side->path, 0, &d->raw);
+		d->in.snap = d->raw;
+		return err;
+	}
+	err = vx_walk(k, VX_WALK_PRINTED, &m);
+	if (err)
+		return vx_error_wrap(err, "%s", side->path);
+	err = render_snapshot(k, &m, VX_KPTR_RAW, side->path, &d->raw);
+	/* Hashes need ptr_key; without it, hashed snapshots match as multisets. */
+	if (!err && (k->ptr_key[0] || k->ptr_key[1]))
+		err = render_snapshot(k, &m, VX_KPTR_HASH, side->path, &d->hashed);
+	vx_vmap_free(&m);
+	d->in.snap = d->raw;
+	d->in.hashed = d->hashed;
+	d->in.windows_known = true;
+	d->in.vmalloc_start = k->vmalloc_start;
+	d->in.vmalloc_end = k->vmalloc_end + 1;
+	d->in.modules_start = k->modules_start;
+	d->in.modules_end = k->modules_end;
+	return err;
+}
+
+static void free_side(struct diff_input *d)
+{
+	vx_snapshot_destroy(d->raw);
+	vx_snapshot_destroy(d->hashed);
+}
+
+static bool side_incomplete(const struct vx_diff_side *side)
+{
+	return side->k && (side->k->nr_skips || side->k->nr_skips_dropped);
+}
+
+struct vx_error *vx_command_diff(struct vx_diff_side *old,
+				 struct vx_diff_side *new,
+				 const struct vx_options *o, FILE *out,
+				 int *status)
+{
+	struct diff_input a, b;
+	struct vx_diff *diff = NULL;
+	struct vx_error *err;
+
+	err = load_side(old, &a);
+	if (!err)
+		err = load_side(new, &b);
+	else
+		memset(&b, 0, sizeof(b));
+	if (!err)
+		err = vx_diff_compute(&a.in, &b.in, &diff);
+	if (!err && o->json) {
+		struct vx_json *w = vx_json_create(out, o->pretty);
+
+		if (!w)
+			err = &vx_error_nomem;
+		if (!err)
+			err = vx_diff_print_json(w, diff, o->all);
+		if (w) {
+			struct vx_error *werr = vx_json_destroy(w);
+
+			if (!err)
+				err = werr;
+			else
+				vx_error_destroy(werr);
+		}
+	} else if (!err) {
+		err = vx_diff_print_text(out, diff, o->all);
+	}
+	if (!err)
+		*status = vx_diff_differs(diff) ? VX_EXIT_DIFFERENT :
+			  side_incomplete(old) || side_incomplete(new) ?
+			  VX_EXIT_INCOMPLETE : VX_EXIT_OK;
+	vx_diff_destroy(diff);
+	free_side(&a);
+	free_side(&b);
+	return err;
+}
+
+struct vx_error *vx_command_parse(const char *path, const struct vx_options *o,
+				  FILE *out)
+{
+	struct vx_snapshot *snap;
+	struct vx_error *err;
+	struct vx_json *w;
+
+	err = vx_vmparse_file(path, 0, &snap);
+	if (err)
+		return err;
+	if (!o->json) {
+		vx_snapshot_print(out, snap);
+		vx_snapshot_destroy(snap);
+		return NULL;
+	}
+	w = vx_json_create(out, o->pretty);
+	if (!w) {
+		vx_snapshot_destroy(snap);
+		return &vx_error_nomem;
+	}
+	vx_vmparse_print_json(w, snap);
+	vx_snapshot_destroy(snap);
+	return vx_json_destroy(w);
 }

@@ -25,6 +25,21 @@
 struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 				FILE *out, int *status);
 
+/* One side of --diff: a vmallocinfo snapshot file, or an opened dump. */
+struct vx_diff_side {
+	const char *path;
+	struct vx_kernel *k;	/* NULL: path is a snapshot */
+};
+
+/* --diff OLD NEW: *status is 0 (same), 1 (different) or 3 (incomplete). */
+struct vx_error *vx_command_diff(struct vx_diff_side *old,
+				 struct vx_diff_side *new,
+				 const struct vx_options *o, FILE *out,
+				 int *status);
+/* --parse FILE: the snapshot as JSON (-j) or as the kernel printed it. */
+struct vx_error *vx_command_parse(const char *path, const struct vx_options *o,
+				  FILE *out);
+
 /* Print err as one line ("vmapx: ..."), or as a JSON object with -j. */
 void vx_report_error(FILE *f, const char *prog, const struct vx_error *err,
 		     bool json);

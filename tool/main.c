@@ -42,14 +42,55 @@ static int fail(struct vx_error *err, bool json)
 	return VX_EXIT_ERROR;
 }
 
-static int run_on_dump(const struct vx_options *o)
+struct opened {
+	struct vx_dump *dump;
+	struct vx_kernel *k;
+};
+
+static struct vx_error *open_kernel(const char *path, const char *vmlinux,
+				    const struct vx_options *o,
+				    struct opened *out)
 {
 	struct vx_dump_opts dopts = {
-		.vmlinux = o->nr_vmlinux ? o->vmlinux[0] : NULL,
+		.vmlinux = vmlinux,
 		.system_map = o->system_map,
 	};
-	struct vx_kernel *k = NULL;
-	struct vx_dump *d = NULL;
+	struct vx_error *err;
+
+	err = vx_dump_open(path, &dopts, &out->dump);
+	if (err)
+		return err;
+	err = vx_kernel_open(vx_dump_target(out->dump), &out->k);
+	if (err)
+		return vx_error_wrap(err, "%s", path);
+	if (o->verbose)
+		vx_kernel_describe(out->k, stderr);
+	return NULL;
+}
+
+static void close_kernel(struct opened *op)
+{
+	if (op->k) {
+		vx_kernel_print_skips(op->k, stderr, "vmapx: ");
+		vx_kernel_close(op->k);
+	}
+	vx_dump_close(op->dump);
+	op->k = NULL;
+	op->dump = NULL;
+}
+
+static int finish(struct vx_error *err, int status, const struct vx_options *o)
+{
+	if (fflush(stdout) && !err)
+		err = vx_error_create(VX_ERR_IO, "writing output failed");
+	if (err)
+		return fail(err, o->json);
+	return status;
+}
+
+static int run_on_dump(const struct vx_options *o)
+{
+	struct opened op = { 0 };
 	struct vx_error *err;
 	int status = VX_EXIT_OK;
 
@@ -58,26 +99,62 @@ static int run_on_dump(const struct vx_options *o)
 					    o->nr_args ? "one VMCORE expected, got %d arguments" :
 							 "no VMCORE given", o->nr_args),
 			    o->json);
-	err = vx_dump_open(o->args[0], &dopts, &d);
-	if (!err) {
-		err = vx_kernel_open(vx_dump_target(d), &k);
-		if (err)
-			err = vx_error_wrap(err, "%s", o->args[0]);
-	}
-	if (!err && o->verbose)
-		vx_kernel_describe(k, stderr);
+	if (o->nr_vmlinux > 1)
+		return fail(vx_error_create(VX_ERR_USAGE,
+					    "-k given twice for one dump"), o->json);
+	err = open_kernel(o->args[0], o->nr_vmlinux ? o->vmlinux[0] : NULL, o,
+			  &op);
 	if (!err)
-		err = vx_command_run(k, o, stdout, &status);
-	if (fflush(stdout) && !err)
-		err = vx_error_create(VX_ERR_IO, "writing output failed");
-	if (k) {
-		vx_kernel_print_skips(k, stderr, "vmapx: ");
-		vx_kernel_close(k);
+		err = vx_command_run(op.k, o, stdout, &status);
+	fflush(stdout);
+	close_kernel(&op);
+	return finish(err, status, o);
+}
+
+/* OLD and NEW are dumps or snapshots, told apart by content. */
+static int run_diff(const struct vx_options *o)
+{
+	struct opened op[2] = { { 0 } };
+	struct vx_diff_side side[2];
+	struct vx_error *err = NULL;
+	int status = VX_EXIT_OK, dumps = 0;
+
+	if (o->nr_args != 2)
+		return fail(vx_error_create(VX_ERR_USAGE,
+					    "--diff wants OLD and NEW, got %d arguments",
+					    o->nr_args), o->json);
+	for (int i = 0; i < 2 && !err; i++) {
+		int is_dump = vx_file_is_dump(o->args[i]);
+
+		side[i] = (struct vx_diff_side){ .path = o->args[i] };
+		if (is_dump < 0)
+			err = vx_error_create(VX_ERR_IO, "%s: %m", o->args[i]);
+		else if (is_dump) {
+			const char *vmlinux = dumps < o->nr_vmlinux ?
+					      o->vmlinux[dumps] : NULL;
+
+			dumps++;
+			err = open_kernel(o->args[i], vmlinux, o, &op[i]);
+			side[i].k = op[i].k;
+		}
 	}
-	vx_dump_close(d);
-	if (err)
-		return fail(err, o->json);
-	return status;
+	if (!err && o->nr_vmlinux > dumps)
+		err = vx_error_create(VX_ERR_USAGE,
+				      "%d -k for %d dumps", o->nr_vmlinux, dumps);
+	if (!err)
+		err = vx_command_diff(&side[0], &side[1], o, stdout, &status);
+	fflush(stdout);
+	close_kernel(&op[0]);
+	close_kernel(&op[1]);
+	return finish(err, status, o);
+}
+
+static int run_parse(const struct vx_options *o)
+{
+	if (o->nr_args != 1)
+		return fail(vx_error_create(VX_ERR_USAGE,
+					    "--parse wants one SNAPSHOT"), o->json);
+	return finish(vx_command_parse(o->args[0], o, stdout), VX_EXIT_OK, o);
 }
 
 int main(int argc, char **argv)
@@ -97,6 +174,10 @@ int main(int argc, char **argv)
 	case VX_MODE_VERSION:
 		printf("vmapx %s\n", VX_VERSION);
 		return VX_EXIT_OK;
+	case VX_MODE_DIFF:
+		return run_diff(&o);
+	case VX_MODE_PARSE:
+		return run_parse(&o);
 	default:
 		return run_on_dump(&o);
 	}
