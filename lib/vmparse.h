@@ -19,19 +19,14 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "vmflags.h"
 #include "json.h"
 
 #define VX_VMPARSE_MAX_LINE	4096		/* bytes, newline excluded */
 #define VX_VMPARSE_MAX_FILE	(1ull << 30)	/* bytes */
 #define VX_VMPARSE_MAX_NODE	1023		/* MAX_NUMNODES - 1 on Debian */
 
-/* The printed flag words; the values are the kernel's VM_* bits. */
-#define VX_VM_IOREMAP		0x00000001u
-#define VX_VM_ALLOC		0x00000002u	/* "vmalloc" */
-#define VX_VM_MAP		0x00000004u	/* "vmap" */
-#define VX_VM_USERMAP		0x00000008u	/* "user" */
-#define VX_VM_DMA_COHERENT	0x00000010u
-#define VX_VM_SPARSE		0x00001000u	/* 6.12+ */
+/* The printed flag words are the kernel's VM_* bits (vmflags.h); and: */
 /* "vpages" is not a vm_struct flag: vm->pages itself is vmalloc'ed. */
 #define VX_VM_VPAGES		0x80000000u
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "kernel.h"
+#include "vmflags.h"
 
 enum vx_state {
 	VX_BUSY,	/* busy tree/list, or a node's busy list */
@@ -21,18 +22,6 @@ enum vx_state {
 	VX_NR_STATES,
 };
 
-/* VM_* flags (include/linux/vmalloc.h). */
-#define VX_VM_IOREMAP		0x001
-#define VX_VM_ALLOC		0x002
-#define VX_VM_MAP		0x004
-#define VX_VM_USERMAP		0x008
-#define VX_VM_DMA_COHERENT	0x010
-#define VX_VM_UNINITIALIZED	0x020
-#define VX_VM_NO_GUARD		0x040
-#define VX_VM_SPARSE		0x1000
-/* va->flags (6.9+). */
-#define VX_VMAP_RAM		0x1
-#define VX_VMAP_BLOCK		0x2
 
 struct vx_vm {
 	uint64_t addr, size, flags, pages, nr_pages, phys_addr, caller;
