@@ -604,7 +604,7 @@ static void test_empty_snapshot_against_full_one_all_appear(void **state)
 	vx_snapshot_destroy(empty);
 }
 
-int main(void)
+static int run_unit_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_snapshot_against_itself_has_no_differences),
@@ -626,4 +626,71 @@ int main(void)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/*
+ * File mode, the driver of tests/integration/t-parse.sh until the front
+ * end wires --diff: "test_diff [--json] [--all] OLD NEW", exit status as
+ * diff(1): 0 no differences, 1 differences, 2 trouble.
+ */
+static int diff_files(const char *old_path, const char *new_path, bool json,
+		      bool all)
+{
+	struct vx_snapshot *old = NULL, *new = NULL;
+	struct vx_diff_input in_old = { 0 }, in_new = { 0 };
+	struct vx_diff *d = NULL;
+	struct vx_error *err;
+	struct vx_json *w;
+	int ret = 2;
+
+	err = vx_vmparse_file(old_path, 0, &old);
+	if (!err)
+		err = vx_vmparse_file(new_path, 0, &new);
+	in_old.snap = old;
+	in_new.snap = new;
+	if (!err)
+		err = vx_diff_compute(&in_old, &in_new, &d);
+	if (!err && json) {
+		w = vx_json_create(stdout, true);
+		err = vx_diff_print_json(w, d, all);
+		if (!err)
+			err = vx_json_destroy(w);
+		else
+			vx_error_destroy(vx_json_destroy(w));
+	} else if (!err) {
+		err = vx_diff_print_text(stdout, d, all);
+	}
+	if (err)
+		fprintf(stderr, "test_diff: %s\n", err->message);
+	else
+		ret = vx_diff_differs(d) ? 1 : 0;
+	vx_error_destroy(err);
+	vx_diff_destroy(d);
+	vx_snapshot_destroy(old);
+	vx_snapshot_destroy(new);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	bool json = false, all = false;
+	int i = 1;
+
+	if (argc < 2)
+		return run_unit_tests();
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--all")) {
+			all = true;
+		} else {
+			fprintf(stderr, "test_diff: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (argc - i != 2) {
+		fprintf(stderr, "usage: test_diff [--json] [--all] OLD NEW\n");
+		return 2;
+	}
+	return diff_files(argv[i], argv[i + 1], json, all);
 }
