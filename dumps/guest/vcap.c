@@ -92,8 +92,13 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		return 2;
 	port = open(argv[1], O_RDWR);
-	if (port < 0)
-		return 1;
+	if (port < 0) {
+		int fd = open("/dev/console", O_WRONLY);
+		dprintf(fd, "vcap: cannot open %s: %s\n", argv[1], strerror(errno));
+		/* PID 1 must not exit */
+		for (;;)
+			pause();
+	}
 	buf = malloc(cap);
 	/* big buffers grown now so that capture time allocates nothing new */
 	if (!buf)
