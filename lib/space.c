@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Windows, accounting, the free-tree cross-check and the fit of a request
+ * (kernel-vmalloc.md §1.6, §3.3, §3.6, §4.1, §8).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "space.h"
+
+#define MAX_TREE_NODES		(1UL << 25)
+#define MAX_TREE_DEPTH		128	/* an rb tree of 2^25 nodes is < 52 deep */
+#define MAX_VA_SIZE_PAGES	256	/* vmap_node pools hold areas up to 1 MiB */
+#define ONLINE_MASK_BYTES	1024	/* cpumask of NR_CPUS=8192 */
+#define LAZY_PAGES_PER_FLS	(32ULL * 1024 * 1024 / VX_PAGE_SIZE)
+
+static uint64_t align_up(uint64_t x, uint64_t align)
+{
+	return align > 1 ? (x + align - 1) & ~(align - 1) : x;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ---- configuration from the dump ------------------------------------- */
+
+static const char *kernel_caller_name(void *ctx, uint64_t caller, char *buf,
+				      size_t size)
+{
+	char *plus;
+
+	if (!caller) {
+		buf[0] = '\0';
+		return buf;
+	}
+	vx_symbolize(ctx, caller, buf, size);
+	/* "name+0x1/0x2 [mod]" -> "name [mod]" */
+	plus = strchr(buf, '+');
+	if (plus) {
+		char *mod = strchr(plus, ' ');
+
+		memmove(plus, mod ? mod : plus + strlen(plus),
+			strlen(mod ? mod : plus) + 1);
+	}
+	return buf;
+}
+
+static bool read_symbol(struct vx_kernel *k, const char *name, size_t size,
+			uint64_t *val)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	if (!err)
+		err = vx_read_uint(k->t, addr, size, val);
+	vx_error_destroy(err);
+	return !err;
+}
+
+/*
+ * 6.9+ keeps the module range in execmem_info.  Two kallsyms symbols
+ * share that name: the arch's struct (arch/x86/mm/init.c) and the
+ * pointer to it (mm/execmem.c); whichever we get, follow a pointer.
+ */
+static bool read_execmem_start(struct vx_kernel *k, uint64_t *start)
+{
+	struct vx_member ranges, rstart;
+	struct vx_error *err;
+	uint64_t addr, first;
+
+	err = vx_kernel_symbol(k, "execmem_info", &addr);
+	if (!err)
+		err = vx_member(k->types, "execmem_info", "ranges", &ranges);
+	if (!err)
+		err = vx_member(k->types, "execmem_range", "start", &rstart);
+	if (!err)
+		err = vx_read_u64(k->t, addr, &first);
+	if (!err && !(first >= k->modules_start && first < k->modules_end)) {
+		addr = first;	/* the pointer: mm/execmem.c */
+		err = vx_read_u64(k->t, addr + ranges.offset + rstart.offset,
+				  start);
+	} else if (!err) {
+		err = vx_read_u64(k->t, addr + ranges.offset + rstart.offset,
+				  start);
+	}
+	vx_error_destroy(err);
+	/* EXECMEM_MODULE_TEXT is range 0; it starts at MODULES_VADDR + offset. */
+	return !err && *start >= k->modules_start && *start < k->modules_end;
+}
+
+static void read_modules_prefix(struct vx_kernel *k, struct vx_space_config *c)
+{
+	uint64_t val;
+
+	if (read_symbol(k, "module_load_offset", 8, &val)) {
+		/* 5.10/6.1: 0 until the first module_alloc() picks it. */
+		if (val < k->modules_end - k->modules_start) {
+			c->modules_prefix = val;
+			c->prefix_known = true;
+		}
+		return;
+	}
+	if (read_execmem_start(k, &val)) {
+		c->modules_prefix = val - k->modules_start;
+		c->prefix_known = true;
+		return;
+	}
+	vx_kernel_skip(k, "modules window: no module_load_offset or execmem_info; KASLR prefix unknown");
+}
+
+static uint32_t read_online_cpus(struct vx_kernel *k)
+{
+	uint8_t mask[ONLINE_MASK_BYTES];
+	struct vx_error *err;
+	uint64_t val, addr;
+	uint32_t n = 0;
+
+	if (read_symbol(k, "__num_online_cpus", 4, &val) && val)
+		return val;
+	err = vx_kernel_symbol(k, "__cpu_online_mask", &addr);
+	if (!err)
+		err = vx_read(k->t, addr, mask, sizeof(mask));
+	vx_error_destroy(err);
+	if (err)
+		return 0;
+	for (size_t i = 0; i < sizeof(mask); i++)
+		n += __builtin_popcount(mask[i]);
+	return n;
+}
+
+/* lazy_max_pages() = fls(num_online_cpus()) * 32 MiB / PAGE_SIZE */
+static uint64_t lazy_max_pages(uint32_t cpus)
+{
+	return cpus ? (uint64_t)(32 - __builtin_clz(cpus)) * LAZY_PAGES_PER_FLS : 0;
+}
+
+void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *c)
+{
+	struct vx_error *err;
+
+	memset(c, 0, sizeof(*c));
+	c->vmalloc_start = k->vmalloc_start;
+	c->vmalloc_end = k->vmalloc_end;
+	c->modules_start = k->modules_start;
+	c->modules_end = k->modules_end;
+	read_modules_prefix(k, c);
+	err = vx_kernel_symbol(k, "pcpu_get_vm_areas", &c->percpu_caller);
+	if (err) {
+		c->percpu_caller = 0;
+		vx_kernel_skip(k, "pcpu_get_vm_areas: %s; per-cpu chunks not told apart",
+			       err->message);
+		vx_error_destroy(err);
+	}
+	/* The vmap_purge_list llist went away in 5.11, long before 5.19's change. */
+	c->search_pads_always = k->lazy_llist;
+	c->lazy_list_invisible_purge = !k->has_nodes;
+	c->has_pools = k->has_nodes;
+	c->online_cpus = read_online_cpus(k);
+	c->lazy_max_pages = lazy_max_pages(c->online_cpus);
+	if (!c->online_cpus)
+		vx_kernel_skip(k, "online CPUs unknown: lazy_max_pages() not computed");
+	c->caller_name = kernel_caller_name;
+	c->caller_ctx = k;
+}
+
+/* ---- alignment of a busy area ---------------------------------------- */
+
+static bool is_stack_caller(const char *name)
+{
+	static const char *const stack_callers[] = {
+		"alloc_thread_stack_node", "dup_task_struct", "copy_process",
+		"kernel_clone", "_do_fork", "fork_idle", "create_io_thread",
+		NULL,
+	};
+
+	for (int i = 0; stack_callers[i]; i++)
+		if (!strcmp(name, stack_callers[i]))
+			return true;
+	return false;
+}
+
+/* get_count_order_long(): ceil(log2(x)) */
+static unsigned int count_order(uint64_t x)
+{
+	return x <= 1 ? 0 : 64 - __builtin_clzll(x - 1);
+}
+
+static uint64_t guard_of(const struct vx_space_config *c, const struct vx_area *a)
+{
+	if (!a->vm_ptr || !a->vm_read || !a->vm.caller)
+		return 0;	/* vm_map_ram, early vmlist areas */
+	if (a->vm.flags & VX_VM_NO_GUARD || a->vm.caller == c->percpu_caller)
+		return 0;
+	return VX_PAGE_SIZE;
+}
+
+uint64_t vx_area_alignment(const struct vx_space_config *c,
+			   const struct vx_area *a, const char **why)
+{
+	uint64_t size = a->end - a->start;
+	char name[256];
+
+	*why = "page";
+	if (!a->vm_ptr || !a->vm_read) {
+		/* vm_map_ram: 1 MiB blocks (VMAP_BLOCK on 6.3+), else a page. */
+		if ((a->va_flags & VX_VMAP_BLOCK) || size == 1ULL << 20) {
+			*why = "1 MiB vmap-block alignment";
+			return 1ULL << 20;
+		}
+		return VX_PAGE_SIZE;
+	}
+	if (c->percpu_caller && a->vm.caller == c->percpu_caller) {
+		*why = "2 MiB per-cpu atom alignment";
+		return 2ULL << 20;
+	}
+	if (a->vm.flags & VX_VM_IOREMAP) {
+		unsigned int order = count_order(size - guard_of(c, a));
+
+		order = order < 12 ? 12 : order > 30 ? 30 : order;
+		*why = "ioremap power-of-two alignment";
+		return 1ULL << order;
+	}
+	if (a->vm.page_order >= 9) {
+		*why = "2 MiB huge-page alignment";
+		return 2ULL << 20;
+	}
+	if (size == 20480 && c->caller_name &&
+	    is_stack_caller(c->caller_name(c->caller_ctx, a->vm.caller, name,
+					   sizeof(name)))) {
+		*why = "16 KiB thread-stack alignment";
+		return 16384;
+	}
+	return VX_PAGE_SIZE;
+}
+
+/* ---- accounting ------------------------------------------------------ */
+
+static struct vx_range *range_add(struct vx_range_list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct vx_range *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct vx_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (int)x->state - (int)y->state;
+}
+
+static struct vx_error *collect_ranges(const struct vx_vmap *m,
+				       struct vx_window *w)
+{
+	for (int s = 0; s < VX_NR_STATES; s++) {
+		const struct vx_area_list *l = &m->lists[s];
+
+		for (size_t i = 0; i < l->n; i++) {
+			const struct vx_area *a = &l->v[i];
+			uint64_t lo = max_u64(a->start, w->start);
+			uint64_t hi = min_u64(a->end, w->end);
+			struct vx_range *r;
+
+			if (a->end < a->start || lo >= hi)
+				continue;
+			r = range_add(&w->ranges);
+			if (!r)
+				return &vx_error_nomem;
+			*r = (struct vx_range){ lo, hi, s, a };
+			w->bytes[s] += hi - lo;
+		}
+	}
+	qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	return NULL;
+}
+
+static struct vx_error *add_overlap(struct vx_window *w, const struct vx_range *a,
+				    const struct vx_range *b, uint64_t end)
+{
+	struct vx_overlap *v = realloc(w->overlaps,
+				       (w->nr_overlaps + 1) * sizeof(*v));
+
+	if (!v)
+		return &vx_error_nomem;
+	w->overlaps = v;
+	v[w->nr_overlaps++] = (struct vx_overlap){
+		b->start, end, a->state, b->state,
+		a->area ? a->area->va : 0, b->area ? b->area->va : 0,
+	};
+	w->overlap_bytes += end - b->start;
+	return NULL;
+}
+
+/*
+ * Sweep the sorted claims: a byte before the next claim that nobody
+ * covers is unaccounted; a claim starting inside an earlier one overlaps.
+ * Unaccounted ranges are appended, then the list is sorted again.
+ */
+static struct vx_error *sweep(struct vx_window *w)
+{
+	size_t n = w->ranges.n, covering = SIZE_MAX;
+	uint64_t covered = w->start;
+	struct vx_error *err;
+
+	for (size_t i = 0; i < n; i++) {
+		struct vx_range r = w->ranges.v[i];
+		struct vx_range *u;
+
+		if (r.start > covered) {
+			u = range_add(&w->ranges);
+			if (!u)
+				return &vx_error_nomem;
+			*u = (struct vx_range){ covered, r.start, VX_NR_STATES, NULL };
+			w->unaccounted += r.start - covered;
+		} else if (r.start < covered && covering != SIZE_MAX) {
+			err = add_overlap(w, &w->ranges.v[covering], &w->ranges.v[i],
+					  min_u64(r.end, covered));
+			if (err)
+				return err;
+		}
+		if (r.end > covered) {
+			covered = r.end;
+			covering = i;
+		}
+	}
+	if (covered < w->end) {
+		struct vx_range *u = range_add(&w->ranges);
+
+		if (!u)
+			return &vx_error_nomem;
+		*u = (struct vx_range){ covered, w->end, VX_NR_STATES, NULL };
+		w->unaccounted += w->end - covered;
+	}
+	qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	return NULL;
+}
+
+static unsigned int log2_floor(uint64_t x)
+{
+	return 63 - __builtin_clzll(x);
+}
+
+/* Free-extent figures, the modules prefix kept out of them. */
+static void free_figures(struct vx_window *w)
+{
+	for (size_t i = 0; i < w->ranges.n; i++) {
+		const struct vx_range *r = &w->ranges.v[i];
+		uint64_t lo = max_u64(r->start, w->fit_start), size;
+
+		if (r->state != VX_FREE)
+			continue;
+		if (r->start < w->fit_start)
+			w->prefix += min_u64(r->end, w->fit_start) - r->start;
+		if (lo >= r->end)
+			continue;
+		size = r->end - lo;
+		w->free_extents++;
+		w->largest_free = max_u64(w->largest_free, size);
+		w->hist[log2_floor(size)]++;
+	}
+}
+
+static void busy_figures(const struct vx_space_config *c, struct vx_window *w)
+{
+	for (size_t i = 0; i < w->ranges.n; i++) {
+		const struct vx_range *r = &w->ranges.v[i];
+		struct vx_node_figures *nf = NULL;
+
+		if (r->area && w->nodes && r->area->node >= 0 &&
+		    (uint32_t)r->area->node < c->nr_nodes)
+			nf = &w->nodes[r->area->node];
+		if (r->state == VX_BUSY) {
+			w->busy_areas++;
+			w->guard_bytes += guard_of(c, r->area);
+			if (c->percpu_caller && r->area->vm_read &&
+			    r->area->vm.caller == c->percpu_caller) {
+				w->percpu_chunks++;
+				w->percpu_bytes += r->end - r->start;
+			}
+		}
+		if (!nf)
+			continue;
+		if (r->state == VX_BUSY)
+			nf->busy += r->end - r->start;
+		else if (r->state == VX_LAZY)
+			nf->lazy += r->end - r->start;
+		else if (r->state == VX_POOLED)
+			nf->pooled += r->end - r->start;
+	}
+}
+
+static struct vx_error *build_window(const struct vx_space_config *c,
+				     const struct vx_vmap *m, struct vx_window *w)
+{
+	struct vx_error *err;
+
+	if (c->nr_nodes) {
+		w->nodes = calloc(c->nr_nodes, sizeof(*w->nodes));
+		if (!w->nodes)
+			return &vx_error_nomem;
+	}
+	err = collect_ranges(m, w);
+	if (!err)
+		err = sweep(w);
+	if (err)
+		return err;
+	free_figures(w);
+	busy_figures(c, w);
+	return NULL;
+}
+
+struct vx_error *vx_space_build(const struct vx_space_config *c,
+				const struct vx_vmap *m, struct vx_space *s)
+{
+	struct vx_window *v = &s->win[VX_WIN_VMALLOC];
+	struct vx_window *mo = &s->win[VX_WIN_MODULES];
+	struct vx_error *err;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *c;
+	s->m = m;
+	s->lazy_pages = m->lazy_pages;
+	s->free_root_max = m->free_root_max;
+	s->free_root_read = m->free_root_read;
+	v->name = "vmalloc";
+	v->start = c->vmalloc_start;
+	v->end = c->vmalloc_end + 1;
+	v->fit_start = c->vmalloc_start;
+	v->fit_end = c->vmalloc_end;	/* start + size <= VMALLOC_END */
+	mo->name = "modules";
+	mo->start = c->modules_start;
+	mo->end = c->modules_end;
+	mo->fit_start = c->modules_start + c->modules_prefix;
+	mo->fit_end = c->modules_end;
+	for (int i = 0; i < VX_NR_WINDOWS; i++) {
+		err = build_window(c, m, &s->win[i]);
+		if (err) {
+			vx_space_free(s);
+			return err;
+		}
+	}
+	return NULL;
+}
+
+void vx_space_free(struct vx_space *s)
+{
+	for (int i = 0; i < VX_NR_WINDOWS; i++) {
+		free(s->win[i].ranges.v);
+		free(s->win[i].overlaps);
+		free(s->win[i].nodes);
+	}
+	memset(s->win, 0, sizeof(s->win));
+}
+
+/* ---- fit ------------------------------------------------------------- */
+
+/* is_within_this_va() of mm/vmalloc.c */
+static bool fits_in_extent(uint64_t start, uint64_t end, uint64_t size,
+			   uint64_t align, uint64_t vstart, uint64_t *at)
+{
+	uint64_t nva = align_up(max_u64(start, vstart), align);
+
+	if (nva + size < nva || nva < vstart)
+		return false;
+	*at = nva;
+	return nva + size <= end;
+}
+
+static bool fit_from_pool(const struct vx_space *s, uint64_t size,
+			  uint64_t align, uint64_t *at)
+{
+	const struct vx_area_list *l = &s->m->lists[VX_POOLED];
+
+	if (!s->cfg.has_pools || size > MAX_VA_SIZE_PAGES * VX_PAGE_SIZE)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].end - l->v[i].start == size &&
+		    align_up(l->v[i].start, align) == l->v[i].start) {
+			*at = l->v[i].start;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Free bytes and largest extent usable by a request in [fit_start, fit_end]. */
+static void usable_free(const struct vx_space *s, const struct vx_window *w,
+			uint64_t *total, uint64_t *largest)
+{
+	const struct vx_area_list *l = &s->m->lists[VX_FREE];
+
+	*total = *largest = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t lo = max_u64(l->v[i].start, w->fit_start);
+		uint64_t hi = min_u64(l->v[i].end, w->fit_end);
+
+		if (lo >= hi)
+			continue;
+		*total += hi - lo;
+		*largest = max_u64(*largest, hi - lo);
+	}
+}
+
+void vx_space_fit(const struct vx_space *s, enum vx_window_id id, uint64_t size,
+		  bool guard_included, uint64_t align, struct vx_fit *f)
+{
+	const struct vx_window *w = &s->win[id];
+	const struct vx_area_list *l = &s->m->lists[VX_FREE];
+	uint64_t length;
+
+	memset(f, 0, sizeof(*f));
+	size = align_up(size, VX_PAGE_SIZE) + (guard_included ? 0 : VX_PAGE_SIZE);
+	if (!align)
+		align = id == VX_WIN_MODULES ? VX_PAGE_SIZE : 1;
+	f->size = size;
+	f->align = align;
+	usable_free(s, w, &f->total_free, &f->largest_free);
+	if (id == VX_WIN_VMALLOC && fit_from_pool(s, size, align, &f->start)) {
+		f->from_pool = true;
+		return;
+	}
+	/* Pruning by size + align - 1: always before 5.19, for big aligns after. */
+	length = size;
+	if (align > 1 && (s->cfg.search_pads_always ||
+			  (align > VX_PAGE_SIZE && w->fit_end - w->fit_start != size)))
+		length = size + align - 1;
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t at;
+
+		if (l->v[i].end < l->v[i].start ||
+		    l->v[i].end - l->v[i].start < length ||
+		    !fits_in_extent(l->v[i].start, l->v[i].end, size, align,
+				    w->fit_start, &at))
+			continue;
+		/* The lowest match decides: beyond vend it fails outright. */
+		if (at + size <= w->fit_end) {
+			f->start = at;
+			return;
+		}
+		break;
+	}
+	f->verdict = f->total_free >= size ? VX_FIT_FRAGMENTED : VX_FIT_EXHAUSTED;
+}
+
+uint64_t vx_space_largest_request(const struct vx_space *s, enum vx_window_id id)
+{
+	const struct vx_window *w = &s->win[id];
+	const struct vx_area_list *l = &s->m->lists[VX_FREE];
+	uint64_t align = id == VX_WIN_MODULES ? VX_PAGE_SIZE : 1, best = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t lo = align_up(max_u64(l->v[i].start, w->fit_start),
+				       VX_PAGE_SIZE);
+		uint64_t hi = min_u64(l->v[i].end, w->fit_end), room;
+
+		if (l->v[i].end < l->v[i].start || lo >= hi)
+			continue;
+		room = (hi - lo) & ~(VX_PAGE_SIZE - 1);
+		if (s->cfg.search_pads_always && align > 1) {
+			uint64_t whole = l->v[i].end - l->v[i].start;
+
+			room = min_u64(room, whole < align ? 0 :
+				       (whole - (align - 1)) & ~(VX_PAGE_SIZE - 1));
+		}
+		best = max_u64(best, room);
+	}
+	return best > VX_PAGE_SIZE ? best - VX_PAGE_SIZE : 0;
+}
+
+const char *vx_fit_verdict_name(enum vx_fit_verdict v)
+{
+	switch (v) {
+	case VX_FIT_OK: return "fits";
+	case VX_FIT_FRAGMENTED: return "fragmentation";
+	case VX_FIT_EXHAUSTED: return "exhaustion";
+	}
+	return "?";
+}
+
+/* ---- the free tree ---------------------------------------------------- */
+
+struct tree_walk {
+	struct vx_kernel *k;
+	struct vx_free_tree *t;
+	const struct vx_area_list *list;
+	uint64_t prev_end;
+	size_t index;
+	bool failed;
+};
+
+static void tree_mismatch(struct tree_walk *tw, const char *what,
+			  uint64_t start, uint64_t end)
+{
+	if (tw->t->matches_list)
+		snprintf(tw->t->mismatch, sizeof(tw->t->mismatch),
+			 "%s: tree extent %zu 0x%lx-0x%lx", what, tw->index,
+			 (unsigned long)start, (unsigned long)end);
+	tw->t->matches_list = false;
+}
+
+/* One in-order node: compare with the free list entry of the same rank. */
+static void tree_visit(struct tree_walk *tw, uint64_t start, uint64_t end)
+{
+	const struct vx_area_list *l = tw->list;
+
+	if (tw->index && start < tw->prev_end)
+		tree_mismatch(tw, "out of order", start, end);
+	else if (tw->index >= l->n)
+		tree_mismatch(tw, "not on the free list", start, end);
+	else if (l->v[tw->index].start != start || l->v[tw->index].end != end)
+		tree_mismatch(tw, "differs from the free list", start, end);
+	tw->prev_end = end;
+	tw->index++;
+	tw->t->nodes++;
+	tw->t->largest = max_u64(tw->t->largest, end - start);
+}
+
+static bool read_tree_node(struct tree_walk *tw, uint64_t node, uint64_t *left,
+			   uint64_t *right, uint64_t *start, uint64_t *end)
+{
+	const struct vx_layout *l = &tw->k->l;
+	uint64_t va = node - l->va_rb_node;
+	struct vx_error *err;
+
+	err = vx_read_u64(tw->k->t, node + l->rb_left, left);
+	if (!err)
+		err = vx_read_u64(tw->k->t, node + l->rb_right, right);
+	if (!err)
+		err = vx_read_u64(tw->k->t, va + l->va_start, start);
+	if (!err)
+		err = vx_read_u64(tw->k->t, va + l->va_end, end);
+	if (err) {
+		vx_kernel_skip(tw->k, "free_vmap_area_root: %s", err->message);
+		vx_error_destroy(err);
+		tw->failed = true;
+	}
+	return !err;
+}
+
+/*
+ * Iterative in-order walk.  The depth bound and the node bound end a
+ * cyclic or absurd tree; the order check catches a cycle early.
+ */
+static void walk_tree(struct tree_walk *tw, uint64_t root)
+{
+	uint64_t start[MAX_TREE_DEPTH], end[MAX_TREE_DEPTH];
+	uint64_t right[MAX_TREE_DEPTH];
+	uint64_t node = root, left, r, s, e;
+	int depth = 0;
+
+	while ((node || depth) && !tw->failed) {
+		while (node) {
+			if (depth == MAX_TREE_DEPTH || tw->t->nodes > MAX_TREE_NODES) {
+				vx_kernel_skip(tw->k, "free_vmap_area_root: deeper than %d or more than %lu nodes (a cycle?)",
+					       MAX_TREE_DEPTH, MAX_TREE_NODES);
+				tw->failed = true;
+				return;
+			}
+			if (!read_tree_node(tw, node, &left, &r, &s, &e))
+				return;
+			start[depth] = s;
+			end[depth] = e;
+			right[depth++] = r;
+			node = left;
+		}
+		depth--;
+		tree_visit(tw, start[depth], end[depth]);
+		if (tw->t->nodes > tw->list->n + MAX_TREE_DEPTH) {
+			tree_mismatch(tw, "more nodes than the free list (a cycle?)",
+				      start[depth], end[depth]);
+			tw->failed = true;
+			return;
+		}
+		node = right[depth];
+	}
+}
+
+void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s)
+{
+	struct tree_walk tw = { k, &s->tree, &s->m->lists[VX_FREE], 0, 0, false };
+	struct vx_error *err;
+	uint64_t addr, root;
+
+	memset(&s->tree, 0, sizeof(s->tree));
+	s->tree.matches_list = true;
+	err = vx_kernel_symbol(k, "free_vmap_area_root", &addr);
+	if (!err)
+		err = vx_read_u64(k->t, addr, &root);
+	if (err) {
+		vx_kernel_skip(k, "free_vmap_area_root: %s", err->message);
+		vx_error_destroy(err);
+		return;
+	}
+	walk_tree(&tw, root);
+	if (tw.failed)
+		return;
+	s->tree.walked = true;
+	if (tw.index < tw.list->n && s->tree.matches_list) {
+		snprintf(s->tree.mismatch, sizeof(s->tree.mismatch),
+			 "the free list has %zu extents, the tree %zu",
+			 tw.list->n, tw.index);
+		s->tree.matches_list = false;
+	}
+}
+
+/* ---- shared by the reports ------------------------------------------- */
+
+struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_vmap *m,
+			       struct vx_space *s)
+{
+	struct vx_space_config cfg;
+	struct vx_error *err;
+
+	err = vx_walk(k, VX_WALK_ALL, m);
+	if (err)
+		return err;
+	vx_space_config_read(k, &cfg);
+	cfg.nr_nodes = m->nr_nodes;
+	err = vx_space_build(&cfg, m, s);
+	if (err) {
+		vx_vmap_free(m);
+		return err;
+	}
+	vx_space_check_free_tree(k, s);
+	return NULL;
+}
+
+void vx_space_close(struct vx_vmap *m, struct vx_space *s)
+{
+	vx_space_free(s);
+	vx_vmap_free(m);
+}
+
+const char *vx_state_name(unsigned int state)
+{
+	static const char *const names[] = {
+		[VX_BUSY] = "busy", [VX_LAZY] = "lazy", [VX_PURGING] = "purging",
+		[VX_POOLED] = "pooled", [VX_FREE] = "free",
+		[VX_NR_STATES] = "unaccounted",
+	};
+
+	return state <= VX_NR_STATES ? names[state] : "?";
+}
+
+static uint64_t list_bytes(const struct vx_area_list *l)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].end > l->v[i].start)
+			sum += l->v[i].end - l->v[i].start;
+	return sum;
+}
+
+const char *vx_space_unaccounted_reason(const struct vx_space *s)
+{
+	uint64_t lazy = list_bytes(&s->m->lists[VX_LAZY]);
+
+	if (!s->cfg.lazy_list_invisible_purge)
+		return "in transit between structures: on a purge's stack-local decay list, or mid-allocation";
+	/* vmap_lazy_nr drops only once a purge has merged its areas. */
+	if (s->lazy_pages * VX_PAGE_SIZE > lazy)
+		return "an area caught mid-purge: this kernel purges from a local list the dump cannot reach (vmap_lazy_nr counts more pages than the lazy list holds)";
+	return "an area caught mid-purge (purged from a local list the dump cannot reach) or mid-allocation";
+}
+
+const char *vx_human_bytes(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || v == (uint64_t)v)
+		snprintf(buf, size, "%lu %s", (unsigned long)v, units[u]);
+	else
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+	return buf;
+}

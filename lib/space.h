@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The address space as two windows a user reasons about: vmalloc
+ * [VMALLOC_START, VMALLOC_END] and modules [MODULES_VADDR, MODULES_END).
+ * Every byte of a window is measured from the kernel structure that
+ * claims it (busy, lazy, purging, pooled, free: kernel-vmalloc.md §1.6),
+ * never as a remainder; what no structure claims is "unaccounted" and is
+ * listed range by range, and two structures claiming one byte is a
+ * corruption finding.  On top of that: the holes between busy areas and
+ * their causes (--gaps), fragmentation figures and the fit of a request
+ * as alloc_vmap_area() would place it (--frag, --fit).
+ */
+#ifndef VMAPX_SPACE_H
+#define VMAPX_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kernel.h"
+#include "options.h"
+#include "walk.h"
+
+#define VX_PAGE_SIZE	4096ULL
+
+enum vx_window_id { VX_WIN_VMALLOC, VX_WIN_MODULES, VX_NR_WINDOWS };
+
+/* Names a caller address as %pS would, without "+off/size" ("" if none). */
+typedef const char *(*vx_caller_name_fn)(void *ctx, uint64_t caller,
+					 char *buf, size_t size);
+
+/* What the space computation needs to know about the kernel. */
+struct vx_space_config {
+	uint64_t vmalloc_start, vmalloc_end;	/* end inclusive */
+	uint64_t modules_start, modules_end;	/* end exclusive */
+	/* Unused KASLR prefix of the modules window; 0 before the first module. */
+	uint64_t modules_prefix;
+	bool prefix_known;
+	uint64_t percpu_caller;		/* pcpu_get_vm_areas, 0 if unknown */
+	/* <= 5.18: find_vmap_lowest_match() always pads the search by align-1. */
+	bool search_pads_always;
+	bool has_pools;			/* per-node pools (6.9+) */
+	uint32_t nr_nodes;		/* 6.9+, else 0 */
+	uint64_t lazy_max_pages;	/* 0 if the online CPUs are unknown */
+	uint32_t online_cpus;
+	bool lazy_list_invisible_purge;	/* 5.10/6.1: a purge runs off a local list */
+	vx_caller_name_fn caller_name;
+	void *caller_ctx;
+};
+
+/* One range [start, end) claimed by a structure, or claimed by none. */
+struct vx_range {
+	uint64_t start, end;
+	uint8_t state;		/* enum vx_state; VX_NR_STATES: unaccounted */
+	const struct vx_area *area;	/* NULL for unaccounted */
+};
+
+struct vx_range_list {
+	struct vx_range *v;
+	size_t n, cap;
+};
+
+struct vx_overlap {
+	uint64_t start, end;		/* the bytes claimed twice */
+	uint8_t state_a, state_b;
+	uint64_t va_a, va_b;		/* the struct vmap_area addresses */
+};
+
+struct vx_node_figures {
+	uint64_t busy, lazy, pooled;
+};
+
+#define VX_HIST_BUCKETS	64
+
+struct vx_window {
+	const char *name;
+	uint64_t start, end;		/* [start, end) */
+	uint64_t fit_start, fit_end;	/* alloc_vmap_area's vstart, vend */
+	uint64_t bytes[VX_NR_STATES];	/* each from its own structure, clipped */
+	uint64_t unaccounted;
+	uint64_t overlap_bytes;
+	uint64_t free_extents, largest_free;
+	uint64_t hist[VX_HIST_BUCKETS];	/* free extents by floor(log2 bytes) */
+	uint64_t prefix;		/* modules: unused KASLR prefix (free) */
+	uint64_t percpu_bytes, percpu_chunks;
+	uint64_t busy_areas, guard_bytes;
+	struct vx_range_list ranges;	/* every claimed and unclaimed range, by address */
+	struct vx_overlap *overlaps;
+	size_t nr_overlaps;
+	struct vx_node_figures *nodes;	/* nr_nodes entries, or NULL */
+};
+
+/* The free tree as read by walking free_vmap_area_root. */
+struct vx_free_tree {
+	bool walked;
+	uint64_t nodes, largest;
+	bool matches_list;		/* same extents as free_vmap_area_list */
+	char mismatch[160];		/* the first difference, if any */
+};
+
+struct vx_space {
+	struct vx_space_config cfg;
+	const struct vx_vmap *m;
+	struct vx_window win[VX_NR_WINDOWS];
+	uint64_t lazy_pages;
+	uint64_t free_root_max;
+	bool free_root_read;
+	struct vx_free_tree tree;
+};
+
+/* Fill cfg from the dump; what cannot be read is a skip, not an error. */
+void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *cfg);
+
+/* Measure every window of m.  s keeps a pointer to m. */
+struct vx_error *vx_space_build(const struct vx_space_config *cfg,
+				const struct vx_vmap *m, struct vx_space *s);
+void vx_space_free(struct vx_space *s);
+
+/*
+ * Walk free_vmap_area_root (bounded, cycle-safe) and compare its extents
+ * with the free list of s->m.  Problems are recorded in s->tree.
+ */
+void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s);
+
+/* The alignment alloc_vmap_area() was asked for when it placed busy area a. */
+uint64_t vx_area_alignment(const struct vx_space_config *cfg,
+			   const struct vx_area *a, const char **why);
+
+enum vx_fit_verdict {
+	VX_FIT_OK,		/* a free extent (or a pooled area) takes it */
+	VX_FIT_FRAGMENTED,	/* enough free bytes, no extent large enough */
+	VX_FIT_EXHAUSTED,	/* not even the free total is enough */
+};
+
+struct vx_fit {
+	enum vx_fit_verdict verdict;
+	uint64_t size;		/* bytes asked of alloc_vmap_area (guard included) */
+	uint64_t align;
+	uint64_t start;		/* where it would go, when it fits */
+	bool from_pool;
+	uint64_t largest_free, total_free;	/* usable by this window's fit */
+};
+
+/*
+ * Would a request of size bytes (guard included or not) at align fit now
+ * in window w?  Lowest-fit over the free extents within [fit_start,
+ * fit_end], a pooled area of exactly the size on 6.9+ vmalloc.
+ */
+void vx_space_fit(const struct vx_space *s, enum vx_window_id w, uint64_t size,
+		  bool guard_included, uint64_t align, struct vx_fit *out);
+/* The largest plain request (what a caller passes, no guard) that fits now. */
+uint64_t vx_space_largest_request(const struct vx_space *s, enum vx_window_id w);
+const char *vx_fit_verdict_name(enum vx_fit_verdict v);
+
+/*
+ * Walk the dump (every state), read the configuration, measure the
+ * windows and cross-check the free tree: what --frag, --gaps and the
+ * failure verdicts start from.  Free with vx_space_close().
+ */
+struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_vmap *m,
+			       struct vx_space *s);
+void vx_space_close(struct vx_vmap *m, struct vx_space *s);
+
+/* "busy", "lazy", ... "unaccounted" (VX_NR_STATES). */
+const char *vx_state_name(unsigned int state);
+/* Why no structure claims an unaccounted range, as far as one can tell. */
+const char *vx_space_unaccounted_reason(const struct vx_space *s);
+/* "12 KiB", "1.5 MiB", "32 TiB" */
+const char *vx_human_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* --frag, --gaps: text or JSON on out. */
+struct vx_error *vx_frag_run(struct vx_kernel *k, const struct vx_options *o,
+			     FILE *out);
+struct vx_error *vx_gaps_run(struct vx_kernel *k, const struct vx_options *o,
+			     FILE *out);
+/* The same on an already built space (tests). */
+struct vx_error *vx_frag_print(const struct vx_space *s,
+			       const struct vx_options *o, FILE *out);
+struct vx_error *vx_gaps_print(const struct vx_space *s,
+			       const struct vx_options *o, FILE *out);
+
+#endif
