@@ -10,8 +10,9 @@
  * typedef passed on the way so later questions cost nothing.
  *
  * Determinism: a hinted type is the first definition in its first hinted
- * CU that has one; any other type is the first definition in CU order,
- * whatever questions came before.
+ * CU that has one (and absent if the hinted CUs exist but none defines
+ * it); any other type is the first definition in CU order, whatever
+ * questions came before.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -242,13 +243,20 @@ static struct vx_error *find_in_cu(struct dwarf_types *dt, size_t i,
 	return NULL;
 }
 
+/*
+ * *authoritative: a hinted CU exists, so if none defines the type, the
+ * kernel has no such type (vmap_node before 6.9, module_memory before
+ * 6.4): answer NOT_FOUND without scanning the whole DWARF.
+ */
 static struct vx_error *find_hinted(struct dwarf_types *dt, const char *name,
-				    Dwarf_Off *die, bool *found)
+				    Dwarf_Off *die, bool *found,
+				    bool *authoritative)
 {
 	struct vx_error *err;
 	size_t h, k, i;
 
 	*found = false;
+	*authoritative = false;
 	for (h = 0; h < sizeof(cu_hints) / sizeof(cu_hints[0]); h++) {
 		if (strcmp(cu_hints[h].type, name))
 			continue;
@@ -257,6 +265,7 @@ static struct vx_error *find_hinted(struct dwarf_types *dt, const char *name,
 				if (!dt->cus[i].name ||
 				    !cu_name_is(dt->cus[i].name, cu_hints[h].cus[k]))
 					continue;
+				*authoritative = true;
 				err = find_in_cu(dt, i, name, false, die, found);
 				if (err || *found)
 					return err;
@@ -309,13 +318,13 @@ static struct vx_error *find_type(struct dwarf_types *dt, const char *name,
 				  Dwarf_Die *die)
 {
 	struct vx_error *err;
+	bool found, authoritative;
 	Dwarf_Off off;
-	bool found;
 
-	err = find_hinted(dt, name, &off, &found);
-	if (!err && !found)
+	err = find_hinted(dt, name, &off, &found, &authoritative);
+	if (!err && !found && !authoritative)
 		err = find_first(dt, name, false, &off, &found);
-	if (!err && !found)
+	if (!err && !found && !authoritative)
 		err = find_first(dt, name, true, &off, &found);
 	if (err)
 		return err;

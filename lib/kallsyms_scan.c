@@ -27,10 +27,19 @@
 /* 256 tokens, each a short expansion; real tables are 1-3 KiB. */
 #define TOKEN_TABLE_MAX (16UL << 10)
 #define TOKEN_MAX 64
-/* Around token_index: names, markers and (old layouts) offsets before it... */
-#define WINDOW_BEFORE (8UL << 20)
-/* ...and (new layouts) offsets, relative_base and seqs after it. */
-#define WINDOW_AFTER (4UL << 20)
+/*
+ * Around token_index: names, markers and (old layouts) offsets before it,
+ * (new layouts) offsets, relative_base and seqs after it.  Reading is
+ * what costs (a compressed dump inflates every page), so first try a
+ * window that fits the tables of today's kernels (≤ 2.8 MiB before),
+ * then one for up to ~600k symbols.
+ */
+static const struct {
+	uint64_t before, after;
+} windows[] = {
+	{ 3UL << 20, 2UL << 20 },
+	{ 8UL << 20, 4UL << 20 },
+};
 #define MAX_SYMS (1UL << 21)
 /* An entry is a length (1-2 bytes) and 1..KSYM_NAME_LEN-1 token bytes. */
 #define MAX_ENTRY_BYTES (2 + 511)
@@ -128,7 +137,7 @@ static bool token_char_ok(uint8_t c)
  * u16[256]: starts at 0, strictly increasing, each token 1..TOKEN_MAX
  * chars.  Called at every 4-byte position of the image: fail fast.
  */
-static bool looks_like_token_index(const uint8_t *p, uint16_t *index)
+static bool looks_like_token_index(const uint8_t *p)
 {
 	uint16_t prev = 0, cur;
 	int i;
@@ -141,7 +150,6 @@ static bool looks_like_token_index(const uint8_t *p, uint16_t *index)
 			return false;
 		prev = cur;
 	}
-	memcpy(index, p, TOKEN_INDEX_BYTES);
 	return true;
 }
 
@@ -456,19 +464,21 @@ static bool complete_tables(const struct window *w, struct tables *tb)
 	return find_markers_before_seqs(w, tb) && find_offsets_before(w, tb);
 }
 
-static struct vx_error *try_candidate(struct vx_target *t, uint64_t start,
-				      uint64_t end, struct tables *tb,
-				      bool *found)
+/* *clamped: the window reached start and end, a larger one would not help. */
+static struct vx_error *try_window(struct vx_target *t, uint64_t start,
+				  uint64_t end, uint64_t before, uint64_t after,
+				  struct tables *tb, bool *found, bool *clamped)
 {
 	struct window w;
 	uint64_t align;
 	struct vx_error *err;
 
 	*found = false;
-	w.base = tb->token_index - start > WINDOW_BEFORE ?
-		 tb->token_index - WINDOW_BEFORE : start;
-	w.len = (end - tb->token_index > WINDOW_AFTER ?
-		 tb->token_index + WINDOW_AFTER : end) - w.base;
+	w.base = tb->token_index - start > before ?
+		 tb->token_index - before : start;
+	w.len = (end - tb->token_index > after ?
+		 tb->token_index + after : end) - w.base;
+	*clamped = w.base == start && w.base + w.len == end;
 	w.bytes = malloc(w.len);
 	if (!w.bytes)
 		return vx_error_create(VX_ERR_NOMEM, "kallsyms scan window of %lu bytes",
@@ -489,6 +499,22 @@ static struct vx_error *try_candidate(struct vx_target *t, uint64_t start,
 	return err;
 }
 
+static struct vx_error *try_candidate(struct vx_target *t, uint64_t start,
+				      uint64_t end, struct tables *tb,
+				      bool *found)
+{
+	struct vx_error *err = NULL;
+	bool clamped = false;
+	size_t i;
+
+	*found = false;
+	for (i = 0; !err && !*found && !clamped &&
+		    i < sizeof(windows) / sizeof(windows[0]); i++)
+		err = try_window(t, start, end, windows[i].before,
+				 windows[i].after, tb, found, &clamped);
+	return err;
+}
+
 /*
  * The first pass only needs the token index and its strings, which fit in
  * TOKEN_TABLE_MAX + 512 bytes; chunks overlap by that much so a table
@@ -501,8 +527,8 @@ static bool quick_token_check(const uint8_t *buf, uint64_t buf_base,
 			    .bytes = (uint8_t *)buf };
 	uint64_t align;
 
-	if (!looks_like_token_index(buf + (at - buf_base), tb->index))
-		return false;
+	memset(tb, 0, sizeof(*tb));
+	memcpy(tb->index, buf + (at - buf_base), TOKEN_INDEX_BYTES);
 	for (align = 8; align >= 4; align /= 2)
 		if (at % align == 0 && find_token_table(&w, at, align, tb))
 			return true;
@@ -550,9 +576,10 @@ struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
 		limit = chunk.base + chunk.len;
 		for (at = next_check; !found && at + TOKEN_INDEX_BYTES <= limit;
 		     at += 4) {
-			struct tables tb = { 0 };
+			struct tables tb;
 
-			if (!quick_token_check(chunk.bytes, chunk.base, chunk.len,
+			if (!looks_like_token_index(chunk.bytes + (at - chunk.base)) ||
+			    !quick_token_check(chunk.bytes, chunk.base, chunk.len,
 					       at, &tb))
 				continue;
 			err = try_candidate(t, start, end, &tb, &found);
