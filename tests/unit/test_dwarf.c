@@ -24,8 +24,8 @@ static char dir[64];
 static char fixture[128];
 
 static const char first_cu[] =
-	"struct vm_struct;\n"
-	"struct vm_struct *vm_ptr;\n"
+	"struct vm_info;\n"
+	"struct vm_info *vm_ptr;\n"
 	"/* An unrelated vmap_area in an earlier CU: mm/vmalloc.c must win. */\n"
 	"struct vmap_area { long other; unsigned long va_start; } early_va;\n"
 	"struct dup { int x; } dup_a;\n"
@@ -35,10 +35,12 @@ static const char first_cu[] =
 
 static const char second_cu[] =
 	"struct dup { long y; long x; } dup_b;\n"
-	"struct vm_struct { struct vm_struct *next; void *addr;\n"
+	"struct vm_info { struct vm_info *next; void *addr;\n"
 	"	unsigned long size, flags; void **pages;\n"
 	"	unsigned int page_order, nr_pages; unsigned long phys_addr;\n"
-	"	const void *caller; } vm_obj;\n";
+	"	const void *caller; } vm_obj;\n"
+	"/* Hinted to mm/vmalloc.c, which does not define it. */\n"
+	"struct vmap_block { int x; } block_obj;\n";
 
 static const char vmalloc_cu[] =
 	"struct list_head { struct list_head *next, *prev; };\n"
@@ -199,9 +201,28 @@ static void test_declaration_is_skipped_for_later_definition(void **state)
 {
 	struct vx_types *ty = open_fixture();
 
-	expect_size(ty, "vm_struct", 64);
-	expect_member(ty, "vm_struct", "nr_pages", 44, 4);
-	expect_member(ty, "vm_struct", "caller", 56, 8);
+	expect_size(ty, "vm_info", 64);
+	expect_member(ty, "vm_info", "nr_pages", 44, 4);
+	expect_member(ty, "vm_info", "caller", 56, 8);
+	vx_types_destroy(ty);
+}
+
+/*
+ * The CU known to define a type is trusted: if it exists and lacks the
+ * type, the kernel has no such type (no full scan of 900 MB of DWARF),
+ * even if an unrelated CU defines something of that name.
+ */
+static void test_hinted_cu_without_the_type_means_absent(void **state)
+{
+	struct vx_types *ty = open_fixture();
+	struct vx_error *err;
+	uint64_t size;
+
+	err = vx_type_size(ty, "vmap_block", &size);
+	assert_non_null(err);
+	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
+	assert_non_null(strstr(err->message, "vmap_block"));
+	vx_error_destroy(err);
 	vx_types_destroy(ty);
 }
 
@@ -278,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_typedefs_qualifiers_and_flexible_array),
 		cmocka_unit_test(test_bitfields_report_containing_bytes),
 		cmocka_unit_test(test_declaration_is_skipped_for_later_definition),
+		cmocka_unit_test(test_hinted_cu_without_the_type_means_absent),
 		cmocka_unit_test(test_first_definition_wins_whatever_was_asked_before),
 		cmocka_unit_test(test_absent_member_and_type_are_not_found),
 		cmocka_unit_test(test_missing_file_and_file_without_dwarf_fail_clearly),
