@@ -33,6 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(B)/%.o)
 
+.SECONDARY:
 .PHONY: all check unit integration dumps bench fuzz install clean deps demo
 all: $(B)/vmapx $(B)/vmapx.so
 
