@@ -7,6 +7,7 @@
 #include "vmparse.h"
 #include "format.h"
 #include "json.h"
+#include "callers.h"
 #include "space.h"
 #include "walk.h"
 
@@ -35,6 +36,12 @@ struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 		break;
 	case VX_MODE_FRAG:
 		err = vx_frag_run(k, o, out);
+		break;
+	case VX_MODE_GAPS:
+		err = vx_gaps_run(k, o, out);
+		break;
+	case VX_MODE_CALLERS:
+		err = vx_callers_run(k, o, out);
 		break;
 	default:
 		err = vx_error_create(VX_ERR_USAGE, "this mode needs other inputs");
