@@ -263,6 +263,15 @@ static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 		if (!c.err && l->pool_sizeof)
 			l->vn_pool_count = pool_bytes / l->pool_sizeof;
 	}
+	/* The walker reads each structure into a fixed buffer. */
+	if (!c.err && (l->va_sizeof > VX_MAX_STRUCT_BYTES ||
+		       l->vm_sizeof > VX_MAX_STRUCT_BYTES ||
+		       l->va_sizeof < l->va_list + 16))
+		c.err = vx_error_create(VX_ERR_INVALID,
+					"%s: implausible sizes: vmap_area %lu, vm_struct %lu bytes",
+					k->types->source,
+					(unsigned long)l->va_sizeof,
+					(unsigned long)l->vm_sizeof);
 	return c.err;
 }
 
@@ -484,6 +493,7 @@ void vx_kernel_close(struct vx_kernel *k)
 	if (!k)
 		return;
 	vx_symbolizer_free(k);
+	free(k->page_cache);
 	if (k->own_types)
 		vx_types_destroy(k->types);
 	vx_kallsyms_free(k->ksyms);

@@ -20,6 +20,8 @@
 #include "vmcoreinfo.h"
 
 #define VX_ABSENT UINT64_MAX
+/* vmap_area and vm_struct are 64-80 bytes; anything past this is bogus. */
+#define VX_MAX_STRUCT_BYTES 256
 
 struct vx_layout {
 	/* struct vmap_area */
@@ -47,6 +49,7 @@ struct vx_layout {
 
 struct vx_modules;
 struct vx_caller_cache;
+struct vx_page_cache;
 
 struct vx_kernel {
 	struct vx_target *t;
@@ -87,6 +90,7 @@ struct vx_kernel {
 
 	struct vx_modules *mods;
 	struct vx_caller_cache *callers;
+	struct vx_page_cache *page_cache;	/* vmemmap pages, numa.c */
 
 	/* What could not be read: printed on stderr, exit status 3. */
 	char **skips;

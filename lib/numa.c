@@ -13,31 +13,24 @@
 #define PAGE_SIZE	4096UL
 #define CACHE_PAGES	256
 #define MAX_PAGE_ORDER	18
+#define PAGES_CHUNK	(1UL << MAX_PAGE_ORDER)
 
-struct page_cache {
+struct vx_page_cache {
 	uint64_t tag[CACHE_PAGES];	/* vmemmap page address + 1, 0 = empty */
 	uint8_t data[CACHE_PAGES][PAGE_SIZE];
 };
 
-static struct page_cache *cache_of(struct vx_kernel *k)
+static struct vx_page_cache *cache_of(struct vx_kernel *k)
 {
-	static __thread struct page_cache *cache;
-	static __thread struct vx_kernel *owner;
-
-	/* One cache per kernel at a time; a new kernel invalidates it. */
-	if (!cache)
-		cache = malloc(sizeof(*cache));
-	if (cache && owner != k) {
-		memset(cache->tag, 0, sizeof(cache->tag));
-		owner = k;
-	}
-	return cache;
+	if (!k->page_cache)
+		k->page_cache = calloc(1, sizeof(*k->page_cache));
+	return k->page_cache;
 }
 
 static struct vx_error *page_flags(struct vx_kernel *k, uint64_t page,
 				   uint64_t *flags)
 {
-	struct page_cache *c = cache_of(k);
+	struct vx_page_cache *c = cache_of(k);
 	uint64_t base = page & ~(PAGE_SIZE - 1);
 	size_t slot = (base / PAGE_SIZE) % CACHE_PAGES;
 	struct vx_error *err;
@@ -78,32 +71,42 @@ struct vx_error *vx_numa_counts(struct vx_kernel *k, const struct vx_vm *vm,
 				       "vm_struct of 0x%lx: page_order %u",
 				       (unsigned long)vm->addr, vm->page_order);
 	step <<= vm->page_order;
-	pages = malloc(vm->nr_pages * sizeof(*pages));
+	pages = malloc(PAGES_CHUNK * sizeof(*pages));
 	if (!pages)
 		return &vx_error_nomem;
-	err = vx_read(k->t, vm->pages, pages, vm->nr_pages * sizeof(*pages));
-	if (err) {
-		err = vx_error_wrap(err, "reading pages[] of 0x%lx",
-				    (unsigned long)vm->addr);
-		goto out;
-	}
-	for (uint64_t nr = 0; nr < vm->nr_pages; nr += step) {
-		uint64_t flags, nid;
+	/* pages[] in bounded chunks: its length comes from the dump. */
+	for (uint64_t base = 0; base < vm->nr_pages; base += PAGES_CHUNK) {
+		uint64_t n = vm->nr_pages - base;
 
-		err = page_flags(k, pages[nr], &flags);
-		if (err)
-			goto out;
-		nid = (flags >> k->nodes_pgshift) & mask;
-		/* The kernel would index out of bounds; we refuse. */
-		if (nid >= k->nr_node_ids) {
-			err = vx_error_create(VX_ERR_INVALID,
-					      "page 0x%lx of 0x%lx on node %lu of %u",
-					      (unsigned long)pages[nr],
-					      (unsigned long)vm->addr,
-					      (unsigned long)nid, k->nr_node_ids);
+		if (n > PAGES_CHUNK)
+			n = PAGES_CHUNK;
+		err = vx_read(k->t, vm->pages + base * sizeof(*pages), pages,
+			      n * sizeof(*pages));
+		if (err) {
+			err = vx_error_wrap(err, "reading pages[] of 0x%lx",
+					    (unsigned long)vm->addr);
 			goto out;
 		}
-		counts[nid] += step;
+		/* step divides PAGES_CHUNK, so chunks start on a step. */
+		for (uint64_t i = 0; i < n; i += step) {
+			uint64_t flags, nid;
+
+			err = page_flags(k, pages[i], &flags);
+			if (err)
+				goto out;
+			nid = (flags >> k->nodes_pgshift) & mask;
+			/* The kernel would index out of bounds; we refuse. */
+			if (nid >= k->nr_node_ids) {
+				err = vx_error_create(VX_ERR_INVALID,
+						      "page 0x%lx of 0x%lx on node %lu of %u",
+						      (unsigned long)pages[i],
+						      (unsigned long)vm->addr,
+						      (unsigned long)nid,
+						      k->nr_node_ids);
+				goto out;
+			}
+			counts[nid] += step;
+		}
 	}
 out:
 	free(pages);

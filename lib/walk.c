@@ -12,7 +12,7 @@
 /* More areas than fit in 128 TiB of 4 KiB pages cannot be real. */
 #define MAX_LIST_ENTRIES	(1UL << 25)
 #define MAX_VMAP_NODES		1024
-#define MAX_AREA_BYTES		256
+#define MAX_AREA_BYTES		VX_MAX_STRUCT_BYTES
 
 static struct vx_area *list_add(struct vx_area_list *list)
 {
@@ -164,6 +164,17 @@ skip:
 	return NULL;
 }
 
+/* Cut a list that started repeating itself with period cycle. */
+static void drop_repeats(struct vx_area_list *list, size_t first, size_t cycle)
+{
+	for (size_t j = first + cycle; j < list->n; j++) {
+		if (list->v[j].va == list->v[j - cycle].va) {
+			list->n = j;
+			return;
+		}
+	}
+}
+
 /* 5.10: the lazy llist, linked through va->purge_list, newest first. */
 static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
 				   struct vx_area_list *list)
@@ -171,14 +182,19 @@ static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
 	const struct vx_layout *l = &k->l;
 	uint8_t buf[MAX_AREA_BYTES];
 	uint64_t node, tortoise = 0;
-	size_t count = 0, power = 1, lam = 0;
+	size_t count = 0, power = 1, lam = 0, first = list->n;
 	struct vx_error *err;
 
 	err = vx_read_u64(k->t, head, &node);
 	while (!err && node) {
 		uint64_t va = node - l->va_purge_list;
 
-		/* Brent: an llist has no back pointers to check. */
+		/*
+		 * Brent: an llist has no back pointers to check.  Areas seen
+		 * again before the cycle showed are dropped.
+		 */
+		if (node == tortoise)
+			drop_repeats(list, first, lam + 1);
 		if (node == tortoise || ++count > MAX_LIST_ENTRIES) {
 			err = vx_error_create(VX_ERR_INVALID,
 					      "cycle at 0x%lx", (unsigned long)node);
