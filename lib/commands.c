@@ -43,6 +43,9 @@ struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 	case VX_MODE_CALLERS:
 		err = vx_callers_run(k, o, out);
 		break;
+	case VX_MODE_FAILURES:
+		err = vx_failures_run(k, o, out);
+		break;
 	default:
 		err = vx_error_create(VX_ERR_USAGE, "this mode needs other inputs");
 		break;

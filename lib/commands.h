@@ -25,6 +25,10 @@
 struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 				FILE *out, int *status);
 
+/* --failures (lib/verdict.c). */
+struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
+				 FILE *out);
+
 /* One side of --diff: a vmallocinfo snapshot file, or an opened dump. */
 struct vx_diff_side {
 	const char *path;

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * --failures: every vmalloc-family failure in the dump's kernel log, with
+ * the window it hit, whether the same request would fit in the dump's
+ * address space now, and a verdict: out of address space (fragmentation
+ * or exhaustion), out of memory (pages), or a restricted range.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "commands.h"
+#include "failures.h"
+#include "json.h"
+#include "space.h"
+
+enum verdict {
+	VERDICT_PAGES,
+	VERDICT_FRAGMENTED,
+	VERDICT_EXHAUSTED,
+	VERDICT_RESTRICTED,
+	VERDICT_TRANSIENT,	/* address space then, room now */
+	VERDICT_NOT_VMALLOC,
+	VERDICT_UNKNOWN,
+};
+
+static const char *const verdict_names[] = {
+	[VERDICT_PAGES] = "out of memory (pages)",
+	[VERDICT_FRAGMENTED] = "out of address space (fragmentation)",
+	[VERDICT_EXHAUSTED] = "out of address space (exhaustion)",
+	[VERDICT_RESTRICTED] = "restricted range",
+	[VERDICT_TRANSIENT] = "out of address space at the time; it fits now",
+	[VERDICT_NOT_VMALLOC] = "not a vmalloc address-space failure",
+	[VERDICT_UNKNOWN] = "unknown",
+};
+
+struct judged {
+	const struct vx_failure *f;
+	int window;		/* enum vx_window_id, -1 if none */
+	bool fit_known;
+	struct vx_fit fit;
+	enum verdict verdict;
+};
+
+static int window_of(const struct vx_space *s, const struct vx_failure *f)
+{
+	if (f->has_range) {
+		for (int w = 0; w < VX_NR_WINDOWS; w++)
+			if (f->range_start >= s->win[w].start &&
+			    f->range_start < s->win[w].end)
+				return w;
+		return -1;
+	}
+	switch (f->path) {
+	case VX_PATH_MODULE:
+	case VX_PATH_BPF_JIT:
+		return VX_WIN_MODULES;
+	default:
+		return f->kind == VX_FAIL_EXECMEM ? VX_WIN_MODULES : VX_WIN_VMALLOC;
+	}
+}
+
+/*
+ * 6.12+ print "Address range restricted to A - B" for every failed
+ * search; only a range narrower than its window is a real restriction.
+ */
+static bool whole_window(const struct vx_space *s, const struct judged *j)
+{
+	const struct vx_window *w = &s->win[j->window];
+
+	return j->f->range_start <= w->fit_start &&
+	       j->f->range_end >= w->fit_end;
+}
+
+static enum verdict space_verdict(const struct judged *j)
+{
+	if (!j->fit_known)
+		return VERDICT_UNKNOWN;
+	switch (j->fit.verdict) {
+	case VX_FIT_FRAGMENTED:
+		return VERDICT_FRAGMENTED;
+	case VX_FIT_EXHAUSTED:
+		return VERDICT_EXHAUSTED;
+	default:
+		return VERDICT_TRANSIENT;
+	}
+}
+
+static void judge(const struct vx_space *s, struct judged *j)
+{
+	const struct vx_failure *f = j->f;
+
+	j->window = window_of(s, f);
+	/* percpu sizes are per-CPU objects, not vmalloc requests. */
+	if (j->window >= 0 && f->size && f->kind != VX_FAIL_PERCPU) {
+		vx_space_fit(s, j->window, f->size, f->size_includes_guard, 0,
+			     &j->fit);
+		j->fit_known = true;
+	}
+	switch (f->hint) {
+	case VX_HINT_OUT_OF_PAGES:
+		j->verdict = VERDICT_PAGES;
+		break;
+	case VX_HINT_RESTRICTED_RANGE:
+		j->verdict = j->window >= 0 && whole_window(s, j) ?
+			     space_verdict(j) : VERDICT_RESTRICTED;
+		break;
+	case VX_HINT_ADDRESS_SPACE:
+		j->verdict = space_verdict(j);
+		break;
+	case VX_HINT_SPACE_OR_PAGES:
+		/* Room in the address space now points at the pages. */
+		j->verdict = j->fit_known && j->fit.verdict == VX_FIT_OK ?
+			     VERDICT_PAGES : space_verdict(j);
+		break;
+	case VX_HINT_NOT_VMALLOC:
+		j->verdict = VERDICT_NOT_VMALLOC;
+		break;
+	default:
+		j->verdict = VERDICT_UNKNOWN;
+	}
+}
+
+static void print_text(FILE *out, const struct vx_space *s,
+		       const struct judged *j)
+{
+	const struct vx_failure *f = j->f;
+	char a[32], b[32];
+
+	fprintf(out, "[%5" PRIu64 ".%06" PRIu64 "] %s", f->ts_nsec / 1000000000,
+		f->ts_nsec / 1000 % 1000000, f->comm[0] ? f->comm : "?");
+	if (f->has_pid)
+		fprintf(out, " (pid %u)", f->pid);
+	fprintf(out, ": %s\n", f->message);
+	fprintf(out, "  request: %s%s, path %s, window %s\n",
+		f->size ? vx_human_bytes(f->size, a, sizeof(a)) : "size not logged",
+		f->size && f->size_includes_guard ? " (guard page included)" : "",
+		vx_failure_path_name(f->path),
+		j->window >= 0 ? s->win[j->window].name : "none");
+	if (j->fit_known)
+		fprintf(out, "  now: %s (largest free extent %s, free in window %s)\n",
+			j->fit.verdict == VX_FIT_OK ? "it would fit" : "it would not fit",
+			vx_human_bytes(j->fit.largest_free, a, sizeof(a)),
+			vx_human_bytes(j->fit.total_free, b, sizeof(b)));
+	fprintf(out, "  verdict: %s\n", verdict_names[j->verdict]);
+	if (f->trace_len) {
+		fputs("  call trace:", out);
+		for (unsigned int i = 0; i < f->trace_len; i++)
+			fprintf(out, " %s", f->trace[i]);
+		fputc('\n', out);
+	}
+}
+
+static void print_json(struct vx_json *w, const struct vx_space *s,
+		       const struct judged *j)
+{
+	const struct vx_failure *f = j->f;
+
+	vx_json_start_object(w);
+	vx_json_uint_field(w, "seq", f->seq);
+	vx_json_uint_field(w, "ts_nsec", f->ts_nsec);
+	vx_json_string_field(w, "comm", f->comm);
+	if (f->has_pid)
+		vx_json_uint_field(w, "pid", f->pid);
+	vx_json_string_field(w, "kind", vx_failure_kind_name(f->kind));
+	vx_json_string_field(w, "path", vx_failure_path_name(f->path));
+	vx_json_uint_field(w, "size", f->size);
+	vx_json_bool_field(w, "size_includes_guard", f->size_includes_guard);
+	if (j->window >= 0)
+		vx_json_string_field(w, "window", s->win[j->window].name);
+	else
+		vx_json_null_field(w, "window");
+	if (j->fit_known) {
+		vx_json_bool_field(w, "fits_now", j->fit.verdict == VX_FIT_OK);
+		vx_json_uint_field(w, "largest_free", j->fit.largest_free);
+		vx_json_uint_field(w, "free_bytes", j->fit.total_free);
+	}
+	vx_json_string_field(w, "verdict", verdict_names[j->verdict]);
+	vx_json_string_field(w, "message", f->message);
+	vx_json_array_field(w, "trace");
+	for (unsigned int i = 0; i < f->trace_len; i++)
+		vx_json_string(w, f->trace[i]);
+	vx_json_end_array(w);
+	vx_json_end_object(w);
+}
+
+struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
+				 FILE *out)
+{
+	struct vx_failure_list list = { 0 };
+	struct vx_json *w = NULL;
+	struct vx_error *err;
+	struct vx_space s;
+	struct vx_vmap m;
+
+	err = vx_failures_scan(k->t, &k->vmci, &list);
+	if (err)
+		return vx_error_wrap(err, "reading the kernel log");
+	err = vx_space_open(k, &m, &s);
+	if (err) {
+		vx_failure_list_free(&list);
+		return err;
+	}
+	if (o->json) {
+		w = vx_json_create(out, o->pretty);
+		if (!w) {
+			err = &vx_error_nomem;
+			goto out;
+		}
+		vx_json_start_object(w);
+		vx_json_uint_field(w, "log_records", list.records);
+		vx_json_array_field(w, "failures");
+	} else if (!list.count) {
+		fprintf(out, "no vmalloc failure in the kernel log (%" PRIu64 " records)\n",
+			list.records);
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		struct judged j = { .f = &list.items[i] };
+
+		judge(&s, &j);
+		if (w)
+			print_json(w, &s, &j);
+		else
+			print_text(out, &s, &j);
+	}
+	if (w) {
+		vx_json_end_array(w);
+		vx_json_end_object(w);
+		err = vx_json_destroy(w);
+	}
+out:
+	vx_space_close(&m, &s);
+	vx_failure_list_free(&list);
+	return err;
+}

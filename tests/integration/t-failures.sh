@@ -1,0 +1,37 @@
+#!/bin/bash
+# --failures finds the failure each *-fail guest provoked, with the size it
+# asked for and the right verdict, and finds none where there was none.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_cases
+
+for c in $(cases); do
+	d=$DUMPS/$c
+	want=$(jq -r '.failing_size // empty' "$d/meta.json")
+	json=$("$VMAPX" --failures -j "$d/vmcore.kdump" 2>/dev/null)
+	rc=$?
+	[ $rc -eq 0 ] || { bad "$c: --failures exits $rc"; continue; }
+	n=$(jq '.failures | length' <<<"$json")
+	if [ -z "$want" ]; then
+		[ "$n" -eq 0 ] && ok "$c: no failure reported where the guest provoked none" ||
+			bad "$c: $n failures reported where none was provoked"
+		continue
+	fi
+	got=$(jq -r --argjson s "$want" '[.failures[] | select(.size == $s)] | length' <<<"$json")
+	if [ "$got" -ge 1 ]; then
+		ok "$c: the failure of vmalloc($want) is found in the kernel log"
+	else
+		bad "$c: no failure of size $want among $n: $(jq -c '[.failures[] | .size]' <<<"$json")"
+		continue
+	fi
+	verdict=$(jq -r --argjson s "$want" '[.failures[] | select(.size == $s)][0].verdict' <<<"$json")
+	# The guest asked for more than all of RAM: pages, not address space.
+	[ "$verdict" = "out of memory (pages)" ] && ok "$c: verdict out of memory (pages)" ||
+		bad "$c: verdict '$verdict', want out of memory (pages)"
+	fits=$(jq -r --argjson s "$want" '[.failures[] | select(.size == $s)][0].fits_now' <<<"$json")
+	[ "$fits" = true ] && ok "$c: the request would fit in the address space now" ||
+		bad "$c: fits_now is $fits for a 1.5 GiB request in a 32 TiB window"
+	"$VMAPX" --failures "$d/vmcore.kdump" | grep -q '^  verdict: out of memory (pages)' &&
+		ok "$c: the text report gives the same verdict" || bad "$c: text report lacks the verdict"
+done
+finish
