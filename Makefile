@@ -77,6 +77,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) dumps
+	./tests/fuzz/run.sh
 	$(MAKE) integration
 
 dumps:
