@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "target.h"
+#include "typecache.h"
 #include "types.h"
 
 /* The blobs of the kernels we know are 3.5-5.2 MiB; anything huge is garbage. */
@@ -36,20 +37,12 @@ struct btf_name_entry {
 	uint32_t id;		/* 0: no usable type of that name */
 };
 
-struct btf_query {
-	char *type;
-	char *path;
-	char *missing;		/* the NOT_FOUND message, or NULL if found */
-	struct vx_member member;
-};
-
 struct btf_types {
 	struct vx_types base;
 	struct btf *btf;
 	struct btf_name_entry *names;
 	size_t nr_names;
-	struct btf_query *queries;
-	size_t nr_queries;
+	struct vx_type_cache cache;
 };
 
 /*
@@ -269,67 +262,18 @@ static struct vx_error *resolve_path(struct btf_types *bt, const char *type,
 	return member_extent(bt->btf, owner, index, bit_offset, out);
 }
 
-static struct vx_error *remember(struct btf_types *bt, const char *type,
-				 const char *path, const char *missing,
-				 const struct vx_member *m)
+static struct vx_error *resolve_cb(void *source, const char *type,
+				   const char *path, struct vx_member *out)
 {
-	struct btf_query *grown, *q;
-
-	if (bt->nr_queries >= BTF_MAX_CACHED)
-		return NULL;
-	grown = realloc(bt->queries, (bt->nr_queries + 1) * sizeof(*grown));
-	if (!grown)
-		return vx_error_create(VX_ERR_NOMEM, "BTF query cache");
-	bt->queries = grown;
-	q = &grown[bt->nr_queries];
-	q->type = strdup(type);
-	q->path = strdup(path);
-	q->missing = missing ? strdup(missing) : NULL;
-	if (!q->type || !q->path || (missing && !q->missing)) {
-		free(q->type);
-		free(q->path);
-		free(q->missing);
-		return vx_error_create(VX_ERR_NOMEM, "BTF query cache");
-	}
-	if (m)
-		q->member = *m;
-	bt->nr_queries++;
-	return NULL;
+	return resolve_path(source, type, path, out);
 }
 
 static struct vx_error *btf_member(struct vx_types *ty, const char *type,
 				   const char *path, struct vx_member *out)
 {
 	struct btf_types *bt = (struct btf_types *)ty;
-	struct vx_error *err;
-	size_t i;
 
-	for (i = 0; i < bt->nr_queries; i++) {
-		struct btf_query *q = &bt->queries[i];
-
-		if (strcmp(q->type, type) || strcmp(q->path, path))
-			continue;
-		if (q->missing)
-			return vx_error_create(VX_ERR_NOT_FOUND, "%s",
-					       q->missing);
-		*out = q->member;
-		return NULL;
-	}
-	err = resolve_path(bt, type, path, out);
-	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
-		return err;
-	/* Absent members are asked about again (feature tests): cache them too. */
-	if (err) {
-		struct vx_error *cache_err = remember(bt, type, path,
-						      err->message, NULL);
-
-		if (cache_err) {
-			vx_error_destroy(err);
-			return cache_err;
-		}
-		return err;
-	}
-	return remember(bt, type, path, NULL, out);
+	return vx_type_cache_member(&bt->cache, type, path, out, resolve_cb, bt);
 }
 
 static struct vx_error *btf_size(struct vx_types *ty, const char *type,
@@ -358,13 +302,8 @@ static void btf_destroy(struct vx_types *ty)
 
 	for (i = 0; i < bt->nr_names; i++)
 		free(bt->names[i].name);
-	for (i = 0; i < bt->nr_queries; i++) {
-		free(bt->queries[i].type);
-		free(bt->queries[i].path);
-		free(bt->queries[i].missing);
-	}
 	free(bt->names);
-	free(bt->queries);
+	vx_type_cache_free(&bt->cache);
 	btf__free(bt->btf);
 	free(bt);
 }

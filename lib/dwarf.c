@@ -23,11 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "typecache.h"
 #include "types.h"
 
 #define DWARF_MAX_ANON_DEPTH 16
 #define DWARF_MAX_PATH 256
-#define DWARF_MAX_CACHED 4096
 #define NO_CU SIZE_MAX
 
 /* Where the kernel defines the types the walker and symbolizer ask for. */
@@ -69,11 +69,6 @@ struct dwarf_def {
 	size_t tag_cu, typedef_cu;
 };
 
-struct dwarf_query {
-	char *type, *path, *missing;
-	struct vx_member member;
-};
-
 struct dwarf_types {
 	struct vx_types base;
 	char *path;
@@ -84,8 +79,7 @@ struct dwarf_types {
 	size_t scanned_prefix;	/* every CU below this index is scanned */
 	struct dwarf_def *defs;	/* open addressing, power-of-two size */
 	size_t defs_size, nr_defs;
-	struct dwarf_query *queries;
-	size_t nr_queries;
+	struct vx_type_cache cache;
 };
 
 static uint64_t hash_name(const char *s)
@@ -557,61 +551,18 @@ static struct vx_error *resolve_path(struct dwarf_types *dt, const char *type,
 	return member_extent(dt, &fm, out);
 }
 
-static struct vx_error *cache_answer(struct dwarf_types *dt, const char *type,
-				     const char *path, const char *missing,
-				     const struct vx_member *m)
+static struct vx_error *resolve_cb(void *source, const char *type,
+				   const char *path, struct vx_member *out)
 {
-	struct dwarf_query *grown, *q;
-
-	if (dt->nr_queries >= DWARF_MAX_CACHED)
-		return NULL;
-	grown = realloc(dt->queries, (dt->nr_queries + 1) * sizeof(*grown));
-	if (!grown)
-		return vx_error_create(VX_ERR_NOMEM, "DWARF query cache");
-	dt->queries = grown;
-	q = &grown[dt->nr_queries];
-	q->type = strdup(type);
-	q->path = strdup(path);
-	q->missing = missing ? strdup(missing) : NULL;
-	if (!q->type || !q->path || (missing && !q->missing)) {
-		free(q->type);
-		free(q->path);
-		free(q->missing);
-		return vx_error_create(VX_ERR_NOMEM, "DWARF query cache");
-	}
-	if (m)
-		q->member = *m;
-	dt->nr_queries++;
-	return NULL;
+	return resolve_path(source, type, path, out);
 }
 
 static struct vx_error *dwarf_member(struct vx_types *ty, const char *type,
 				     const char *path, struct vx_member *out)
 {
 	struct dwarf_types *dt = (struct dwarf_types *)ty;
-	struct vx_error *err, *cache_err;
-	size_t i;
 
-	for (i = 0; i < dt->nr_queries; i++) {
-		struct dwarf_query *q = &dt->queries[i];
-
-		if (strcmp(q->type, type) || strcmp(q->path, path))
-			continue;
-		if (q->missing)
-			return vx_error_create(VX_ERR_NOT_FOUND, "%s", q->missing);
-		*out = q->member;
-		return NULL;
-	}
-	err = resolve_path(dt, type, path, out);
-	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
-		return err;
-	cache_err = cache_answer(dt, type, path, err ? err->message : NULL,
-				 err ? NULL : out);
-	if (cache_err) {
-		vx_error_destroy(err);
-		return cache_err;
-	}
-	return err;
+	return vx_type_cache_member(&dt->cache, type, path, out, resolve_cb, dt);
 }
 
 static struct vx_error *dwarf_size(struct vx_types *ty, const char *type,
@@ -638,14 +589,8 @@ static struct vx_error *dwarf_size(struct vx_types *ty, const char *type,
 static void dwarf_destroy(struct vx_types *ty)
 {
 	struct dwarf_types *dt = (struct dwarf_types *)ty;
-	size_t i;
 
-	for (i = 0; i < dt->nr_queries; i++) {
-		free(dt->queries[i].type);
-		free(dt->queries[i].path);
-		free(dt->queries[i].missing);
-	}
-	free(dt->queries);
+	vx_type_cache_free(&dt->cache);
 	free(dt->defs);
 	free(dt->cus);
 	if (dt->dw)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "typecache.h"
+
+/* The walker asks about 60 questions; this bounds a runaway caller. */
+#define MAX_CACHED 4096
+
+struct vx_type_query {
+	char *type, *path;
+	char *missing;		/* the NOT_FOUND message, or NULL if found */
+	struct vx_member member;
+};
+
+static void free_query(struct vx_type_query *q)
+{
+	free(q->type);
+	free(q->path);
+	free(q->missing);
+}
+
+static struct vx_error *remember(struct vx_type_cache *c, const char *type,
+				 const char *path, const char *missing,
+				 const struct vx_member *m)
+{
+	struct vx_type_query *grown, *q;
+
+	if (c->count >= MAX_CACHED)
+		return NULL;
+	grown = realloc(c->queries, (c->count + 1) * sizeof(*grown));
+	if (!grown)
+		return &vx_error_nomem;
+	c->queries = grown;
+	q = &grown[c->count];
+	memset(q, 0, sizeof(*q));
+	q->type = strdup(type);
+	q->path = strdup(path);
+	q->missing = missing ? strdup(missing) : NULL;
+	if (!q->type || !q->path || (missing && !q->missing)) {
+		free_query(q);
+		return &vx_error_nomem;
+	}
+	if (m)
+		q->member = *m;
+	c->count++;
+	return NULL;
+}
+
+struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
+				      const char *path, struct vx_member *out,
+				      vx_resolve_member_fn resolve,
+				      void *source)
+{
+	struct vx_error *err, *cache_err;
+
+	for (size_t i = 0; i < c->count; i++) {
+		struct vx_type_query *q = &c->queries[i];
+
+		if (strcmp(q->type, type) || strcmp(q->path, path))
+			continue;
+		if (q->missing)
+			return vx_error_create(VX_ERR_NOT_FOUND, "%s", q->missing);
+		*out = q->member;
+		return NULL;
+	}
+	err = resolve(source, type, path, out);
+	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
+		return err;
+	cache_err = remember(c, type, path, err ? err->message : NULL,
+			     err ? NULL : out);
+	if (cache_err) {
+		vx_error_destroy(err);
+		return cache_err;
+	}
+	return err;
+}
+
+void vx_type_cache_free(struct vx_type_cache *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free_query(&c->queries[i]);
+	free(c->queries);
+	c->queries = NULL;
+	c->count = 0;
+}
