@@ -1,6 +1,6 @@
 # Shared by the integration scripts: case discovery and result lines.
 # shellcheck shell=bash
-: "${VMAPX:=build/vmapx}" "${DUMPS:=dumps/out}"
+: "${VMAPX:=$PWD/build/vmapx}" "${DUMPS:=$PWD/dumps/out}"
 failures=0
 
 ok() { echo "ok $*"; }
