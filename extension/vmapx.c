@@ -269,6 +269,58 @@ static void vx_ext_report_error(struct vx_error *err, bool json)
 
 /* ---- the command -------------------------------------------------------- */
 
+/*
+ * Positional arguments: the dump is crash's, so only -d (one snapshot to
+ * compare this dump with, or two snapshots) and -P (one snapshot) take any.
+ */
+static struct vx_error *vx_ext_check_args(const struct vx_options *o)
+{
+	switch (o->mode) {
+	case VX_MODE_DIFF:
+		if (o->nr_args == 1 || o->nr_args == 2)
+			return NULL;
+		return vx_error_create(VX_ERR_USAGE,
+				       "-d takes OLD (a vmallocinfo snapshot, compared with this dump) or OLD NEW, got %d arguments",
+				       o->nr_args);
+	case VX_MODE_PARSE:
+		if (o->nr_args == 1)
+			return NULL;
+		return vx_error_create(VX_ERR_USAGE,
+				       "-P takes one vmallocinfo snapshot, got %d arguments",
+				       o->nr_args);
+	default:
+		if (!o->nr_args)
+			return NULL;
+		return vx_error_create(VX_ERR_USAGE,
+				       "unexpected argument '%s' (the dump is crash's)",
+				       o->args[0]);
+	}
+}
+
+/* Dispatch to lib/'s commands; k is NULL for snapshot-only modes. */
+static struct vx_error *vx_ext_run(struct vx_kernel *k,
+				   const struct vx_options *o, int *status)
+{
+	struct vx_diff_side old = { .path = NULL }, new = { .path = NULL };
+
+	switch (o->mode) {
+	case VX_MODE_PARSE:
+		*status = VX_EXIT_OK;
+		return vx_command_parse(o->args[0], o, vx_crash_fp());
+	case VX_MODE_DIFF:
+		old.path = o->args[0];
+		if (o->nr_args == 2) {
+			new.path = o->args[1];
+		} else {
+			new.path = vx_crash_dumpfile();
+			new.k = k;
+		}
+		return vx_command_diff(&old, &new, o, vx_crash_fp(), status);
+	default:
+		return vx_command_run(k, o, vx_crash_fp(), status);
+	}
+}
+
 void vx_ext_command(int argc, char **argv)
 {
 	sigset_t block, saved;
@@ -278,11 +330,8 @@ void vx_ext_command(int argc, char **argv)
 	int status = VX_EXIT_OK;
 
 	err = vx_options_parse(argc, argv, VX_FE_CRASH, &o);
-	if (!err && o.nr_args &&
-	    o.mode != VX_MODE_DIFF && o.mode != VX_MODE_PARSE)
-		err = vx_error_create(VX_ERR_USAGE,
-				      "unexpected argument '%s' (the dump is crash's)",
-				      o.args[0]);
+	if (!err)
+		err = vx_ext_check_args(&o);
 	if (err) {
 		vx_crash_info(err->message);
 		vx_error_destroy(err);
@@ -297,13 +346,21 @@ void vx_ext_command(int argc, char **argv)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &saved);
+	if (o.mode == VX_MODE_PARSE || (o.mode == VX_MODE_DIFF && o.nr_args == 2)) {
+		/* Snapshots only: the dump is not needed. */
+		err = vx_ext_run(NULL, &o, &status);
+		if (err)
+			vx_ext_report_error(err, o.json);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		return;
+	}
 	err = vx_ext_kernel(&k);
 	if (err) {
 		err = vx_error_wrap(err, "%s", vx_crash_dumpfile());
 	} else {
 		if (o.verbose)
 			vx_kernel_describe(k, vx_crash_fp());
-		err = vx_command_run(k, &o, vx_crash_fp(), &status);
+		err = vx_ext_run(k, &o, &status);
 		fflush(vx_crash_fp());
 		vx_ext_report_skips(k);
 		vx_ext_forget_command_skips(k);
@@ -468,8 +525,9 @@ char **vx_ext_help(void)
 		if (o->frontends & VX_FE_CRASH)
 			vx_ext_help_option(o);
 	vx_ext_help_add(" ");
-	vx_ext_help_add("  FILE: the other side of -d (a vmcore or a vmallocinfo snapshot), or the");
-	vx_ext_help_add("  snapshot that -P parses.  Long options are accepted too.");
+	vx_ext_help_add("  FILE: with -d, a /proc/vmallocinfo snapshot (OLD) to compare with this");
+	vx_ext_help_add("  dump, or two snapshots OLD NEW; with -P, the snapshot to parse.  Long");
+	vx_ext_help_add("  options (--gaps, --kptr=hash, ...) are accepted too.");
 	for (size_t i = 0; vx_ext_help_examples[i]; i++)
 		vx_ext_help_add("%s", vx_ext_help_examples[i]);
 	if (vx_ext_help_failed) {
