@@ -218,7 +218,7 @@ static struct vx_error *vx_ext_kernel(struct vx_kernel **out)
 	}
 	vx_ext_cached_target = et;
 	vx_ext_cached = k;
-	vx_ext_open_skips = k->nr_skips;
+	vx_ext_open_skips = vx_kernel_skips_mark(k);
 	*out = k;
 	return NULL;
 }
@@ -229,10 +229,7 @@ static struct vx_error *vx_ext_kernel(struct vx_kernel **out)
  */
 static void vx_ext_forget_command_skips(struct vx_kernel *k)
 {
-	for (size_t i = vx_ext_open_skips; i < k->nr_skips; i++)
-		free(k->skips[i]);
-	k->nr_skips = vx_ext_open_skips;
-	k->nr_skips_dropped = 0;
+	vx_kernel_skips_reset(k, vx_ext_open_skips);
 }
 
 /* Skips go out as crash's one-line messages, not into the command's output. */

@@ -41,6 +41,20 @@ void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
 	k->skips[k->nr_skips++] = msg;
 }
 
+size_t vx_kernel_skips_mark(const struct vx_kernel *k)
+{
+	return k->nr_skips;
+}
+
+void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark)
+{
+	for (size_t i = mark; i < k->nr_skips; i++)
+		free(k->skips[i]);
+	if (mark < k->nr_skips)
+		k->nr_skips = mark;
+	k->nr_skips_dropped = 0;
+}
+
 void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix)
 {
 	for (size_t i = 0; i < k->nr_skips; i++)

@@ -112,6 +112,12 @@ struct vx_error *vx_kernel_symbol(struct vx_kernel *k, const char *name,
 /* Record something that could not be read; output goes on. */
 void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A long-lived kernel (crash) runs many commands: remember how many skips
+ * there are, and later forget those recorded since.
+ */
+size_t vx_kernel_skips_mark(const struct vx_kernel *k);
+void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark);
 /* Print the skips to f, one per line, prefixed with prefix. */
 void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix);
 /* Describe the sources used (for -v). */
