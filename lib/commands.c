@@ -35,10 +35,10 @@ struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 		err = run_info(k, o, out);
 		break;
 	case VX_MODE_FRAG:
-		err = vx_frag_run(k, o, out);
+		err = vx_space_run(k, o, out, vx_frag_print);
 		break;
 	case VX_MODE_GAPS:
-		err = vx_gaps_run(k, o, out);
+		err = vx_space_run(k, o, out, vx_gaps_print);
 		break;
 	case VX_MODE_CALLERS:
 		err = vx_callers_run(k, o, out);

@@ -317,18 +317,3 @@ struct vx_error *vx_frag_print(const struct vx_space *s,
 	print_global(s, out);
 	return NULL;
 }
-
-struct vx_error *vx_frag_run(struct vx_kernel *k, const struct vx_options *o,
-			     FILE *out)
-{
-	struct vx_error *err;
-	struct vx_space s;
-	struct vx_vmap m;
-
-	err = vx_space_open(k, &m, &s);
-	if (err)
-		return err;
-	err = vx_frag_print(&s, o, out);
-	vx_space_close(&m, &s);
-	return err;
-}

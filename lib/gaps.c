@@ -239,18 +239,3 @@ struct vx_error *vx_gaps_print(const struct vx_space *s,
 	vx_json_end_object(g.j);
 	return vx_json_destroy(g.j);
 }
-
-struct vx_error *vx_gaps_run(struct vx_kernel *k, const struct vx_options *o,
-			     FILE *out)
-{
-	struct vx_error *err;
-	struct vx_space s;
-	struct vx_vmap m;
-
-	err = vx_space_open(k, &m, &s);
-	if (err)
-		return err;
-	err = vx_gaps_print(&s, o, out);
-	vx_space_close(&m, &s);
-	return err;
-}

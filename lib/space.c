@@ -800,3 +800,18 @@ const char *vx_human_bytes(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%.1f %s", v, units[u]);
 	return buf;
 }
+
+struct vx_error *vx_space_run(struct vx_kernel *k, const struct vx_options *o,
+			      FILE *out, vx_space_printer print)
+{
+	struct vx_error *err;
+	struct vx_space s;
+	struct vx_vmap m;
+
+	err = vx_space_open(k, &m, &s);
+	if (err)
+		return err;
+	err = print(&s, o, out);
+	vx_space_close(&m, &s);
+	return err;
+}

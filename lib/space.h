@@ -170,11 +170,12 @@ const char *vx_space_unaccounted_reason(const struct vx_space *s);
 const char *vx_human_bytes(uint64_t bytes, char *buf, size_t size);
 
 /* --frag, --gaps: text or JSON on out. */
-struct vx_error *vx_frag_run(struct vx_kernel *k, const struct vx_options *o,
-			     FILE *out);
-struct vx_error *vx_gaps_run(struct vx_kernel *k, const struct vx_options *o,
-			     FILE *out);
-/* The same on an already built space (tests). */
+typedef struct vx_error *(*vx_space_printer)(const struct vx_space *s,
+					     const struct vx_options *o,
+					     FILE *out);
+/* Open the space of k, print it with print (--frag, --gaps), close it. */
+struct vx_error *vx_space_run(struct vx_kernel *k, const struct vx_options *o,
+			      FILE *out, vx_space_printer print);
 struct vx_error *vx_frag_print(const struct vx_space *s,
 			       const struct vx_options *o, FILE *out);
 struct vx_error *vx_gaps_print(const struct vx_space *s,
