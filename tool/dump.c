@@ -26,6 +26,7 @@ struct vx_dump {
 	kdump_ctx_t *ctx;
 	int fd;
 	char *vmcoreinfo;
+	struct vx_vmcoreinfo vmci;	/* parsed once: offset, vmlinux check */
 	uint64_t kernel_offset;
 	struct vx_symmap *symmap;
 	struct vx_elf *elf;		/* -k */
@@ -126,18 +127,6 @@ static struct vx_error *open_kdump(struct vx_dump *d)
 	return NULL;
 }
 
-static uint64_t kernel_offset_of(const char *vmcoreinfo)
-{
-	struct vx_vmcoreinfo v;
-	uint64_t off = 0;
-
-	if (!vx_vmcoreinfo_parse(vmcoreinfo, &v)) {
-		off = vx_vmcoreinfo_kerneloffset(&v);
-		vx_vmcoreinfo_free(&v);
-	}
-	return off;
-}
-
 static void hex_string(const uint8_t *id, size_t len, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -155,16 +144,13 @@ static void hex_string(const uint8_t *id, size_t len, char *buf, size_t size)
 static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 {
 	const char *want_id, *release;
-	struct vx_vmcoreinfo v;
 	struct vx_error *err = NULL;
 	const uint8_t *id;
 	char have[128], banner[512];
 	size_t len;
 
-	if (vx_vmcoreinfo_parse(d->vmcoreinfo, &v))
-		return NULL;
-	want_id = vx_vmcoreinfo_get(&v, "BUILD-ID");
-	release = vx_vmcoreinfo_get(&v, "OSRELEASE");
+	want_id = vx_vmcoreinfo_get(&d->vmci, "BUILD-ID");
+	release = vx_vmcoreinfo_get(&d->vmci, "OSRELEASE");
 	if (want_id && !vx_elf_build_id(d->elf, &id, &len)) {
 		hex_string(id, len, have, sizeof(have));
 		if (strcasecmp(have, want_id))
@@ -180,7 +166,6 @@ static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 					      "%s does not match %s: its banner is \"%.80s\", the dump's release %s",
 					      vmlinux, d->path, banner, release);
 	}
-	vx_vmcoreinfo_free(&v);
 	return err;
 }
 
@@ -212,7 +197,10 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 	err = open_kdump(d);
 	if (err)
 		goto fail;
-	d->kernel_offset = kernel_offset_of(d->vmcoreinfo);
+	err = vx_vmcoreinfo_parse(d->vmcoreinfo, &d->vmci);
+	if (err)
+		goto fail;
+	d->kernel_offset = vx_vmcoreinfo_kerneloffset(&d->vmci);
 	if (opts->system_map) {
 		err = vx_symmap_open(opts->system_map, &d->symmap);
 		if (err)
@@ -260,6 +248,7 @@ void vx_dump_close(struct vx_dump *d)
 	vx_symmap_free(d->symmap);
 	if (d->elf)
 		vx_elf_close(d->elf);
+	vx_vmcoreinfo_free(&d->vmci);
 	free(d->vmcoreinfo);
 	free(d->path);
 	free(d);
