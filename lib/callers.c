@@ -2,7 +2,7 @@
 /*
  * --callers: busy areas grouped by caller function and by module.  The
  * explanations answer "why is this caller here so many times" from what
- * the function allocates for (kernel-vmalloc.md §3, and the callers that
+ * the function allocates for (doc/kernel.md §3, and the callers that
  * appear in the dumps of dumps/out on 5.10, 6.1, 6.12 and 7.2).
  */
 #include <stdlib.h>

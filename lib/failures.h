@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vmalloc / vmap / execmem / percpu failure messages in the kernel log
- * (kernel-vmalloc.md §7), in the wording of 5.10, 6.1, 6.12 and 7.2.
+ * (doc/kernel.md §7), in the wording of 5.10, 6.1, 6.12 and 7.2.
  *
  * For each message: when, which task, the size asked for (and whether it
  * counts the guard page), the GFP mode, the restricted range, and the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vmallocinfo formatter: s_show()/vmalloc_info_show() and
- * show_purge_info() of each kernel generation (kernel-vmalloc.md §2).
+ * show_purge_info() of each kernel generation (doc/kernel.md §2).
  */
 #include <inttypes.h>
 #include <stdlib.h>

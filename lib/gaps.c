@@ -4,7 +4,7 @@
  * address order, cut into the pieces the kernel's structures claim
  * (free, lazy, purging, pooled) or that none claims, each with its cause.
  * A free piece that ends at the next area and spans exactly the way up
- * to that area's alignment is alignment padding (kernel-vmalloc.md §3.3).
+ * to that area's alignment is alignment padding (doc/kernel.md §3.3).
  */
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /*
  * Find the kernel's kallsyms tables by scanning its image, for kernels
  * whose VMCOREINFO does not give them (Debian 5.10) and users without a
- * System.map.  shared/doc/kernel-vmalloc.md §6.1-§6.4 has the layouts:
+ * System.map.  doc/kernel.md §6.1-§6.4 has the layouts:
  *
  *   5.10  offsets relative_base num_syms names markers token_table token_index
  *   6.1   offsets relative_base num_syms names markers seqs token_table token_index

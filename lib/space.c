@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Windows, accounting, the free-tree cross-check and the fit of a request
- * (kernel-vmalloc.md §1.6, §3.3, §3.6, §4.1, §8).
+ * (doc/kernel.md §1.6, §3.3, §3.6, §4.1, §8).
  */
 #include <stdlib.h>
 #include <string.h>

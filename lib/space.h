@@ -3,7 +3,7 @@
  * The address space as two windows a user reasons about: vmalloc
  * [VMALLOC_START, VMALLOC_END] and modules [MODULES_VADDR, MODULES_END).
  * Every byte of a window is measured from the kernel structure that
- * claims it (busy, lazy, purging, pooled, free: kernel-vmalloc.md §1.6),
+ * claims it (busy, lazy, purging, pooled, free: doc/kernel.md §1.6),
  * never as a remainder; what no structure claims is "unaccounted" and is
  * listed range by range, and two structures claiming one byte is a
  * corruption finding.  On top of that: the holes between busy areas and

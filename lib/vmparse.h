@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Parser of /proc/vmallocinfo text (Debian 5.10, 6.1, 6.12, 7.2; grammar in
- * doc kernel-vmalloc.md §2.1) and its exact printer.
+ * doc/kernel.md §2.1) and its exact printer.
  *
  * The parser accepts only what the kernel can print, byte for byte, so
  * vx_vmline_format() of every parsed record gives the input line back.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The walker: every state a vmap_area can be in, read from the kernel's
- * own structures (kernel-vmalloc.md §1.6), in the kernel's own order.
+ * own structures (doc/kernel.md §1.6), in the kernel's own order.
  */
 #ifndef VMAPX_WALK_H
 #define VMAPX_WALK_H

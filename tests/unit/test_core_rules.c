@@ -3,7 +3,7 @@
  * The walker and the vmallocinfo formatter on a fake kernel of each
  * generation: order, vm_map_ram, unpurged lines, VM_UNINITIALIZED,
  * pages=, phys=, flag words, vpages, NUMA counts, widths and %pK modes
- * (kernel-vmalloc.md §2).  Every test compares the whole output text.
+ * (doc/kernel.md §2).  Every test compares the whole output text.
  */
 #include <setjmp.h>
 #include <stdarg.h>

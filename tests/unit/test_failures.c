@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lib/failures.c: every failure message of kernel-vmalloc.md §7 in each
+ * lib/failures.c: every failure message of doc/kernel.md §7 in each
  * kernel's wording with its verdict hint, then whole logs (stack dumps,
  * continuation records, interleaved callers) in fake printk rings.
  */

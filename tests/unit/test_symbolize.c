@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * %pS as sprint_symbol() printed it (kernel-vmalloc.md §2.4, §6.5, §6.6):
+ * %pS as sprint_symbol() printed it (doc/kernel.md §2.4, §6.5, §6.6):
  * kallsyms aliases, "+0x0/", sizes, the _end fallback, is_ksym_addr() of
  * 5.10 and 6.1+, module symbols with 5.10/6.1 layout bounds and 6.12/7.2
  * mem[] regions, mapping symbols, unknown addresses.

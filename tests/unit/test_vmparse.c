@@ -78,7 +78,7 @@ static struct vx_snapshot *round_trip(const char *text)
 }
 
 /*
- * The sample lines of doc/kernel-vmalloc.md §2.1 (a non-Debian 6.18 host,
+ * The sample lines of doc/kernel.md §2.1 (a non-Debian 6.18 host,
  * kptr_restrict=0); the grammar is the same in the four Debian kernels.
  */
 static const char sample_618_hashed[] =
