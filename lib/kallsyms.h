@@ -38,8 +38,8 @@ struct vx_kallsyms_loc {
 
 /*
  * Find the tables by scanning the kernel image [start, end) (kernel
- * virtual addresses, e.g. _stext and _stext + 64 MiB), as §6.4 of
- * shared/doc/kernel-vmalloc.md describes.  Fills every field it finds;
+ * virtual addresses, e.g. _stext and _stext + 64 MiB) for the layouts
+ * kallsyms_scan.c lists.  Fills every field it finds;
  * VX_ERR_NOT_FOUND if no consistent set of tables is there.
  */
 struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,

@@ -4,7 +4,7 @@
  * regions (data, direct map, vmalloc, vmemmap, module data) written
  * through host pointers; at fake_kernel_target() the kallsyms tables and
  * VMCOREINFO are built and everything is copied into a fake_mem target.
- * Struct offsets are the Debian ones of kernel-vmalloc.md §1 and §6.6.
+ * Struct offsets are the ones of Debian's own builds of each generation.
  */
 #include <stdio.h>
 #include <stdlib.h>
