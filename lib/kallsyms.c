@@ -413,15 +413,17 @@ static bool kerneloffset_agrees(struct vx_kallsyms *ks,
 {
 	uint64_t off = vx_vmcoreinfo_kerneloffset(v), text, link;
 
+	/* x86_64 puts _text and _stext at the same address. */
 	if (!vx_vmcoreinfo_get(v, "KERNELOFFSET") ||
-	    !first_named(ks, "_text", &text))
+	    (!first_named(ks, "_text", &text) &&
+	     !first_named(ks, "_stext", &text)))
 		return true;
 	link = text - off;
 	if (in_image(link) && link % PHYSICAL_ALIGN_MIN == 0)
 		return true;
 	snprintf(why, WHY_MAX,
-		 "kallsyms puts _text at 0x%lx, so its link address would be 0x%lx with KERNELOFFSET=%lx",
-		 (unsigned long)text, (unsigned long)link, (unsigned long)off);
+		 "kallsyms puts _text at 0x%lx: with KERNELOFFSET=%lx its link address 0x%lx is no x86_64 kernel's",
+		 (unsigned long)text, (unsigned long)off, (unsigned long)link);
 	return false;
 }
 
