@@ -354,12 +354,13 @@ static bool first_named(const struct vx_kallsyms *ks, const char *name,
 }
 
 /*
- * VMCOREINFO_SYMBOL_ARRAY() prints the name's value: for these pointer
- * variables (SPARSEMEM_EXTREME's mem_section) that is not their address.
+ * VMCOREINFO_SYMBOL_ARRAY() prints the name's value: for SPARSEMEM_EXTREME's
+ * mem_section (a pointer) and x86's vmemmap (a macro for VMEMMAP_START)
+ * that is not a symbol's address.
  */
 static bool printed_by_value(const char *name)
 {
-	return !strcmp(name, "mem_section");
+	return !strcmp(name, "mem_section") || !strcmp(name, "vmemmap");
 }
 
 /*
