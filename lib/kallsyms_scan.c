@@ -176,15 +176,17 @@ static bool tokens_match_index(const struct window *w, uint64_t table,
 
 /*
  * Is there a token table ending (after alignment padding) at index_at?
- * Its last string's NUL is within the padding; walk back to its start and
- * derive where the table must begin, then check all 256 strings.
+ * Its last string's NUL is at most align bytes before index_at (up to
+ * align - 1 bytes of padding follow it: 7.3's ends 4 bytes before an
+ * 8-aligned index); walk back to its start and derive where the table
+ * must begin, then check all 256 strings.
  */
 static bool find_token_table(const struct window *w, uint64_t index_at,
 			     uint64_t align, struct tables *tb)
 {
 	uint64_t nul, begin, table;
 
-	for (nul = index_at - 1; nul + align >= index_at + 1 && nul > w->base;
+	for (nul = index_at - 1; nul + align >= index_at && nul > w->base;
 	     nul--) {
 		if (win_u8(w, nul) != 0)
 			return false;

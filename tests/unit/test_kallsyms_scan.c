@@ -44,6 +44,7 @@ struct image {
 };
 
 static char tokens[256][16];
+static int last_token_extra;	/* chars added to token 255: moves the padding */
 static struct sym syms[NR_SYMS];
 static uint64_t rng_state;
 
@@ -74,7 +75,8 @@ static void make_tokens(void)
 			snprintf(tokens[b], sizeof(tokens[b]), "%s",
 				 words[next_word++]);
 		else
-			snprintf(tokens[b], sizeof(tokens[b]), "x%02x", b);
+			snprintf(tokens[b], sizeof(tokens[b]), "x%02x%.*s", b,
+				 b == 255 ? last_token_extra : 0, "zzzzzzzz");
 	}
 }
 
@@ -385,6 +387,36 @@ static void test_72_four_byte_aligned_pc_relative_without_relative_base(void **s
 	expect_found(t, &im);
 	fake_mem_destroy(t);
 	free(im.bytes);
+}
+
+/*
+ * 7.3: the token table's last NUL is 4 bytes before an 8-aligned
+ * token_index (3 bytes of padding).  The scan must still try 4-byte
+ * alignment, where num_syms and names are not 8-aligned.
+ */
+static void test_72_token_table_ending_with_full_padding_is_found(void **state)
+{
+	for (int i = 0; i < 8 * 16; i++) {
+		struct image im;
+		uint8_t *ti;
+		struct vx_target *t;
+
+		last_token_extra = i % 8;
+		im = build(L72, 100000 + i / 8, 0);
+		last_token_extra = 0;	/* the next build gets the usual tokens */
+		ti = im.bytes + (im.want.token_index - im.base);
+		if (im.want.token_index % 8 || ti[-4] || !ti[-5] ||
+		    im.want.num_syms % 8 == 0) {
+			free(im.bytes);
+			continue;
+		}
+		t = target_of(&im);
+		expect_found(t, &im);
+		fake_mem_destroy(t);
+		free(im.bytes);
+		return;
+	}
+	fail_msg("no garbage size and token length give that layout");
 }
 
 /* The token table straddles the first 2 MiB chunk's end. */
@@ -741,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_612_offsets_relative_base_seqs_after_token_index),
 		cmocka_unit_test(test_616_base_relative_without_absolute_percpu_is_found),
 		cmocka_unit_test(test_72_four_byte_aligned_pc_relative_without_relative_base),
+		cmocka_unit_test(test_72_token_table_ending_with_full_padding_is_found),
 		cmocka_unit_test(test_tables_across_a_chunk_boundary_are_found),
 		cmocka_unit_test(test_decoy_token_table_before_the_real_one_is_skipped),
 		cmocka_unit_test(test_unreadable_pages_before_tables_are_skipped),
