@@ -2,11 +2,12 @@
 /*
  * Find the kernel's kallsyms tables by scanning its image, for kernels
  * whose VMCOREINFO does not give them (Debian 5.10) and users without a
- * System.map.  doc/kernel.md §6.1-§6.4 has the layouts:
+ * System.map.  scripts/kallsyms.c writes them in this order (doc/sources.md):
  *
  *   5.10  offsets relative_base num_syms names markers token_table token_index
  *   6.1   offsets relative_base num_syms names markers seqs token_table token_index
  *   6.12  num_syms names markers token_table token_index offsets relative_base seqs
+ *         (6.15-6.19 the same, offsets base-relative without absolute per-cpu)
  *   7.2   num_syms names markers token_table token_index offsets seqs   (align 4)
  *
  * token_index (u16[256] indexing 256 NUL-terminated strings right before
@@ -175,15 +176,17 @@ static bool tokens_match_index(const struct window *w, uint64_t table,
 
 /*
  * Is there a token table ending (after alignment padding) at index_at?
- * Its last string's NUL is within the padding; walk back to its start and
- * derive where the table must begin, then check all 256 strings.
+ * Its last string's NUL is at most align bytes before index_at (up to
+ * align - 1 bytes of padding follow it: 7.3's ends 4 bytes before an
+ * 8-aligned index); walk back to its start and derive where the table
+ * must begin, then check all 256 strings.
  */
 static bool find_token_table(const struct window *w, uint64_t index_at,
 			     uint64_t align, struct tables *tb)
 {
 	uint64_t nul, begin, table;
 
-	for (nul = index_at - 1; nul + align >= index_at + 1 && nul > w->base;
+	for (nul = index_at - 1; nul + align >= index_at && nul > w->base;
 	     nul--) {
 		if (win_u8(w, nul) != 0)
 			return false;
@@ -348,23 +351,42 @@ static bool find_markers_before_seqs(const struct window *w, struct tables *tb)
 	return false;
 }
 
-/* Addresses as §6.3 decodes them must never decrease. */
-static bool base_relative_sorted(const struct window *w, uint64_t offsets,
-				 uint64_t n, uint64_t base)
+/*
+ * Addresses decoded from relative_base (kallsyms.c has both encodings)
+ * never decrease and end in the kernel image.  Absolute per-cpu (up to
+ * 6.14): off >= 0 is the address itself.  Base-relative (6.15-6.19):
+ * relative_base + (u32)off, and relative_base is the lowest address, so
+ * the first offset is 0.
+ */
+static bool relative_sorted(const struct window *w, uint64_t offsets,
+			    uint64_t n, uint64_t base, bool absolute_percpu)
 {
 	uint64_t i, prev = 0;
 
-	if (base < KERNEL_IMAGE_BASE)
+	if (!absolute_percpu && n && win_u32(w, offsets) != 0)
 		return false;
 	for (i = 0; i < n; i++) {
 		int32_t off = (int32_t)win_u32(w, offsets + 4 * i);
-		uint64_t addr = off >= 0 ? (uint64_t)off : base - 1 - off;
+		uint64_t addr;
 
+		if (!absolute_percpu)
+			addr = base + (uint32_t)off;
+		else
+			addr = off >= 0 ? (uint64_t)off : base - 1 - (int64_t)off;
 		if (addr < prev)
 			return false;
 		prev = addr;
 	}
 	return prev >= KERNEL_IMAGE_BASE;
+}
+
+static bool base_relative_sorted(const struct window *w, uint64_t offsets,
+				 uint64_t n, uint64_t base)
+{
+	if (base < KERNEL_IMAGE_BASE)
+		return false;
+	return relative_sorted(w, offsets, n, base, true) ||
+	       relative_sorted(w, offsets, n, base, false);
 }
 
 static bool pc_relative_sorted(const struct window *w, uint64_t offsets,

@@ -155,7 +155,7 @@ static struct vx_error *open_kallsyms(struct vx_kernel *k)
 					     "finding kallsyms in the kernel image (give -k VMLINUX or -m System.map)");
 		loc->how = "scan of the kernel image";
 	}
-	err = vx_kallsyms_load(k->t, loc, &k->ksyms);
+	err = vx_kallsyms_load(k->t, loc, &k->vmci, &k->ksyms);
 	if (err)
 		return vx_error_wrap(err, "kallsyms (from %s)", loc->how);
 	return NULL;

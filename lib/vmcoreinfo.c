@@ -127,3 +127,36 @@ uint64_t vx_vmcoreinfo_kerneloffset(const struct vx_vmcoreinfo *v)
 		return 0;
 	return off;
 }
+
+/* A decimal number of 1-5 digits at *p; advances *p past it. */
+static bool release_number(const char **p, unsigned long *val)
+{
+	const char *s = *p;
+
+	*val = 0;
+	while (*s >= '0' && *s <= '9' && s - *p < 5)
+		*val = *val * 10 + (unsigned long)(*s++ - '0');
+	if (s == *p || (*s >= '0' && *s <= '9'))
+		return false;
+	*p = s;
+	return true;
+}
+
+bool vx_release_version_code(const char *release, uint32_t *code)
+{
+	unsigned long a, b, c = 0;
+	const char *p = release;
+
+	if (!p || !release_number(&p, &a) || *p++ != '.' ||
+	    !release_number(&p, &b) || a > 255 || b > 255)
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!release_number(&p, &c))
+			return false;
+		if (c > 255)
+			c = 255;
+	}
+	*code = (uint32_t)(a << 16 | b << 8 | c);
+	return true;
+}

@@ -43,4 +43,12 @@ bool vx_vmcoreinfo_length(const struct vx_vmcoreinfo *v, const char *name,
 /* KERNELOFFSET=hex, 0 when absent. */
 uint64_t vx_vmcoreinfo_kerneloffset(const struct vx_vmcoreinfo *v);
 
+/*
+ * KERNEL_VERSION(a, b, c) of a release "a.b[.c]<anything>" (OSRELEASE,
+ * uname -r): the patch level is 0 when absent ("7.3-cloud-amd64", -rc
+ * kernels) and at most 255 (the kernel caps its own SUBLEVEL so).  False
+ * unless it starts with two numbers below 256.
+ */
+bool vx_release_version_code(const char *release, uint32_t *code);
+
 #endif

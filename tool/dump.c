@@ -89,6 +89,33 @@ int vx_file_is_dump(const char *path)
 	       !memcmp(head, "DISKDUMP", 8) || !memcmp(head, "makedumpfile", 12);
 }
 
+/*
+ * libkdumpfile 0.5.1 derives linux.version_code from the release when
+ * address translation is set up and refuses a release without a patch
+ * level ("Invalid kernel version: 7.3-cloud-amd64": every -rc and some
+ * vendor kernels), so nothing can be read.  If it cannot derive the code
+ * itself, give it the one the kernel has (patch level 0) beforehand.
+ */
+static void give_version_code(struct vx_dump *d)
+{
+	const char *release = NULL;
+	kdump_num_t have;
+	uint32_t code;
+
+	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_LINUX_VERSION_CODE,
+				  &have) == KDUMP_OK)
+		return;
+	kdump_clear_err(d->ctx);
+	if (kdump_get_string_attr(d->ctx, "linux.uts.release", &release) !=
+	    KDUMP_OK || !vx_release_version_code(release, &code)) {
+		kdump_clear_err(d->ctx);
+		return;	/* no release: 0.5.1 does not need the code either */
+	}
+	if (kdump_set_number_attr(d->ctx, KDUMP_ATTR_LINUX_VERSION_CODE,
+				  code) != KDUMP_OK)
+		kdump_clear_err(d->ctx);	/* the OSTYPE step reports it */
+}
+
 static struct vx_error *open_kdump(struct vx_dump *d)
 {
 	const char *arch = NULL;
@@ -114,6 +141,7 @@ static struct vx_error *open_kdump(struct vx_dump *d)
 				       "%s: a dump of %s; vmapx reads x86_64 dumps",
 				       d->path, arch);
 	}
+	give_version_code(d);
 	st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	if (st != KDUMP_OK)
 		return vx_error_create(VX_ERR_INVALID,

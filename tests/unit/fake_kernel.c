@@ -4,7 +4,7 @@
  * regions (data, direct map, vmalloc, vmemmap, module data) written
  * through host pointers; at fake_kernel_target() the kallsyms tables and
  * VMCOREINFO are built and everything is copied into a fake_mem target.
- * Struct offsets are the Debian ones of doc/kernel.md §1 and §6.6.
+ * Struct offsets are the ones of Debian's own builds of each generation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +70,8 @@ struct fake_kernel {
 	uint64_t vmap_nodes;
 	bool drop_kallsyms;
 	uint32_t extra_syms;
+	bool base_relative;	/* 6.15-6.19 kallsyms_offsets */
+	char vmcoreinfo_extra[512];
 	bool no_numa;
 	char *vmcoreinfo;
 	struct vx_target *target;
@@ -712,6 +714,23 @@ void fake_kernel_overstate_num_syms(struct fake_kernel *fk, uint32_t extra)
 	fk->extra_syms = extra;
 }
 
+void fake_kernel_set_kallsyms_base_relative(struct fake_kernel *fk)
+{
+	if (fk->gen == FK_72)
+		abort();	/* 7.0+ tables are pc-relative */
+	fk->base_relative = true;
+}
+
+void fake_kernel_add_vmcoreinfo(struct fake_kernel *fk, const char *line)
+{
+	size_t len = strlen(fk->vmcoreinfo_extra);
+
+	if (len + strlen(line) + 2 > sizeof(fk->vmcoreinfo_extra))
+		abort();
+	snprintf(fk->vmcoreinfo_extra + len,
+		 sizeof(fk->vmcoreinfo_extra) - len, "%s\n", line);
+}
+
 /* ---- modules ------------------------------------------------------------ */
 
 static void put_module_regions(struct fake_kernel *fk, uint64_t mod,
@@ -822,8 +841,10 @@ struct ksyms_loc {
 
 /*
  * scripts/kallsyms.c's tables with a trivial token table: byte b expands
- * to the one-character string b.  relative_base on 5.10-6.12, pc-relative
- * offsets on 7.2.
+ * to the one-character string b.  relative_base on 5.10-6.12 (every
+ * symbol stored negative, as absolute per-cpu tables store all but the
+ * per-cpu ones; or, base_relative, u32 offsets from the lowest address
+ * as 6.15-6.19 store them), pc-relative offsets on 7.2.
  */
 static struct blob build_kallsyms(struct fake_kernel *fk, struct ksyms_loc *loc)
 {
@@ -835,6 +856,8 @@ static struct blob build_kallsyms(struct fake_kernel *fk, struct ksyms_loc *loc)
 	uint64_t table;
 
 	qsort(fk->syms, fk->nr_syms, sizeof(*fk->syms), by_address);
+	if (fk->base_relative && fk->nr_syms)
+		rel = fk->syms[0].addr;
 	loc->num_syms = blob_label(&b, align);
 	blob_put(&b, &count, 4);
 	loc->names = blob_label(&b, align);
@@ -866,6 +889,8 @@ static struct blob build_kallsyms(struct fake_kernel *fk, struct ksyms_loc *loc)
 
 		if (fk->gen == FK_72)
 			off = (int32_t)(addr - (loc->offsets + 4 * i));
+		else if (fk->base_relative)
+			off = (int32_t)(uint32_t)(addr - rel);
 		else
 			off = (int32_t)(rel - 1 - addr);
 		blob_put(&b, &off, 4);
@@ -904,6 +929,8 @@ static void build_vmcoreinfo(struct fake_kernel *fk, const struct ksyms_loc *loc
 	if (!f)
 		abort();
 	fprintf(f, "OSRELEASE=%s\nPAGESIZE=4096\n", release_of(fk->gen));
+	/* Before the defaults below: the first of equal keys counts. */
+	fputs(fk->vmcoreinfo_extra, f);
 	fprintf(f, "SYMBOL(_stext)=%lx\n", (unsigned long)FK_STEXT);
 	fprintf(f, "SYMBOL(_end)=%lx\n", (unsigned long)FK_END);
 	if (!fk->drop_kallsyms) {

@@ -133,6 +133,15 @@ void fake_kernel_drop_kallsyms(struct fake_kernel *fk);
 /* Claim extra more symbols in kallsyms_num_syms than kallsyms_names has. */
 void fake_kernel_overstate_num_syms(struct fake_kernel *fk, uint32_t extra);
 
+/*
+ * 5.10-6.12 generations: kallsyms_offsets as 6.15-6.19 write them (u32
+ * from kallsyms_relative_base, no absolute per-cpu symbols) instead of
+ * the absolute per-cpu form of those releases.
+ */
+void fake_kernel_set_kallsyms_base_relative(struct fake_kernel *fk);
+/* A "KEY=value" line of VMCOREINFO, ahead of (so instead of) the defaults. */
+void fake_kernel_add_vmcoreinfo(struct fake_kernel *fk, const char *line);
+
 /* Freeze the state into a target (built once; later calls return it). */
 struct vx_target *fake_kernel_target(struct fake_kernel *fk);
 

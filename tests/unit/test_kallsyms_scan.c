@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vx_kallsyms_scan() on kallsyms tables built here the way
- * scripts/kallsyms.c lays them out for 5.10, 6.1, 6.12 and 7.2, inside
- * pseudo-random "image" bytes of a fake target; then truncated and
- * corrupted tables, decoys and unreadable pages.
+ * scripts/kallsyms.c lays them out for 5.10, 6.1, 6.12, 6.16 and 7.2,
+ * inside pseudo-random "image" bytes of a fake target; then truncated and
+ * corrupted tables, decoys and unreadable pages.  vx_kallsyms_load() on
+ * the tables found: the addresses of each encoding, and the check against
+ * a VMCOREINFO that agrees or does not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +20,10 @@
 #include "fake_mem.h"
 #include "kallsyms.h"
 #include "target.h"
+#include "vmcoreinfo.h"
 
-enum layout { L510, L61, L612, L72 };
+/* L616: the 6.12 order, offsets base-relative without absolute per-cpu. */
+enum layout { L510, L61, L612, L616, L72 };
 
 #define NR_SYMS 700
 #define IMAGE_BASE 0xffffffff81000000ULL
@@ -40,6 +44,7 @@ struct image {
 };
 
 static char tokens[256][16];
+static int last_token_extra;	/* chars added to token 255: moves the padding */
 static struct sym syms[NR_SYMS];
 static uint64_t rng_state;
 
@@ -70,13 +75,14 @@ static void make_tokens(void)
 			snprintf(tokens[b], sizeof(tokens[b]), "%s",
 				 words[next_word++]);
 		else
-			snprintf(tokens[b], sizeof(tokens[b]), "x%02x", b);
+			snprintf(tokens[b], sizeof(tokens[b]), "x%02x%.*s", b,
+				 b == 255 ? last_token_extra : 0, "zzzzzzzz");
 	}
 }
 
 /*
- * Sorted addresses; on base-relative layouts the first three are
- * absolute per-cpu symbols.  long_name adds one name whose compressed
+ * Sorted addresses; on absolute per-cpu layouts (up to 6.12) the first
+ * three are per-cpu offsets.  long_name adds one name whose compressed
  * length needs the 2-byte form of 6.1+.
  */
 static void make_symbols(enum layout layout, int long_name)
@@ -87,7 +93,7 @@ static void make_symbols(enum layout layout, int long_name)
 	for (i = 0; i < NR_SYMS; i++) {
 		struct sym *s = &syms[i];
 
-		if (layout != L72 && i < 3) {
+		if (layout != L72 && layout != L616 && i < 3) {
 			snprintf(s->text, sizeof(s->text), "Afixed_percpu_%d", i);
 			s->addr = i * 0x1000;
 			continue;
@@ -173,6 +179,8 @@ static void put_offsets(struct image *im, enum layout layout, uint64_t rel)
 
 		if (layout == L72)
 			off = syms[i].addr - (im->want.offsets + 4 * i);
+		else if (layout == L616)
+			off = (uint32_t)(syms[i].addr - rel);
 		else if (syms[i].addr < TEXT_BASE)
 			off = syms[i].addr;
 		else
@@ -272,6 +280,8 @@ static struct image build(enum layout layout, size_t before, int long_name)
 	rng_state = 0x9e3779b97f4a7c15ULL ^ (layout * 7919 + before);
 	make_tokens();
 	make_symbols(layout, long_name);
+	if (layout == L616)	/* the lowest address: the first offset is 0 */
+		rel = syms[0].addr;
 	im.base = IMAGE_BASE;
 	im.align = layout == L72 ? 4 : 8;
 	put_garbage(&im, before);
@@ -286,11 +296,12 @@ static struct image build(enum layout layout, size_t before, int long_name)
 		put_tokens(&im);
 		break;
 	case L612:
+	case L616:
 	case L72:
 		put_names_and_markers(&im);
 		put_tokens(&im);
 		put_offsets(&im, layout, rel);
-		if (layout == L612)
+		if (layout != L72)
 			put_relative_base(&im, rel);
 		put_seqs(&im);
 		break;
@@ -376,6 +387,36 @@ static void test_72_four_byte_aligned_pc_relative_without_relative_base(void **s
 	expect_found(t, &im);
 	fake_mem_destroy(t);
 	free(im.bytes);
+}
+
+/*
+ * 7.3: the token table's last NUL is 4 bytes before an 8-aligned
+ * token_index (3 bytes of padding).  The scan must still try 4-byte
+ * alignment, where num_syms and names are not 8-aligned.
+ */
+static void test_72_token_table_ending_with_full_padding_is_found(void **state)
+{
+	for (int i = 0; i < 8 * 16; i++) {
+		struct image im;
+		uint8_t *ti;
+		struct vx_target *t;
+
+		last_token_extra = i % 8;
+		im = build(L72, 100000 + i / 8, 0);
+		last_token_extra = 0;	/* the next build gets the usual tokens */
+		ti = im.bytes + (im.want.token_index - im.base);
+		if (im.want.token_index % 8 || ti[-4] || !ti[-5] ||
+		    im.want.num_syms % 8 == 0) {
+			free(im.bytes);
+			continue;
+		}
+		t = target_of(&im);
+		expect_found(t, &im);
+		fake_mem_destroy(t);
+		free(im.bytes);
+		return;
+	}
+	fail_msg("no garbage size and token length give that layout");
 }
 
 /* The token table straddles the first 2 MiB chunk's end. */
@@ -575,13 +616,164 @@ static void test_empty_or_absurd_range_is_invalid(void **state)
 	fake_mem_destroy(t);
 }
 
+static void test_616_base_relative_without_absolute_percpu_is_found(void **state)
+{
+	check_layout(L616, 1);
+}
+
+/* The loader reads names in 256 KiB chunks: .rodata goes on after the tables. */
+static struct image build_loadable(enum layout layout)
+{
+	struct image im = build(layout, 60000, 0);
+
+	put_garbage(&im, 512 << 10);
+	return im;
+}
+
+static enum vx_ksym_encoding encoding_of(enum layout layout)
+{
+	if (layout == L72)
+		return VX_KSYM_PC_RELATIVE;
+	return layout == L616 ? VX_KSYM_BASE_RELATIVE : VX_KSYM_ABSOLUTE_PERCPU;
+}
+
+/* Scan, then load with check (NULL: no VMCOREINFO). */
+static struct vx_error *scan_and_load(struct vx_target *t,
+				      const struct image *im,
+				      const char *vmcoreinfo,
+				      struct vx_kallsyms **ks)
+{
+	struct vx_vmcoreinfo v;
+	struct vx_kallsyms_loc loc;
+	struct vx_error *err;
+
+	err = vx_kallsyms_scan(t, im->base, im->base + im->len, &loc);
+	if (err)
+		fail_msg("scan: %s", err->message);
+	assert_null(vx_vmcoreinfo_parse(vmcoreinfo, &v));
+	err = vx_kallsyms_load(t, &loc, vmcoreinfo ? &v : NULL, ks);
+	vx_vmcoreinfo_free(&v);
+	return err;
+}
+
+/*
+ * Every symbol decodes to the address it was built with.  On 6.16 all
+ * offsets are >= 0, so reading them as absolute per-cpu values (what
+ * the loader used to guess first) would give small sorted numbers.
+ */
+static void test_load_decodes_each_layouts_addresses(void **state)
+{
+	for (enum layout layout = L510; layout <= L72; layout++) {
+		struct image im = build_loadable(layout);
+		struct vx_target *t = target_of(&im);
+		struct vx_kallsyms *ks = NULL;
+		struct vx_error *err = scan_and_load(t, &im, NULL, &ks);
+
+		if (err)
+			fail_msg("layout %d: %s", layout, err->message);
+		assert_int_equal(vx_kallsyms_encoding(ks), encoding_of(layout));
+		assert_int_equal(vx_kallsyms_count(ks), NR_SYMS);
+		for (int i = 0; i < NR_SYMS; i++)
+			assert_int_equal(vx_kallsyms_address(ks, i), syms[i].addr);
+		vx_kallsyms_free(ks);
+		fake_mem_destroy(t);
+		free(im.bytes);
+	}
+}
+
+/* SYMBOL(name)=addr lines for symbols i and j, with addr + skew for j. */
+static char *vmcoreinfo_naming(int i, int j, uint64_t skew)
+{
+	char *text;
+
+	if (asprintf(&text, "OSRELEASE=x\nSYMBOL(mem_section)=ffff888000001000\n"
+		     "SYMBOL(%s)=%lx\nSYMBOL(%s)=%lx\nKERNELOFFSET=0\n",
+		     name_of(i), (unsigned long)syms[i].addr, name_of(j),
+		     (unsigned long)(syms[j].addr + skew)) < 0)
+		abort();
+	return text;
+}
+
+/* A VMCOREINFO that agrees is accepted (mem_section is a value, not checked). */
+static void test_616_agreeing_vmcoreinfo_is_accepted(void **state)
+{
+	struct image im = build_loadable(L616);
+	struct vx_target *t = target_of(&im);
+	struct vx_kallsyms *ks = NULL;
+	char *vmci = vmcoreinfo_naming(100, 600, 0);
+	struct vx_error *err = scan_and_load(t, &im, vmci, &ks);
+
+	if (err)
+		fail_msg("%s", err->message);
+	assert_int_equal(vx_kallsyms_encoding(ks), VX_KSYM_BASE_RELATIVE);
+	vx_kallsyms_free(ks);
+	free(vmci);
+	fake_mem_destroy(t);
+	free(im.bytes);
+}
+
+/* No encoding puts symbol 600 where VMCOREINFO says: a one-line error naming it. */
+static void test_no_encoding_agreeing_with_vmcoreinfo_is_an_error(void **state)
+{
+	for (enum layout layout = L510; layout <= L72; layout++) {
+		struct image im = build_loadable(layout);
+		struct vx_target *t = target_of(&im);
+		struct vx_kallsyms *ks = NULL;
+		char *vmci = vmcoreinfo_naming(100, 600, 0x1000);
+		char want[600];
+		struct vx_error *err = scan_and_load(t, &im, vmci, &ks);
+
+		assert_non_null(err);
+		assert_null(ks);
+		assert_int_equal(err->code, VX_ERR_INVALID);
+		assert_non_null(strstr(err->message, "no encoding agrees"));
+		snprintf(want, sizeof(want), "SYMBOL(%.400s)=0x%lx", name_of(600),
+			 (unsigned long)(syms[600].addr + 0x1000));
+		assert_non_null(strstr(err->message, want));
+		assert_non_null(strstr(err->message,
+				       vx_kallsyms_encoding_name(encoding_of(layout))));
+		assert_null(strchr(err->message, '\n'));
+		vx_error_destroy(err);
+		free(vmci);
+		fake_mem_destroy(t);
+		free(im.bytes);
+	}
+}
+
+/* The wrong base-relative reading of each table fails the image check. */
+static void test_text_outside_the_image_is_rejected(void **state)
+{
+	struct image im = build_loadable(L616);
+	struct vx_target *t;
+	struct vx_kallsyms *ks = NULL;
+	struct vx_error *err;
+	uint64_t low = 0x10000;
+
+	/* relative_base below the image: every address is outside it. */
+	memcpy(im.bytes + (im.want.relative_base - im.base), &low, 8);
+	t = target_of(&im);
+	{
+		struct vx_kallsyms_loc loc = im.want;
+
+		err = vx_kallsyms_load(t, &loc, NULL, &ks);
+	}
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "outside the kernel image mapping"));
+	assert_null(strchr(err->message, '\n'));
+	vx_error_destroy(err);
+	fake_mem_destroy(t);
+	free(im.bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_510_relative_base_after_offsets_before_num_syms),
 		cmocka_unit_test(test_61_seqs_between_markers_and_token_table),
 		cmocka_unit_test(test_612_offsets_relative_base_seqs_after_token_index),
+		cmocka_unit_test(test_616_base_relative_without_absolute_percpu_is_found),
 		cmocka_unit_test(test_72_four_byte_aligned_pc_relative_without_relative_base),
+		cmocka_unit_test(test_72_token_table_ending_with_full_padding_is_found),
 		cmocka_unit_test(test_tables_across_a_chunk_boundary_are_found),
 		cmocka_unit_test(test_decoy_token_table_before_the_real_one_is_skipped),
 		cmocka_unit_test(test_unreadable_pages_before_tables_are_skipped),
@@ -593,6 +785,10 @@ int main(void)
 		cmocka_unit_test(test_seqs_not_a_permutation_is_rejected),
 		cmocka_unit_test(test_image_without_tables_is_not_found),
 		cmocka_unit_test(test_empty_or_absurd_range_is_invalid),
+		cmocka_unit_test(test_load_decodes_each_layouts_addresses),
+		cmocka_unit_test(test_616_agreeing_vmcoreinfo_is_accepted),
+		cmocka_unit_test(test_no_encoding_agreeing_with_vmcoreinfo_is_an_error),
+		cmocka_unit_test(test_text_outside_the_image_is_rejected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
