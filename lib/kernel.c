@@ -385,12 +385,19 @@ static void read_pointer_hashing(struct vx_kernel *k)
 			       err->message);
 		vx_error_destroy(err);
 	}
-	if (!vx_kernel_symbol(k, "no_hash_pointers", &addr) &&
-	    !vx_read(k->t, addr, &flag, 1))
+	/* Optional switches (absent before 5.12 / 4.18): default off. */
+	err = vx_kernel_symbol(k, "no_hash_pointers", &addr);
+	if (!err)
+		err = vx_read(k->t, addr, &flag, 1);
+	if (!err)
 		k->no_hash_pointers = flag;
-	if (!vx_kernel_symbol(k, "debug_boot_weak_hash", &addr) &&
-	    !vx_read_uint(k->t, addr, 4, &val))
+	vx_error_destroy(err);
+	err = vx_kernel_symbol(k, "debug_boot_weak_hash", &addr);
+	if (!err)
+		err = vx_read_uint(k->t, addr, 4, &val);
+	if (!err)
 		k->weak_hash = val != 0;
+	vx_error_destroy(err);
 }
 
 static struct vx_error *read_numa(struct vx_kernel *k)
