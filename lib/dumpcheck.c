@@ -293,14 +293,17 @@ static struct vx_error *elf_table(const struct src *s, const char *what,
 				  uint64_t off, uint64_t n, uint64_t entsize,
 				  uint64_t minsize)
 {
+	char name[32];
+
+	snprintf(name, sizeof(name), "ELF %s", what);
 	if (n > VX_DUMP_MAX_PHNUM)
-		return bad(s, "ELF %s: %llu entries, more than %u: corrupt", what,
+		return bad(s, "%s: %llu entries, more than %u: corrupt", name,
 			   (unsigned long long)n, VX_DUMP_MAX_PHNUM);
 	if (entsize < minsize)
-		return bad(s, "ELF %s: entry size %llu, less than ELF64's %llu: corrupt",
-			   what, (unsigned long long)entsize, (unsigned long long)minsize);
+		return bad(s, "%s: entry size %llu, less than ELF64's %llu: corrupt",
+			   name, (unsigned long long)entsize, (unsigned long long)minsize);
 	if (!in_file(s, off, n * entsize))
-		return past_end(s, what, off, n * entsize);
+		return past_end(s, name, off, n * entsize);
 	return NULL;
 }
 
@@ -660,7 +663,8 @@ static struct vx_error *validate(struct src *s)
 		return vx_error_wrap(vx_error_create(VX_ERR_UNSUPPORTED,
 				"a flattened dump: validate the rebuilt file"), "%s", s->name);
 	default:
-		return bad(s, "not a dump: no ELF, KDUMP, DISKDUMP or makedumpfile signature");
+		return bad(s, "not a dump: %llu bytes without an ELF, KDUMP, DISKDUMP or makedumpfile signature",
+			   (unsigned long long)s->size);
 	}
 	if (!err && !s->info->vmcoreinfo_size)
 		err = bad(s, "%s: no VMCOREINFO note, which vmapx needs (QEMU: -device vmcoreinfo)",
