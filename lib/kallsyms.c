@@ -21,6 +21,7 @@
  *   the kernel image) before they are used.
  * The first expanded character is the type letter.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +364,17 @@ static bool printed_by_value(const char *name)
 	return !strcmp(name, "mem_section") || !strcmp(name, "vmemmap");
 }
 
+static bool parse_hex(const char *s, uint64_t *val)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, 16);
+	return !errno && !*end;
+}
+
 /*
  * Every SYMBOL(name)=addr of VMCOREINFO that kallsyms knows must be at
  * addr (aliases count: the name may be there more than once).  Returns
@@ -384,7 +396,8 @@ static int vmcoreinfo_agrees(struct vx_kallsyms *ks,
 			continue;
 		memcpy(name, key + 7, len - 8);
 		name[len - 8] = '\0';
-		if (printed_by_value(name) || !vx_vmcoreinfo_symbol(v, name, &addr))
+		/* The value at hand: looking the key up again is O(lines). */
+		if (printed_by_value(name) || !parse_hex(v->values[k], &addr))
 			continue;
 		switch (named_at(ks, name, addr, &seen)) {
 		case NAMED_ABSENT:

@@ -45,9 +45,10 @@ per_release() {
 
 for c in $(per_release); do
 	d=$DUMPS/$c
-	# "6.12.118+deb13-cloud-amd64" -> "6.12-cloud-amd64----------"
+	# "6.12.118+deb13-cloud-amd64" -> "6.12+deb13-cloud-amd64----";
+	# "7.3-cloud-amd64" (experimental's -rc) stays as it is.
 	if rewrite "$d/vmcore.kdump" "$tmp/rel.kdump" OSRELEASE \
-		"(lambda m: (m + '-cloud-amd64').ljust(len(v), '-'))('.'.join(v.split('.')[:2]))"; then
+		"(lambda m: (m + v[len(m):].lstrip('.0123456789')).ljust(len(v), '-'))('.'.join(v.split('.')[:2]).split('-')[0])"; then
 		timeout 120 "$VMAPX" "$tmp/rel.kdump" >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$d/vmallocinfo.raw"; then
