@@ -14,6 +14,7 @@ BIN=$VMAPX
 TAG=""
 
 # hostile WHAT PATTERN FILE [OPTIONS...]: exit 2, one line "vmapx: FILE: ...PATTERN..."
+# naming FILE once, within 60 s and MAX_RSS_KB
 hostile() {
 	local what="$TAG$1" pattern=$2 file=$3 rc rss lines
 	shift 3
@@ -28,6 +29,8 @@ hostile() {
 		bad "$what: exit status $rc, want 2: $(head -n 2 "$tmp/err")"
 	elif [ "$lines" -ne 1 ]; then
 		bad "$what: $lines lines on stderr, want one: $(head -c 300 "$tmp/err")"
+	elif [ "$(grep -o -F "$file" "$tmp/err" | wc -l)" -ne 1 ]; then
+		bad "$what: the input is not named exactly once: $(cat "$tmp/err")"
 	elif ! grep -q "^vmapx: $file: .*$pattern" "$tmp/err"; then
 		bad "$what: want 'vmapx: $file: ...$pattern...', got: $(cat "$tmp/err")"
 	elif [ -z "$TAG" ] && [ "${rss:-0}" -gt "$MAX_RSS_KB" ]; then
