@@ -10,8 +10,18 @@ bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 cases() {
 	local d
 	for d in "$DUMPS"/*/; do
+		case $d in *.tmp/) continue ;; esac	# mkdump at work
 		[ -f "$d/vmcore.kdump" ] && [ -f "$d/vmallocinfo.raw" ] && basename "$d"
 	done
+}
+
+# has_vmlinux CASE WHAT: the case has the vmlinux WHAT needs; if not (the build has no -dbg in
+# the archive: meta.json "vmlinux": false), say so and why, and let the caller skip the case.
+has_vmlinux() {
+	[ -e "$DUMPS/$1/vmlinux" ] && return 0
+	echo "skip $1: $2 needs a vmlinux: $(jq -r '.no_vmlinux_reason // "the case has none"' \
+		"$DUMPS/$1/meta.json" 2>/dev/null)"
+	return 1
 }
 
 # No dumps: fine outside CI (say why), a failure in CI.

@@ -27,7 +27,7 @@ declare -A done_vmlinux=()
 checked=0
 for c in $(cases); do
 	d=$DUMPS/$c
-	[ -e "$d/vmlinux" ] || continue
+	has_vmlinux "$c" "the DWARF/BTF/kallsyms cross-check" || continue
 	v=$(realpath "$d/vmlinux")
 	[ -n "${done_vmlinux[$v]:-}" ] && continue
 	done_vmlinux[$v]=1

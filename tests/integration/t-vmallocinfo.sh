@@ -29,7 +29,7 @@ for c in $(cases); do
 		"$VMAPX" "$d/vmcore.elf" >"$tmp/$c/out.elf" 2>"$tmp/$c/err.elf"
 		same_file "$c: ELF dump equals vmallocinfo.raw" "$d/vmallocinfo.raw" "$tmp/$c/out.elf"
 	fi
-	if [ -e "$d/vmlinux" ]; then
+	if has_vmlinux "$c" "the -k vmlinux (DWARF) comparison"; then
 		"$VMAPX" -k "$d/vmlinux" "$d/vmcore.kdump" >"$tmp/$c/out.dwarf" 2>"$tmp/$c/err.dwarf"
 		same_file "$c: with -k vmlinux (DWARF) equals vmallocinfo.raw" "$d/vmallocinfo.raw" "$tmp/$c/out.dwarf"
 	fi
