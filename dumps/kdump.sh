@@ -49,7 +49,7 @@ kdump_prepare() {
     mroot=$("$HERE/fetch-debs" "$MDSUITE" makedumpfile | tail -1)
     KD_KEXEC_VERSION=$(sed -n 's/^kexec-tools //p' "$kroot/versions.txt")
     KD_MD_PACKAGE=$(sed -n 's/^makedumpfile //p' "$mroot/versions.txt")
-    sum=$(cat "$HERE/kdump.sh" "$HERE/guest/kdump-capture" "$kroot/versions.txt" "$mroot/versions.txt" \
+    sum=$(cat "$HERE/kdump.sh" "$HERE/guest/kdump-capture" "$HERE/guest/vcopy.c" "$kroot/versions.txt" "$mroot/versions.txt" \
           <(echo "$INITRD $KD_CMDLINE ${CRASHKERNEL:-}") | sha1sum | cut -c1-12)
     KD_CAPTURE=$CACHE/initramfs/kdump-capture-$REL-$MDSUITE-$sum.img
     KD_FIRST=$CACHE/initramfs/kdump-first-$REL-$MDSUITE-$sum.img
@@ -58,6 +58,7 @@ kdump_prepare() {
         mkdir -p "$ird/cap/bin" "$ird/cap/lib/vmapx/kdump" "$ird/first/boot"
         kdump_copy_bin "$mroot/root" "$ird/cap" makedumpfile || { rm -rf "$ird"; return 1; }
         install -m 755 "$HERE/guest/kdump-capture" "$ird/cap/bin/kdump-capture"
+        gcc -static -O2 -Wall -o "$ird/cap/bin/vcopy" "$HERE/guest/vcopy.c"
         c=$(modfile virtio_blk)
         if [ -n "$c" ]; then
             modcat "$c" > "$ird/cap/lib/vmapx/kdump/virtio_blk.ko"; echo virtio_blk > "$ird/cap/lib/vmapx/kdump/modules.list"
@@ -191,7 +192,7 @@ kdump_meta() {
         sep=$',\n'
     done
     if [ "$ELF" = 1 ]; then
-        printf '%s      "vmcore.elf": {"options": "dd if=/proc/vmcore", "seconds": %s, "size": %s}' "$sep" \
+        printf '%s      "vmcore.elf": {"options": "copy of /proc/vmcore (mmap)", "seconds": %s, "size": %s}' "$sep" \
             "$(kd_get elf_s)" "$(fsize "$TMPOUT/vmcore.elf")"
     fi
     echo
