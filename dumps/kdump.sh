@@ -44,7 +44,7 @@ kdump_cpio() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1); }
 # initramfs (base initramfs + makedumpfile + virtio_blk + kdump-capture) and the first kernel's
 # (base + kexec + vmlinuz + capture initramfs), size crashkernel=, point INITRD at the first one.
 kdump_prepare() {
-    local kroot mroot sum ird base_u cap_u c
+    local kroot mroot sum ird c
     kroot=$("$HERE/fetch-debs" "$SUITE" kexec-tools | tail -1)
     mroot=$("$HERE/fetch-debs" "$MDSUITE" makedumpfile | tail -1)
     KD_KEXEC_VERSION=$(sed -n 's/^kexec-tools //p' "$kroot/versions.txt")
@@ -76,6 +76,7 @@ kdump_prepare() {
     # capture kernel's own memory: 128 MiB + 3 x the initramfs, in 16 MiB steps
     if [ -z "${CRASHKERNEL:-}" ]; then
         c=$(stat -c %s "$KD_CAPTURE")
+        # shellcheck disable=SC2017  # rounding up to 16 MiB on purpose
         CRASHKERNEL=$(( (128 * 1048576 + 3 * c + 16777215) / 16777216 * 16 ))M
     fi
     APPEND="crashkernel=$CRASHKERNEL${APPEND:+ $APPEND}"
@@ -107,7 +108,9 @@ kdump_run() {
     wait_marker "$RUN/guest.out" "=== KDUMP BEGIN" 120 "$QPID" || return 1
     KT_UP=$(now)
     wait_marker "$RUN/guest.out" "=== KDUMP DONE" "$TIMEOUT" "$QPID" || return 1
-    TD1=$(now); TD2=$TD1
+    TD1=$(now)
+    # shellcheck disable=SC2034 # TD2 is read by mkdump (meta.json timings)
+    TD2=$TD1
     for ((i = 0; i < 300; i++)); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.1; done
     TC=$(now)
     rm -rf "$TMPOUT/kdump.tmp"; mkdir -p "$TMPOUT/kdump.tmp"
