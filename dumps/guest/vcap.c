@@ -8,7 +8,9 @@
  *   === BEGIN hashed n   the same file read with kptr_restrict=0 (%pK hashed)
  *   === END hashed n
  *   === READY n
- * then blocks reading a command line from PORT: "again" starts round n+1, "halt" idles forever.
+ * then blocks reading a command line from PORT: "again" starts round n+1, "panic" crashes the
+ * kernel from here (sysrq c: the kdump scenario's capture kernel takes over; nothing forks between
+ * the last capture and the panic), anything else ("halt") idles forever.
  * The file is read in large chunks: 1-byte reads would restart the 5.10/6.1 seq_list walk at
  * every record (quadratic in the number of areas).
  */
@@ -46,6 +48,17 @@ static void set_kptr(const char *v)
 			outs("=== WARN kptr_restrict write failed\n");
 		close(fd);
 	}
+}
+
+/* echo c > /proc/sysrq-trigger, without a shell: the trigger file works whatever kernel.sysrq says */
+static void crash_now(void)
+{
+	int fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd < 0 || write(fd, "c", 1) != 1)
+		outs("=== ERROR sysrq-trigger\n");
+	/* not reached when the panic happens */
+	if (fd >= 0)
+		close(fd);
 }
 
 static char *buf;
@@ -135,6 +148,8 @@ int main(int argc, char **argv)
 		cmd[l] = 0;
 		if (strcmp(cmd, "again") == 0)
 			continue;
+		if (strcmp(cmd, "panic") == 0)
+			crash_now();
 		for (;;)
 			pause();
 	}
