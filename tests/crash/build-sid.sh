@@ -18,6 +18,12 @@ PKGS="crash gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev 
 die() { echo "build-sid: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
 
+# One setup at a time (several checkouts share the chroot); each checkout builds in its own
+# directory, or make would mix another tree's objects into this one's vmapx.so.
+mkdir -p "$(dirname "$ROOT")"
+exec 9>"$ROOT.lock"
+flock 9
+
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 	LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
 
@@ -47,11 +53,12 @@ if [ ! -f "$ROOT/usr/include/crash/defs.h" ] || [ ! -x "$ROOT/usr/bin/crash" ] |
 fi
 
 # Fresh copy of the sources each time; make decides what to rebuild.
-W=$ROOT/build/vmapx
+B=/build/vmapx-$(printf '%s' "$SRC" | sha1sum | cut -c1-12)
+W=$ROOT$B
 mkdir -p "$W/src"
 rm -rf "$W/src/lib" "$W/src/extension"
 cp -a "$SRC/lib" "$SRC/extension" "$SRC/Makefile" "$W/src/"
-in_root make -C /build/vmapx/src B=/build/vmapx/out /build/vmapx/out/vmapx.so \
+in_root make -C "$B/src" B="$B/out" "$B/out/vmapx.so" \
 	>"$ROOT/var/log/vmapx-build.log" 2>&1 ||
 	{ cat "$ROOT/var/log/vmapx-build.log" >&2; die "build failed"; }
 mkdir -p "$OUT"
