@@ -229,6 +229,10 @@ run_all() {
 	local c d
 	c=$(cases | head -n 1)
 	d=$DUMPS/$c
+	mkfifo "$tmp/fifo"
+	hostile "-k FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -k "$tmp/fifo"
+	hostile "-m FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -m "$tmp/fifo"
+	rm -f "$tmp/fifo"
 	kdump_cuts "$d/vmcore.kdump"
 	kdump_flips "$d/vmcore.kdump"
 	[ -f "$d/vmcore.flat" ] && flat_cuts_and_flips "$d/vmcore.flat"
