@@ -479,7 +479,8 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 
 static struct vx_error *flush_line(struct vx_failure_scanner *sc)
 {
-	const char *s = sc->line, *end = sc->line + sc->len;
+	/* an empty record leaves line NULL; NULL + 0 is undefined (UBSan) */
+	const char *s = sc->line ? sc->line : "", *end = s + sc->len;
 	struct vx_error *err = NULL;
 
 	if (!sc->have_line)

@@ -229,6 +229,10 @@ run_all() {
 	local c d
 	c=$(cases | head -n 1)
 	d=$DUMPS/$c
+	mkfifo "$tmp/fifo"
+	hostile "-k FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -k "$tmp/fifo"
+	hostile "-m FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -m "$tmp/fifo"
+	rm -f "$tmp/fifo"
 	kdump_cuts "$d/vmcore.kdump"
 	kdump_flips "$d/vmcore.kdump"
 	[ -f "$d/vmcore.flat" ] && flat_cuts_and_flips "$d/vmcore.flat"
@@ -261,6 +265,19 @@ if [ "${VMAPX_ASAN:-1}" != 0 ] && command -v clang >/dev/null; then
 		BIN=$asan
 		TAG="asan: "
 		run_all
+		# and every mode on a sound dump: the ordinary paths clean too
+		c=$(cases | head -n 1)
+		for opt in "" --gaps --frag --callers --failures "--fit=64M" -j; do
+			[ -n "$c" ] || break
+			# shellcheck disable=SC2086
+			timeout 300 "$asan" $opt "$DUMPS/$c/vmcore.kdump" >/dev/null 2>"$tmp/err"
+			rc=$?
+			if [ $rc -le 3 ] && ! grep -q "runtime error\|Sanitizer" "$tmp/err"; then
+				ok "asan: $c: vmapx ${opt:-(vmallocinfo)} is clean (status $rc)"
+			else
+				bad "asan: $c: vmapx $opt: status $rc: $(grep -m 3 "runtime error\|Sanitizer\|ERROR" "$tmp/err")"
+			fi
+		done
 	fi
 fi
 finish
