@@ -58,6 +58,12 @@ static void print_numa(struct vx_kernel *k, const struct vx_area *a,
 	if (a->vm.flags & VX_VM_UNINITIALIZED)
 		return;
 	err = vx_numa_counts(k, &a->vm, counts);
+	/* A filtered dump: say on the line that its node counts are unknown. */
+	if (err && vx_excluded(k->t, err->address) == 1) {
+		fputs(" [N<n>= unknown: pages[] not in dump]", out);
+		vx_error_destroy(err);
+		return;
+	}
 	if (err) {
 		vx_kernel_skip(k, "node counts of 0x%lx: %s",
 			       (unsigned long)a->vm.addr, err->message);
@@ -127,6 +133,13 @@ static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 			fputs(" vm_map_ram\n", out);
 		}
 		return !k->lazy_llist;
+	}
+	if (a->vm_lost) {
+		/* Only va survived: its range, and no guess at the rest. */
+		print_range(k, mode, a->start, a->end, out);
+		fputs(" [vm_struct not in dump: caller, pages, flags unknown]\n",
+		      out);
+		return true;
 	}
 	if (!a->vm_read)
 		return true;	/* already listed as a skip */

@@ -88,7 +88,9 @@ uint64_t fake_kernel_global(struct fake_kernel *fk, const char *name);
 
 /*
  * A busy area on the busy list (5.10/6.1: vmap_area_list, in call order;
- * 6.12+: vmap_nodes[node].busy, in call order).  vm NULL: va->vm = NULL.
+ * 6.12+: vmap_nodes[node].busy, in call order).  The busy rb-tree
+ * (vmap_area_root, busy.root) is built from the list at
+ * fake_kernel_target(), balanced, by address; so are the lazy trees.  vm NULL: va->vm = NULL.
  * va_flags is written on 6.12+ only.  Returns the vmap_area's address;
  * *vm_struct (if not NULL) gets the vm_struct's.
  */
@@ -132,6 +134,16 @@ void fake_kernel_add_module(struct fake_kernel *fk, const struct fk_module *m);
 void fake_kernel_drop_kallsyms(struct fake_kernel *fk);
 /* Claim extra more symbols in kallsyms_num_syms than kallsyms_names has. */
 void fake_kernel_overstate_num_syms(struct fake_kernel *fk, uint32_t extra);
+
+/*
+ * A filtered dump: the 4 KiB page holding addr is left out of the
+ * target (reads fail, excluded() says 1); the dump level the target
+ * reports (default -1, none recorded).  Call before fake_kernel_target.
+ */
+void fake_kernel_exclude_page(struct fake_kernel *fk, uint64_t addr);
+void fake_kernel_set_dump_level(struct fake_kernel *fk, int level);
+/* Start the next fake_kernel_alloc() on a page of its own. */
+void fake_kernel_next_page(struct fake_kernel *fk);
 
 /* Freeze the state into a target (built once; later calls return it). */
 struct vx_target *fake_kernel_target(struct fake_kernel *fk);
