@@ -28,6 +28,8 @@ struct vx_recovery {
 	size_t by_back, by_links;
 	size_t missing, missing_excluded;	/* vmap_areas not readable */
 	size_t vms, vms_excluded;		/* vm_structs not readable */
+	size_t heads_excluded;			/* list heads on excluded pages */
+	char heads[160];			/* which, for the message */
 };
 
 /* A set of addresses: open addressing, grown at half full. */
@@ -255,11 +257,26 @@ static int by_start(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static void record(struct vx_kernel *k, struct ctx *c,
+/* The list's own head (in a vmap_node, 6.9+) is on an excluded page. */
+static void note_head(struct vx_recovery *r, const struct vx_list_spec *spec)
+{
+	size_t n = strlen(r->heads);
+
+	r->heads_excluded++;
+	if (n + strlen(spec->what) + 3 < sizeof(r->heads))
+		snprintf(r->heads + n, sizeof(r->heads) - n, "%s%s",
+			 n ? ", " : "", spec->what);
+}
+
+static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		   const struct vx_error *fault)
 {
 	struct vx_recovery *r = recovery(k);
 
+	if (r && !lost && vx_error_is(fault, VX_ERR_FAULT) &&
+	    fault->address - c->spec->head < 16 &&
+	    vx_excluded(k->t, fault->address) == 1)
+		note_head(r, c->spec);
 	if (r) {
 		r->lists++;
 		r->by_back += c->by_back;
@@ -297,7 +314,7 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 		return err;
 	/* Lists of busy and lazy areas are sorted by address (link_va()). */
 	qsort(list->v + first, list->n - first, sizeof(list->v[0]), by_start);
-	record(k, &c, fault);
+	record(k, &c, lost, fault);
 	return NULL;
 }
 
@@ -338,11 +355,14 @@ void vx_recover_report(struct vx_kernel *k)
 	struct vx_recovery *r = k->recovery;
 	char level[160];
 
-	if (!r || (!r->missing_excluded && !r->vms_excluded))
+	if (!r || (!r->missing_excluded && !r->vms_excluded &&
+		   !r->heads_excluded))
 		return;
 	level_text(vx_dump_level(k->t), level, sizeof(level));
-	vx_kernel_skip(k, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas and %zu vm_structs (their lines: range only, caller and flags unknown); likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
+	vx_kernel_skip(k, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
 		       level, r->missing_excluded, r->vms_excluded,
+		       r->heads_excluded, r->heads[0] ? " (" : "", r->heads,
+		       r->heads[0] ? ": the areas on them are lost)" : "",
 		       k->release[0] ? k->release : "release unknown");
 }
 
