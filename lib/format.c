@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "recover.h"
 #include "siphash.h"
 
 #define GOLDEN_RATIO_64 0x61C8864680B583EBULL
@@ -58,11 +59,18 @@ static void print_numa(struct vx_kernel *k, const struct vx_area *a,
 	if (a->vm.flags & VX_VM_UNINITIALIZED)
 		return;
 	err = vx_numa_counts(k, &a->vm, counts);
-	/* A filtered dump: say on the line that its node counts are unknown. */
+	/*
+	 * pages[] left out by the dump's filter: the same frames from the
+	 * page tables, else say on the line that the counts are unknown.
+	 */
 	if (err && vx_excluded(k->t, err->address) == 1) {
-		fputs(" [N<n>= unknown: pages[] not in dump]", out);
 		vx_error_destroy(err);
-		return;
+		err = vx_recover_numa_counts(k, &a->vm, counts);
+		if (err) {
+			fputs(" [N<n>= unknown: pages[] not in dump]", out);
+			vx_error_destroy(err);
+			return;
+		}
 	}
 	if (err) {
 		vx_kernel_skip(k, "node counts of 0x%lx: %s",

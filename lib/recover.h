@@ -33,6 +33,14 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 				 struct vx_area_list *list, size_t first,
 				 uint64_t lost, const struct vx_error *fault);
 
+/*
+ * N<n>= counts of vm from the kernel page tables (recover_pt.c), for a
+ * vm whose pages[] is not in the dump.  counts has k->nr_node_ids slots.
+ */
+struct vx_error *vx_recover_numa_counts(struct vx_kernel *k,
+					const struct vx_vm *vm,
+					uint32_t *counts);
+
 /* A vm_struct of a busy area could not be read at addr. */
 void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
 

@@ -76,6 +76,7 @@ struct fake_kernel {
 	size_t nr_members;
 	uint64_t excluded[64];
 	size_t nr_excluded;
+	uint64_t pgd;			/* init_top_pgt, 0: no page tables */
 	int dump_level;
 	struct vx_target *target;
 	struct vx_types types;
@@ -199,27 +200,27 @@ static const struct fk_member members_72[] = {
 static const struct fk_size sizes_510[] = {
 	{ "vmap_area", 64 }, { "vm_struct", 64 }, { "rb_node", 24 },
 	{ "module", 960 }, { "module_layout", 80 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_61[] = {
 	{ "vmap_area", 64 }, { "vm_struct", 64 }, { "rb_node", 24 },
 	{ "module", 896 }, { "module_layout", 80 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_612[] = {
 	{ "vmap_area", 72 }, { "vm_struct", 72 }, { "rb_node", 24 },
 	{ "vmap_node", 6272 }, { "vmap_pool", 24 }, { "rb_list", 32 },
 	{ "module", 1280 }, { "module_memory", 72 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_72[] = {
 	{ "vmap_area", 72 }, { "vm_struct", 80 }, { "rb_node", 24 },
 	{ "vmap_node", 6272 }, { "vmap_pool", 24 }, { "rb_list", 32 },
 	{ "module", 1280 }, { "module_memory", 72 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_member *members_of(enum fk_gen gen)
@@ -963,6 +964,53 @@ void fake_kernel_exclude_page(struct fake_kernel *fk, uint64_t addr)
 void fake_kernel_set_dump_level(struct fake_kernel *fk, int level)
 {
 	fk->dump_level = level;
+}
+
+/* ---- kernel page tables ------------------------------------------------ */
+
+#define FK_PAGE_OFFSET	0xffff888000000000ULL
+
+/* A zeroed, page-aligned page table in the direct map; its physical address. */
+static uint64_t new_table(struct fake_kernel *fk)
+{
+	fake_kernel_next_page(fk);
+	return fake_kernel_alloc(fk, 4096) - FK_PAGE_OFFSET;
+}
+
+/* The table the entry for vaddr at shift in table (virtual) leads to. */
+static uint64_t next_level(struct fake_kernel *fk, uint64_t table,
+			   uint64_t vaddr, int shift)
+{
+	uint64_t slot = table + ((vaddr >> shift) & 511) * 8;
+	uint64_t entry = fake_kernel_get_u64(fk, slot);
+
+	if (!entry) {
+		entry = new_table(fk) | 0x63;
+		fake_kernel_put_u64(fk, slot, entry);
+	}
+	return (entry & 0x000ffffffffff000ULL) + FK_PAGE_OFFSET;
+}
+
+void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
+			   uint64_t pages, size_t nr)
+{
+	if (!fk->pgd) {
+		/* init_top_pgt is in the kernel image, the rest in the heap. */
+		fk->pgd = add_global(fk, 'D', "init_top_pgt", 4096);
+		fake_kernel_put_u64(fk, add_global(fk, 'D', "page_offset_base", 8),
+				    FK_PAGE_OFFSET);
+		fake_kernel_put_u64(fk, add_global(fk, 'D', "vmemmap_base", 8),
+				    FK_VMEMMAP);
+	}
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t va = vaddr + i * 4096, t = fk->pgd;
+		uint64_t page = fake_kernel_get_u64(fk, pages + i * 8);
+
+		for (int shift = 39; shift > 12; shift -= 9)
+			t = next_level(fk, t, va, shift);
+		fake_kernel_put_u64(fk, t + ((va >> 12) & 511) * 8,
+				    ((page - FK_VMEMMAP) / 64) << 12 | 0x63);
+	}
 }
 
 void fake_kernel_next_page(struct fake_kernel *fk)

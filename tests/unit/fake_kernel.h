@@ -142,6 +142,13 @@ void fake_kernel_overstate_num_syms(struct fake_kernel *fk, uint32_t extra);
  */
 void fake_kernel_exclude_page(struct fake_kernel *fk, uint64_t addr);
 void fake_kernel_set_dump_level(struct fake_kernel *fk, int level);
+/*
+ * Kernel page tables (init_top_pgt, 4-level) mapping vaddr + i * 4 KiB
+ * to the page frame of struct page pages[i] (pages: a pages[] array),
+ * for i < nr; adds init_top_pgt, page_offset_base and vmemmap_base.
+ */
+void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
+			   uint64_t pages, size_t nr);
 /* Start the next fake_kernel_alloc() on a page of its own. */
 void fake_kernel_next_page(struct fake_kernel *fk);
 

@@ -215,6 +215,39 @@ static void test_612_lost_vm_struct_line_says_unknown(void **state)
 	fake_kernel_free(fk);
 }
 
+/*
+ * pages[] on an excluded page: the node counts come from the page
+ * tables (the same frames), so the line is whole; without page tables
+ * for it the line says its counts are unknown.
+ */
+static void test_612_node_counts_from_page_tables(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_612);
+	static const int nids[] = { 1, 0, 1 };
+	struct fk_vm v = {
+		.addr = V, .size = 0x4000, .flags = VX_VM_ALLOC,
+		.nr_pages = 3, .caller = caller,
+	};
+	struct fk_vm w = v;
+	struct vx_kernel *k;
+
+	/* Both pages[] arrays on a page of their own, the areas elsewhere. */
+	fake_kernel_next_page(fk);
+	v.pages = fake_kernel_pages(fk, 3, nids, false);
+	w.addr = V + 0x10000;
+	w.pages = fake_kernel_pages(fk, 3, nids, false);
+	fake_kernel_next_page(fk);
+	fake_kernel_add_area(fk, 0, V, V + 0x4000, &v, 0, NULL);
+	fake_kernel_add_area(fk, 0, V + 0x10000, V + 0x14000, &w, 0, NULL);
+	fake_kernel_map_pages(fk, V, v.pages, 3);
+	fake_kernel_next_page(fk);
+	fake_kernel_exclude_page(fk, v.pages);
+	k = print(fk, "0xffffc90000000000-0xffffc90000004000   16384 vmalloc_caller+0x10/0x100 pages=3 vmalloc N0=1 N1=2\n"
+		      "0xffffc90000010000-0xffffc90000014000   16384 vmalloc_caller+0x10/0x100 pages=3 vmalloc [N<n>= unknown: pages[] not in dump]\n");
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /* Two nodes broken: one line per list, one statement of the cause. */
 static void test_612_cause_said_once_with_dump_level(void **state)
 {
@@ -314,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_61_tree_descent_reaches_between_two_holes),
 		cmocka_unit_test(test_612_stale_link_is_not_followed),
 		cmocka_unit_test(test_612_lost_vm_struct_line_says_unknown),
+		cmocka_unit_test(test_612_node_counts_from_page_tables),
 		cmocka_unit_test(test_612_cause_said_once_with_dump_level),
 		cmocka_unit_test(test_72_lost_vmap_node_heads_are_named),
 		cmocka_unit_test(test_cause_without_dump_level),
