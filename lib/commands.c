@@ -7,6 +7,7 @@
 #include "vmparse.h"
 #include "format.h"
 #include "json.h"
+#include "recover.h"
 #include "callers.h"
 #include "space.h"
 #include "walk.h"
@@ -21,6 +22,8 @@ static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o
 	if (err)
 		return err;
 	err = vx_print_vmallocinfo(k, &m, o->kptr, out);
+	if (!err && o->verbose)
+		vx_recover_describe(k, &m, stderr);
 	vx_vmap_free(&m);
 	return err;
 }

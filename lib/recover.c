@@ -366,6 +366,40 @@ void vx_recover_report(struct vx_kernel *k)
 		       k->release[0] ? k->release : "release unknown");
 }
 
+void vx_recover_caveat(struct vx_kernel *k, FILE *out)
+{
+	struct vx_recovery *r = k->recovery;
+
+	if (!r || (!r->missing && !r->vms && !r->heads_excluded))
+		return;
+	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable); holes below may be such areas, and counts and totals leave them out\n",
+		r->missing, r->heads_excluded, r->vms);
+}
+
+static const char *const source_words[] = {
+	[VX_SRC_LIST] = "its list from the head",
+	[VX_SRC_LIST_BACK] = "its list walked back from the tail",
+	[VX_SRC_LINKS] = "the tree, or the list links of a recovered area",
+};
+
+void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
+			 FILE *f)
+{
+	if (!k->recovery)
+		return;
+	for (int s = 0; s < VX_NR_STATES; s++)
+		for (size_t i = 0; i < m->lists[s].n; i++) {
+			const struct vx_area *a = &m->lists[s].v[i];
+
+			if (a->source == VX_SRC_LIST && !a->vm_lost)
+				continue;
+			fprintf(f, "source: 0x%016lx-0x%016lx from %s%s\n",
+				(unsigned long)a->start, (unsigned long)a->end,
+				source_words[a->source],
+				a->vm_lost ? "; its vm_struct is not in the dump" : "");
+		}
+}
+
 void vx_recover_free(struct vx_kernel *k)
 {
 	free(k->recovery);

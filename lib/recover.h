@@ -50,6 +50,16 @@ void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
  */
 void vx_recover_report(struct vx_kernel *k);
 
+/*
+ * For --gaps, --frag, --callers: one line saying what the totals below
+ * cannot include, if a list had to be recovered and lost areas.
+ */
+void vx_recover_caveat(struct vx_kernel *k, FILE *out);
+
+/* -v: where each area not found by a plain list walk came from. */
+void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
+			 FILE *f);
+
 /* Free k->recovery. */
 void vx_recover_free(struct vx_kernel *k);
 
