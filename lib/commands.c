@@ -90,7 +90,10 @@ static struct vx_error *render_snapshot(struct vx_kernel *k,
 	f = open_memstream(&text, &len);
 	if (!f)
 		return &vx_error_nomem;
+	/* Lines marked unknown would not parse; the dump is incomplete anyway. */
+	k->only_known_lines = true;
 	err = vx_print_vmallocinfo(k, m, mode, f);
+	k->only_known_lines = false;
 	if (fclose(f) && !err)
 		err = &vx_error_nomem;
 	if (!err)

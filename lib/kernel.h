@@ -97,6 +97,11 @@ struct vx_kernel {
 
 	/* What broken lists recovered and lost (recover.c), or NULL. */
 	struct vx_recovery *recovery;
+	/*
+	 * Leave out the lines with fields marked unknown (a filtered dump),
+	 * for output that is parsed back (--diff): set around one print.
+	 */
+	bool only_known_lines;
 
 	/* What could not be read: printed on stderr, exit status 3. */
 	char **skips;

@@ -248,6 +248,45 @@ static void test_612_node_counts_from_page_tables(void **state)
 	fake_kernel_free(fk);
 }
 
+/*
+ * Output that is parsed back (--diff) leaves the lines marked unknown
+ * out instead of failing to parse them.
+ */
+static void test_only_known_lines_leaves_marked_lines_out(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_612);
+	uint64_t vm_off = fake_kernel_offset(fk, "vmap_area", "vm");
+	static const int printed[] = { 0, 2 };
+	uint64_t vm, va, moved;
+	struct vx_kernel *k;
+	struct vx_vmap m;
+	char *text = NULL, *want;
+	size_t len;
+	FILE *f;
+
+	add_area(fk, 0, 0, NULL);
+	va = add_area(fk, 0, 1, &vm);
+	add_area(fk, 0, 2, NULL);
+	moved = fake_kernel_alloc(fk, 80);
+	for (int i = 0; i < 80; i += 8)
+		fake_kernel_put_u64(fk, moved + i, fake_kernel_get_u64(fk, vm + i));
+	fake_kernel_put_u64(fk, va + vm_off, moved);
+	fake_kernel_exclude_page(fk, moved);
+	assert_null(vx_kernel_open(fake_kernel_target(fk), &k));
+	assert_null(vx_walk(k, VX_WALK_PRINTED, &m));
+	f = open_memstream(&text, &len);
+	k->only_known_lines = true;
+	assert_null(vx_print_vmallocinfo(k, &m, VX_KPTR_RAW, f));
+	fclose(f);
+	want = lines(printed, 2);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+	vx_vmap_free(&m);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /* Two nodes broken: one line per list, one statement of the cause. */
 static void test_612_cause_said_once_with_dump_level(void **state)
 {
@@ -348,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_612_stale_link_is_not_followed),
 		cmocka_unit_test(test_612_lost_vm_struct_line_says_unknown),
 		cmocka_unit_test(test_612_node_counts_from_page_tables),
+		cmocka_unit_test(test_only_known_lines_leaves_marked_lines_out),
 		cmocka_unit_test(test_612_cause_said_once_with_dump_level),
 		cmocka_unit_test(test_72_lost_vmap_node_heads_are_named),
 		cmocka_unit_test(test_cause_without_dump_level),
