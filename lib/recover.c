@@ -110,12 +110,16 @@ static struct vx_error *walk_back(struct ctx *c, size_t *added)
 	uint64_t head = c->spec->head, pos, from = head;
 	uint8_t buf[VX_MAX_STRUCT_BYTES];
 
+	struct vx_error *err;
+
 	*added = 0;
-	if (vx_read_u64(c->k->t, head + 8, &pos))
+	err = vx_read_u64(c->k->t, head + 8, &pos);
+	if (err) {
+		vx_error_destroy(err);
 		return NULL;	/* the head is gone: the tree may still help */
+	}
 	while (pos != head && *added < MAX_RECOVERED) {
 		uint64_t va = pos - l->va_list;
-		struct vx_error *err;
 		int fresh = set_add(&c->seen, va);
 
 		if (fresh < 0)
@@ -224,20 +228,28 @@ static struct vx_error *follow_links(struct ctx *c, size_t from)
 	uint8_t buf[VX_MAX_STRUCT_BYTES];
 	struct vx_error *err = NULL;
 	struct addr_set queue = { 0 };
-	uint64_t root;
+	uint64_t root = 0;
 
-	if (c->spec->root && !vx_read_u64(c->k->t, c->spec->root, &root) &&
-	    root)
-		err = try_area(c, root - l->va_rb_node,
-			       l->va_rb_node + l->rb_parent, 0, &queue);
+	if (c->spec->root) {
+		err = vx_read_u64(c->k->t, c->spec->root, &root);
+		vx_error_destroy(err);	/* no root: the links still help */
+		err = NULL;
+		if (root)
+			err = try_area(c, root - l->va_rb_node,
+				       l->va_rb_node + l->rb_parent, 0, &queue);
+	}
 	/* The list is appended to while it is scanned: index, not pointer. */
 	for (size_t i = from; !err && i < c->list->n; i++) {
 		uint64_t va = c->list->v[i].va;
 
 		if (c->list->n - from > MAX_RECOVERED)
 			break;
-		if (vx_read(c->k->t, va, buf, l->va_sizeof))
-			continue;	/* read once already; cannot fail */
+		err = vx_read(c->k->t, va, buf, l->va_sizeof);
+		if (err) {	/* read once already; should not fail */
+			vx_error_destroy(err);
+			err = NULL;
+			continue;
+		}
 		for (int n = 0; !err && n < NR_LINKS; n++) {
 			uint64_t off, val, to = link_target(c, buf, va, n, &off,
 							    &val);
