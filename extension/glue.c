@@ -14,6 +14,30 @@ bool vx_crash_read(uint64_t addr, void *buf, size_t len)
 		       RETURN_ON_ERROR | QUIET) == TRUE;
 }
 
+/*
+ * crash reads kdump-compressed files with read_diskdump(), which answers
+ * PAGE_EXCLUDED for a page the filter dropped (unless crash was started
+ * with --zero_excluded: then it reads zeros and nothing looks excluded).
+ */
+int vx_crash_excluded(uint64_t addr)
+{
+	physaddr_t paddr;
+	char byte;
+
+	if (!DISKDUMP_DUMPFILE())	/* compressed kdump too */
+		return -1;
+	if (!kvtop(NULL, addr, &paddr, 0))
+		return -1;
+	return read_diskdump(-1, &byte, 1, addr, paddr) == PAGE_EXCLUDED;
+}
+
+int vx_crash_dump_level(void)
+{
+	if (!DISKDUMP_DUMPFILE())	/* compressed kdump too */
+		return -1;
+	return get_dump_level();
+}
+
 bool vx_crash_symbol(const char *name, uint64_t *addr)
 {
 	/* kernel_symbol_exists: vmlinux only, a module's namesake must not win. */

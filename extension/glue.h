@@ -17,6 +17,13 @@
 
 /* readmem(KVADDR, RETURN_ON_ERROR|QUIET): true when all len bytes were read. */
 bool vx_crash_read(uint64_t addr, void *buf, size_t len);
+/*
+ * Was the page of addr left out by the dump's filter (kdump-compressed
+ * or diskdump read by crash)?  1 yes, 0 no, -1 cannot tell.
+ */
+int vx_crash_excluded(uint64_t addr);
+/* The dump level in the kdump header, -1 for other dumps. */
+int vx_crash_dump_level(void);
 /* A vmlinux symbol from crash's table (KASLR applied); false if unknown. */
 bool vx_crash_symbol(const char *name, uint64_t *addr);
 /* Value of one VMCOREINFO key from crash's reader (malloc'ed), or NULL. */

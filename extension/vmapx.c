@@ -63,6 +63,16 @@ static struct vx_error *vx_ext_read(struct vx_target *t, uint64_t addr,
 			      (unsigned long)at, t->name);
 }
 
+static int vx_ext_excluded(struct vx_target *t, uint64_t addr)
+{
+	return vx_crash_excluded(addr);
+}
+
+static int vx_ext_dump_level(struct vx_target *t)
+{
+	return vx_crash_dump_level();
+}
+
 static struct vx_error *vx_ext_symbol(struct vx_target *t, const char *name,
 				      uint64_t *addr)
 {
@@ -176,6 +186,8 @@ static struct vx_error *vx_ext_target_open(struct vx_ext_target **out)
 	et->t = (struct vx_target){
 		.read = vx_ext_read,
 		.symbol = vx_ext_symbol,
+		.excluded = vx_ext_excluded,
+		.dump_level = vx_ext_dump_level,
 		.vmcoreinfo = et->vmcoreinfo,
 		.types = NULL,	/* BTF from the dump */
 		.name = vx_crash_dumpfile(),

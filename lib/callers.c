@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "callers.h"
+#include "recover.h"
 #include "json.h"
 
 struct explanation {
@@ -350,6 +351,8 @@ struct vx_error *vx_callers_run(struct vx_kernel *k, const struct vx_options *o,
 	err = vx_space_open(k, &m, &s);
 	if (err)
 		return err;
+	if (!o->json)
+		vx_recover_caveat(k, out);
 	err = vx_callers_collect(&s, &t);
 	if (!err) {
 		err = vx_callers_print(&t, o, out);

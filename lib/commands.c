@@ -7,6 +7,7 @@
 #include "vmparse.h"
 #include "format.h"
 #include "json.h"
+#include "recover.h"
 #include "callers.h"
 #include "space.h"
 #include "walk.h"
@@ -21,6 +22,8 @@ static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o
 	if (err)
 		return err;
 	err = vx_print_vmallocinfo(k, &m, o->kptr, out);
+	if (!err && o->verbose)
+		vx_recover_describe(k, &m, stderr);
 	vx_vmap_free(&m);
 	return err;
 }
@@ -87,7 +90,10 @@ static struct vx_error *render_snapshot(struct vx_kernel *k,
 	f = open_memstream(&text, &len);
 	if (!f)
 		return &vx_error_nomem;
+	/* Lines marked unknown would not parse; the dump is incomplete anyway. */
+	k->only_known_lines = true;
 	err = vx_print_vmallocinfo(k, m, mode, f);
+	k->only_known_lines = false;
 	if (fclose(f) && !err)
 		err = &vx_error_nomem;
 	if (!err)

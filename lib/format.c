@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "recover.h"
 #include "siphash.h"
 
 #define GOLDEN_RATIO_64 0x61C8864680B583EBULL
@@ -47,29 +48,75 @@ static void print_range(const struct vx_kernel *k, enum vx_kptr mode,
 	fprintf(out, "0x%s-0x%s %7ld", a, b, (long)(end - start));
 }
 
+/*
+ * Node counts into counts: 0 known, 1 unknown because the dump's filter
+ * left pages[] out (and the page tables do not have them), -1 another
+ * error (recorded as a skip, the counts are left out as before).
+ */
+static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
+		       uint32_t *counts)
+{
+	struct vx_error *err;
+
+	err = vx_numa_counts(k, &a->vm, counts);
+	/* pages[] left out by the dump's filter: the same frames from the page tables. */
+	if (err && vx_excluded(k->t, err->address) == 1) {
+		vx_error_destroy(err);
+		err = vx_recover_numa_counts(k, &a->vm, counts);
+		vx_error_destroy(err);
+		return err ? 1 : 0;
+	}
+	if (err) {
+		vx_kernel_skip(k, "node counts of 0x%lx: %s",
+			       (unsigned long)a->vm.addr, err->message);
+		vx_error_destroy(err);
+		return -1;
+	}
+	return 0;
+}
+
 static void print_numa(struct vx_kernel *k, const struct vx_area *a,
 		       uint32_t *counts, FILE *out)
 {
-	struct vx_error *err;
+	int known;
 
 	if (!k->numa)
 		return;
 	/* 5.10-6.8 print uninitialized areas, but never their nodes. */
 	if (a->vm.flags & VX_VM_UNINITIALIZED)
 		return;
-	err = vx_numa_counts(k, &a->vm, counts);
-	if (err) {
-		vx_kernel_skip(k, "node counts of 0x%lx: %s",
-			       (unsigned long)a->vm.addr, err->message);
-		vx_error_destroy(err);
+	known = numa_counts(k, a, counts);
+	if (known == 1)
+		fputs(" [N<n>= unknown: pages[] not in dump]", out);
+	if (known)
 		return;
-	}
 	for (uint32_t nid = 0; nid < k->nr_node_ids; nid++) {
 		bool printed = k->high_memory_nodes[nid / 64] >> (nid % 64) & 1;
 
 		if (printed && counts[nid])
 			fprintf(out, " N%u=%u", nid, counts[nid]);
 	}
+}
+
+/* With only_known_lines: does the line of a carry an unknown marker? */
+static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
+			 uint32_t *counts)
+{
+	struct vx_error *err;
+
+	if (a->vm_lost)
+		return true;
+	if (!a->vm_read || !k->numa || (a->vm.flags & VX_VM_UNINITIALIZED))
+		return false;
+	err = vx_numa_counts(k, &a->vm, counts);
+	if (!err || vx_excluded(k->t, err->address) != 1) {
+		vx_error_destroy(err);
+		return false;
+	}
+	vx_error_destroy(err);
+	err = vx_recover_numa_counts(k, &a->vm, counts);
+	vx_error_destroy(err);
+	return err != NULL;
 }
 
 static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
@@ -120,6 +167,8 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 		       enum vx_kptr mode, uint32_t *counts, FILE *out)
 {
+	if (k->only_known_lines && line_unknown(k, a, counts))
+		return true;
 	if (!a->vm_ptr) {
 		/* 6.3+: only areas marked VMAP_RAM are vm_map_ram. */
 		if (k->l.va_flags == VX_ABSENT || (a->va_flags & VX_VMAP_RAM)) {
@@ -127,6 +176,13 @@ static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 			fputs(" vm_map_ram\n", out);
 		}
 		return !k->lazy_llist;
+	}
+	if (a->vm_lost) {
+		/* Only va survived: its range, and no guess at the rest. */
+		print_range(k, mode, a->start, a->end, out);
+		fputs(" [vm_struct not in dump: caller, pages, flags unknown]\n",
+		      out);
+		return true;
 	}
 	if (!a->vm_read)
 		return true;	/* already listed as a skip */

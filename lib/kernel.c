@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "recover.h"
 
 #define MAX_SKIPS 1000
 /* __start_BTF..__stop_BTF is 3.5-5.2 MiB on Debian; refuse nonsense. */
@@ -319,6 +320,7 @@ static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 	l->va_flags = OPT("vmap_area", "flags");
 	l->rb_right = REQ("rb_node", "rb_right");
 	l->rb_left = REQ("rb_node", "rb_left");
+	l->rb_parent = REQ("rb_node", "__rb_parent_color");
 
 	l->vm_sizeof = type_size(&c, "vm_struct", true);
 	l->vm_addr = REQ("vm_struct", "addr");
@@ -338,6 +340,8 @@ static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 		l->vn_busy_head = REQ("vmap_node", "busy.head");
 		l->vn_lazy_head = REQ("vmap_node", "lazy.head");
 		l->vn_purge_list = REQ("vmap_node", "purge_list");
+		l->vn_busy_root = OPT("vmap_node", "busy.root");
+		l->vn_lazy_root = OPT("vmap_node", "lazy.root");
 		l->vn_pool = member_at(&c, "vmap_node", "pool", true, &pool_bytes);
 		l->pool_sizeof = type_size(&c, "vmap_pool", true);
 		l->pool_head = REQ("vmap_pool", "head");
@@ -582,6 +586,7 @@ void vx_kernel_close(struct vx_kernel *k)
 	if (!k)
 		return;
 	vx_symbolizer_free(k);
+	vx_recover_free(k);
 	free(k->page_cache);
 	if (k->own_types)
 		vx_types_destroy(k->types);

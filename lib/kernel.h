@@ -35,6 +35,7 @@ struct vx_layout {
 	uint64_t vm_phys_addr, vm_caller;
 	/* struct vmap_node, 6.9+ */
 	uint64_t vn_sizeof, vn_busy_head, vn_lazy_head, vn_purge_list;
+	uint64_t vn_busy_root, vn_lazy_root;	/* VX_ABSENT: no tree */
 	uint64_t vn_pool, vn_pool_count, pool_sizeof, pool_head, pool_len;
 	/* struct module and friends */
 	uint64_t mod_list, mod_name, mod_name_size, mod_state, mod_kallsyms;
@@ -45,11 +46,13 @@ struct vx_layout {
 	uint64_t mk_symtab, mk_num_symtab, mk_strtab;
 	/* struct rb_root / rb_node for the free tree */
 	uint64_t va_rb_node, rb_left, rb_right;
+	uint64_t rb_parent;		/* __rb_parent_color */
 };
 
 struct vx_modules;
 struct vx_caller_cache;
 struct vx_page_cache;
+struct vx_recovery;
 
 struct vx_kernel {
 	struct vx_target *t;
@@ -91,6 +94,14 @@ struct vx_kernel {
 	struct vx_modules *mods;
 	struct vx_caller_cache *callers;
 	struct vx_page_cache *page_cache;	/* vmemmap pages, numa.c */
+
+	/* What broken lists recovered and lost (recover.c), or NULL. */
+	struct vx_recovery *recovery;
+	/*
+	 * Leave out the lines with fields marked unknown (a filtered dump),
+	 * for output that is parsed back (--diff): set around one print.
+	 */
+	bool only_known_lines;
 
 	/* What could not be read: printed on stderr, exit status 3. */
 	char **skips;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recover.h"
 #include "space.h"
 
 #define MAX_TREE_NODES		(1UL << 25)
@@ -813,6 +814,8 @@ struct vx_error *vx_space_run(struct vx_kernel *k, const struct vx_options *o,
 	err = vx_space_open(k, &m, &s);
 	if (err)
 		return err;
+	if (!o->json)
+		vx_recover_caveat(k, out);
 	err = print(&s, o, out);
 	vx_space_close(&m, &s);
 	return err;

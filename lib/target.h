@@ -28,6 +28,19 @@ struct vx_target {
 	 */
 	struct vx_error *(*symbol)(struct vx_target *t, const char *name,
 				   uint64_t *addr);
+	/*
+	 * Optional: was the page holding addr left out of the dump by the
+	 * dump's page filter (makedumpfile -d)?  1: yes, the page is memory
+	 * the filter excluded; 0: no (it is in the dump, or not memory at
+	 * all); -1: cannot tell.  NULL: the backend cannot tell.
+	 */
+	int (*excluded)(struct vx_target *t, uint64_t addr);
+	/*
+	 * Optional: the makedumpfile dump level recorded in the dump's
+	 * header (1 zero, 2 cache, 4 private cache, 8 user, 16 free
+	 * pages excluded), -1 when the dump records none.  NULL: unknown.
+	 */
+	int (*dump_level)(struct vx_target *t);
 	/* VMCOREINFO text as the kernel wrote it, or NULL if the dump has none. */
 	const char *vmcoreinfo;
 	/* Optional type source (DWARF, crash); NULL: BTF from the dump. */
@@ -42,6 +55,18 @@ static inline struct vx_error *vx_read(struct vx_target *t, uint64_t addr,
 				       void *buf, size_t len)
 {
 	return t->read(t, addr, buf, len);
+}
+
+/* t->excluded(), or -1 when the backend cannot tell. */
+static inline int vx_excluded(struct vx_target *t, uint64_t addr)
+{
+	return t->excluded ? t->excluded(t, addr) : -1;
+}
+
+/* t->dump_level(), or -1 when unknown. */
+static inline int vx_dump_level(struct vx_target *t)
+{
+	return t->dump_level ? t->dump_level(t) : -1;
 }
 
 struct vx_error *vx_read_u64(struct vx_target *t, uint64_t addr, uint64_t *val);

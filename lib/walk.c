@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recover.h"
 #include "walk.h"
 
 /* More areas than fit in 128 TiB of 4 KiB pages cannot be real. */
@@ -87,9 +88,10 @@ static void decode_area(struct vx_kernel *k, const uint8_t *buf, uint64_t va,
 		a->vm_ptr = get_u64(buf, l->va_vm);
 }
 
-static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
-				 const uint8_t *buf, uint64_t va,
-				 enum vx_state state, int node)
+struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list,
+				  const uint8_t *buf, uint64_t va,
+				  enum vx_state state, int node,
+				  enum vx_source source)
 {
 	struct vx_area *a = list_add(list);
 	struct vx_error *err;
@@ -97,6 +99,7 @@ static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
 	if (!a)
 		return &vx_error_nomem;
 	decode_area(k, buf, va, state, node, a);
+	a->source = source;
 	if (a->end < a->start)
 		vx_kernel_skip(k, "vmap_area at 0x%lx ends (0x%lx) before it starts (0x%lx)",
 			       (unsigned long)va, (unsigned long)a->end,
@@ -104,44 +107,59 @@ static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
 	if (!a->vm_ptr)
 		return NULL;
 	err = read_vm(k, a);
-	if (err) {
+	if (!err)
+		return NULL;
+	/* Filtered out of the dump: counted, and said once (recover.c). */
+	if (vx_excluded(k->t, err->address) == 1) {
+		vx_recover_note_vm(k, err->address);
+		a->vm_lost = true;
+	} else
 		vx_kernel_skip(k, "%s", err->message);
-		vx_error_destroy(err);
-	}
+	vx_error_destroy(err);
 	return NULL;
 }
 
+static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
+				 const uint8_t *buf, uint64_t va,
+				 enum vx_state state, int node)
+{
+	return vx_walk_add_area(k, list, buf, va, state, node, VX_SRC_LIST);
+}
+
 /*
- * Walk a list_head of vmap_areas linked through va->list.  Stops, with a
- * skip, at an unreadable entry, a broken back pointer or too many entries.
+ * Walk a list_head of vmap_areas linked through va->list.  At an
+ * unreadable entry, a broken back pointer or too many entries the walk
+ * stops and what the list's tail and tree still reach is recovered
+ * (recover.c), with a skip.
  */
-static struct vx_error *walk_list(struct vx_kernel *k, uint64_t head,
-				  const char *what, enum vx_state state,
-				  int node, struct vx_area_list *list)
+static struct vx_error *walk_list(struct vx_kernel *k,
+				  const struct vx_list_spec *spec,
+				  struct vx_area_list *list)
 {
 	const struct vx_layout *l = &k->l;
 	uint8_t buf[MAX_AREA_BYTES];
-	uint64_t pos, prev = head;
+	uint64_t pos, prev = spec->head, lost = 0;
 	struct vx_error *err;
-	size_t count = 0;
+	size_t count = 0, first = list->n;
 
-	err = vx_read_u64(k->t, head, &pos);
+	err = vx_read_u64(k->t, spec->head, &pos);
 	if (err)
-		goto skip;
-	while (pos != head) {
+		goto broken;
+	while (pos != spec->head) {
 		uint64_t va = pos - l->va_list;
 
 		if (++count > MAX_LIST_ENTRIES) {
 			err = vx_error_create(VX_ERR_INVALID,
 					      "more than %lu entries (a cycle?)",
 					      MAX_LIST_ENTRIES);
-			goto skip;
+			goto broken;
 		}
 		err = vx_read(k->t, va, buf, l->va_sizeof);
 		if (err) {
+			lost = va;
 			err = vx_error_wrap(err, "reading vmap_area at 0x%lx",
 					    (unsigned long)va);
-			goto skip;
+			goto broken;
 		}
 		if (get_u64(buf, l->va_list + 8) != prev) {
 			err = vx_error_create(VX_ERR_INVALID,
@@ -149,19 +167,55 @@ static struct vx_error *walk_list(struct vx_kernel *k, uint64_t head,
 					      (unsigned long)va,
 					      (unsigned long)get_u64(buf, l->va_list + 8),
 					      (unsigned long)prev);
-			goto skip;
+			goto broken;
 		}
-		err = add_area(k, list, buf, va, state, node);
+		err = add_area(k, list, buf, va, spec->state, spec->node);
 		if (err)
 			return err;	/* out of memory */
 		prev = pos;
 		pos = get_u64(buf, l->va_list);
 	}
 	return NULL;
-skip:
-	vx_kernel_skip(k, "%s: %s", what, err->message);
+broken:
+	{
+		struct vx_error *nomem = vx_recover_list(k, spec, list, first,
+							 lost, err);
+
+		vx_error_destroy(err);
+		return nomem;
+	}
+}
+
+/* A list and the rb_root at root (0: none) that hold the same areas. */
+static struct vx_error *walk_one(struct vx_kernel *k, uint64_t head,
+				 uint64_t root, const char *what,
+				 enum vx_state state, int node,
+				 struct vx_area_list *list)
+{
+	struct vx_list_spec spec = {
+		.head = head, .root = root, .what = what, .state = state,
+		.node = node,
+	};
+
+	return walk_list(k, &spec, list);
+}
+
+/* Address of a tree's rb_root member inside a vmap_node, or 0. */
+static uint64_t tree_root(uint64_t member, uint64_t vn)
+{
+	return member == VX_ABSENT ? 0 : vn + member;
+}
+
+static uint64_t symbol_or_0(struct vx_kernel *k, const char *name)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	if (!err)
+		return addr;
 	vx_error_destroy(err);
-	return NULL;
+	return 0;
 }
 
 /* Cut a list that started repeating itself with period cycle. */
@@ -263,7 +317,8 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 		uint64_t vn = nodes + i * l->vn_sizeof;
 
 		snprintf(label, sizeof(label), "vmap_nodes[%u].busy", i);
-		err = walk_list(k, vn + l->vn_busy_head, label, VX_BUSY, i,
+		err = walk_one(k, vn + l->vn_busy_head,
+			       tree_root(l->vn_busy_root, vn), label, VX_BUSY, i,
 				&m->lists[VX_BUSY]);
 		if (err)
 			return err;
@@ -272,19 +327,20 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 		uint64_t vn = nodes + i * l->vn_sizeof;
 
 		snprintf(label, sizeof(label), "vmap_nodes[%u].lazy", i);
-		err = walk_list(k, vn + l->vn_lazy_head, label, VX_LAZY, i,
+		err = walk_one(k, vn + l->vn_lazy_head,
+			       tree_root(l->vn_lazy_root, vn), label, VX_LAZY, i,
 				&m->lists[VX_LAZY]);
 		if (err || !(what & VX_WALK_ALL))
 			continue;
 		snprintf(label, sizeof(label), "vmap_nodes[%u].purge_list", i);
-		err = walk_list(k, vn + l->vn_purge_list, label, VX_PURGING, i,
+		err = walk_one(k, vn + l->vn_purge_list, 0, label, VX_PURGING, i,
 				&m->lists[VX_PURGING]);
 		for (uint64_t p = 0; !err && p < l->vn_pool_count; p++) {
 			uint64_t pool = vn + l->vn_pool + p * l->pool_sizeof;
 
 			snprintf(label, sizeof(label), "vmap_nodes[%u].pool[%lu]",
 				 i, (unsigned long)p);
-			err = walk_list(k, pool + l->pool_head, label, VX_POOLED,
+			err = walk_one(k, pool + l->pool_head, 0, label, VX_POOLED,
 					i, &m->lists[VX_POOLED]);
 		}
 		if (err)
@@ -301,7 +357,8 @@ static struct vx_error *walk_global(struct vx_kernel *k, struct vx_vmap *m)
 	err = vx_kernel_symbol(k, "vmap_area_list", &head);
 	if (err)
 		return vx_error_wrap(err, "no vmap_nodes and no vmap_area_list");
-	err = walk_list(k, head, "vmap_area_list", VX_BUSY, -1,
+	err = walk_one(k, head, symbol_or_0(k, "vmap_area_root"),
+		       "vmap_area_list", VX_BUSY, -1,
 			&m->lists[VX_BUSY]);
 	if (err)
 		return err;
@@ -314,7 +371,8 @@ static struct vx_error *walk_global(struct vx_kernel *k, struct vx_vmap *m)
 	err = vx_kernel_symbol(k, "purge_vmap_area_list", &head);
 	if (err)
 		return err;
-	return walk_list(k, head, "purge_vmap_area_list", VX_LAZY, -1,
+	return walk_one(k, head, symbol_or_0(k, "purge_vmap_area_root"),
+			"purge_vmap_area_list", VX_LAZY, -1,
 			 &m->lists[VX_LAZY]);
 }
 
@@ -325,7 +383,8 @@ static void walk_free(struct vx_kernel *k, struct vx_vmap *m)
 
 	err = vx_kernel_symbol(k, "free_vmap_area_list", &head);
 	if (!err)
-		err = walk_list(k, head, "free_vmap_area_list", VX_FREE, -1,
+		err = walk_one(k, head, symbol_or_0(k, "free_vmap_area_root"),
+			       "free_vmap_area_list", VX_FREE, -1,
 				&m->lists[VX_FREE]);
 	if (err) {
 		vx_kernel_skip(k, "free areas: %s", err->message);
@@ -355,13 +414,15 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 		vx_vmap_free(m);
 		return err;
 	}
+	vx_recover_report(k);
 	/*
 	 * A running kernel always has busy areas (IRQ stacks, ACPI maps,
 	 * module space users): no area busy or lazy means a list head that
 	 * points at itself, not an empty vmalloc space.  Say so instead of
 	 * printing nothing with success.
 	 */
-	if (!m->lists[VX_BUSY].n && !m->lists[VX_LAZY].n)
+	if (!m->lists[VX_BUSY].n && !m->lists[VX_LAZY].n &&
+	    !k->recovery)	/* a filtered dump is explained above */
 		vx_kernel_skip(k, "%s: no vmap_area at all, busy or lazy, which a running kernel never has: corrupt list head",
 			       k->has_nodes ? "vmap_nodes[].busy" : "vmap_area_list");
 	if (what & VX_WALK_ALL) {

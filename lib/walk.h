@@ -23,6 +23,13 @@ enum vx_state {
 };
 
 
+/* Where an area was found (-v says so when a list had to be recovered). */
+enum vx_source {
+	VX_SRC_LIST,		/* walking its list from the head */
+	VX_SRC_LIST_BACK,	/* walking its list back from the tail */
+	VX_SRC_LINKS,		/* its tree, or the links of a recovered area */
+};
+
 struct vx_vm {
 	uint64_t addr, size, flags, pages, nr_pages, phys_addr, caller;
 	uint32_t page_order;
@@ -35,7 +42,9 @@ struct vx_area {
 	uint64_t va_flags;	/* va->flags (6.3+), else 0 */
 	int32_t node;		/* vmap node (6.9+), else -1 */
 	uint8_t state;		/* enum vx_state */
+	uint8_t source;		/* enum vx_source */
 	bool vm_read;		/* vm holds *vm_ptr */
+	bool vm_lost;		/* *vm_ptr is on a page the dump's filter left out */
 	struct vx_vm vm;
 };
 
@@ -67,5 +76,11 @@ enum vx_walk_what {
 struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 			 struct vx_vmap *out);
 void vx_vmap_free(struct vx_vmap *m);
+
+/* Private to lib/ (recover.c): decode the vmap_area in buf onto list. */
+struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list,
+				  const uint8_t *buf, uint64_t va,
+				  enum vx_state state, int node,
+				  enum vx_source source);
 
 #endif

@@ -34,6 +34,7 @@ struct vx_dump {
 	struct vx_types *dwarf;
 	char *path;
 	enum vx_dump_format format;
+	int dump_level;			/* kdump sub-header, -1 if none */
 };
 
 static struct vx_error *dump_read(struct vx_target *t, uint64_t addr,
@@ -72,6 +73,94 @@ static struct vx_error *dump_symbol(struct vx_target *t, const char *name,
 		return err;
 	}
 	return vx_error_create(VX_ERR_NOT_FOUND, "symbol %s not found", name);
+}
+
+/* One bit of a libkdumpfile page bitmap attribute: 1, 0, or -1 unknown. */
+static int pagemap_bit(struct vx_dump *d, const char *attr, uint64_t pfn)
+{
+	unsigned char bits = 0;
+	kdump_attr_t a;
+	int bit = -1;
+
+	if (kdump_get_attr(d->ctx, attr, &a) != KDUMP_OK ||
+	    a.type != KDUMP_BITMAP) {
+		kdump_clear_err(d->ctx);
+		return -1;
+	}
+	/* kdump_get_attr() lends the bitmap: no reference to drop. */
+	if (kdump_bmp_get_bits(a.val.bitmap, pfn, pfn, &bits) == KDUMP_OK)
+		bit = bits & 1;
+	else
+		kdump_clear_err(d->ctx);
+	return bit;
+}
+
+/*
+ * Excluded = the address translates to a page frame the dump describes
+ * as memory (memory.pagemap) but does not carry (file.pagemap): what
+ * makedumpfile's filter leaves out.  The dump keeps no reason per page,
+ * so zero pages cannot be told from the others here; they need not be:
+ * in the compressed format makedumpfile stores zero pages (all sharing
+ * one zero-filled page) instead of excluding them, only its ELF output
+ * drops them.  So file.zero_excluded stays off: turning it on would
+ * read excluded cache, user and free pages -- and kernel pages the
+ * filter misjudged -- as zeros, i.e. invent their contents.
+ */
+static int dump_excluded(struct vx_target *t, uint64_t addr)
+{
+	struct vx_dump *d = t->priv;
+	addrxlat_fulladdr_t fa = { .addr = addr, .as = ADDRXLAT_KVADDR };
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	addrxlat_status ast;
+	int in_file, in_memory;
+
+	if (kdump_get_addrxlat(d->ctx, &axctx, &axsys) != KDUMP_OK) {
+		kdump_clear_err(d->ctx);
+		return -1;
+	}
+	ast = addrxlat_fulladdr_conv(&fa, ADDRXLAT_MACHPHYSADDR, axctx, axsys);
+	addrxlat_ctx_decref(axctx);
+	addrxlat_sys_decref(axsys);
+	if (ast != ADDRXLAT_OK)
+		return -1;
+	in_file = pagemap_bit(d, KDUMP_ATTR_FILE_PAGEMAP, fa.addr >> 12);
+	in_memory = pagemap_bit(d, KDUMP_ATTR_MEMORY_PAGEMAP, fa.addr >> 12);
+	if (in_file < 0)
+		return -1;
+	if (in_file)
+		return 0;
+	return in_memory == 0 ? 0 : 1;
+}
+
+static int dump_dump_level(struct vx_target *t)
+{
+	return ((struct vx_dump *)t->priv)->dump_level;
+}
+
+/*
+ * The dump level is in the kdump sub-header, one block (block_size, at
+ * offset 428 of the disk_dump_header) into the file: phys_base (8
+ * bytes), then dump_level.  ELF dumps record none.
+ */
+#define KDUMP_BLOCK_SIZE_OFF	428
+#define KDUMP_SUB_LEVEL_OFF	8
+
+static int read_dump_level(int fd)
+{
+	unsigned char head[8];
+	int32_t block_size, level;
+
+	if (pread(fd, head, sizeof(head), 0) != sizeof(head) ||
+	    (memcmp(head, "KDUMP   ", 8) && memcmp(head, "DISKDUMP", 8)))
+		return -1;
+	if (pread(fd, &block_size, 4, KDUMP_BLOCK_SIZE_OFF) != 4 ||
+	    block_size < 512 || block_size > (1 << 20))
+		return -1;
+	if (pread(fd, &level, 4, block_size + KDUMP_SUB_LEVEL_OFF) != 4 ||
+	    level < 0 || level > 31)
+		return -1;
+	return level;
 }
 
 int vx_file_is_dump(const char *path)
@@ -280,6 +369,7 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 	err = open_kdump(d);
 	if (err)
 		goto fail;
+	d->dump_level = read_dump_level(d->fd);
 	err = vx_vmcoreinfo_parse(d->vmcoreinfo, &d->vmci);
 	if (err)
 		goto fail;
@@ -306,6 +396,8 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 	d->target = (struct vx_target){
 		.read = dump_read,
 		.symbol = dump_symbol,
+		.excluded = dump_excluded,
+		.dump_level = dump_dump_level,
 		.vmcoreinfo = d->vmcoreinfo,
 		.types = d->dwarf,
 		.name = d->path,

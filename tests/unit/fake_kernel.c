@@ -74,6 +74,12 @@ struct fake_kernel {
 	char vmcoreinfo_extra[512];
 	bool no_numa;
 	char *vmcoreinfo;
+	struct { uint64_t head, va; } members[8192];	/* list, area */
+	size_t nr_members;
+	uint64_t excluded[64];
+	size_t nr_excluded;
+	uint64_t pgd;			/* init_top_pgt, 0: no page tables */
+	int dump_level;
 	struct vx_target *target;
 	struct vx_types types;
 };
@@ -196,27 +202,27 @@ static const struct fk_member members_72[] = {
 static const struct fk_size sizes_510[] = {
 	{ "vmap_area", 64 }, { "vm_struct", 64 }, { "rb_node", 24 },
 	{ "module", 960 }, { "module_layout", 80 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_61[] = {
 	{ "vmap_area", 64 }, { "vm_struct", 64 }, { "rb_node", 24 },
 	{ "module", 896 }, { "module_layout", 80 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_612[] = {
 	{ "vmap_area", 72 }, { "vm_struct", 72 }, { "rb_node", 24 },
 	{ "vmap_node", 6272 }, { "vmap_pool", 24 }, { "rb_list", 32 },
 	{ "module", 1280 }, { "module_memory", 72 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_size sizes_72[] = {
 	{ "vmap_area", 72 }, { "vm_struct", 80 }, { "rb_node", 24 },
 	{ "vmap_node", 6272 }, { "vmap_pool", 24 }, { "rb_list", 32 },
 	{ "module", 1280 }, { "module_memory", 72 }, { "mod_kallsyms", 32 },
-	{ "nodemask_t", 128 }, { "list_head", 16 }, { NULL },
+	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
 };
 
 static const struct fk_member *members_of(enum fk_gen gen)
@@ -444,6 +450,15 @@ static void list_add_tail(struct fake_kernel *fk, uint64_t node, uint64_t head)
 	fake_kernel_put_u64(fk, head + 8, node);
 }
 
+/* Remember va on the list at head: its tree is built from these. */
+static void add_member(struct fake_kernel *fk, uint64_t head, uint64_t va)
+{
+	if (fk->nr_members == sizeof(fk->members) / sizeof(fk->members[0]))
+		abort();
+	fk->members[fk->nr_members].head = head;
+	fk->members[fk->nr_members++].va = va;
+}
+
 static uint64_t vmap_node(struct fake_kernel *fk, int node)
 {
 	if (node < 0 || node >= NR_VMAP_NODES_ALLOC)
@@ -502,6 +517,7 @@ struct fake_kernel *fake_kernel_new(enum fk_gen gen)
 	fk->next_pfn++;
 	region_init(&fk->r[R_MODMEM], MODMEM_BASE, MODMEM_BYTES);
 	fk->next_text = FIRST_TEXT;
+	fk->dump_level = -1;
 
 	/* Image edges; _end only in VMCOREINFO so the last symbol has no successor. */
 	fake_kernel_add_symbol(fk, 'T', "_stext", FK_STEXT);
@@ -514,6 +530,9 @@ struct fake_kernel *fake_kernel_new(enum fk_gen gen)
 		init_vmap_nodes(fk);
 	} else {
 		list_init(fk, add_global(fk, 'D', "vmap_area_list", 16));
+		add_global(fk, 'b', "vmap_area_root", 8);
+		if (gen == FK_61)
+			add_global(fk, 'b', "purge_vmap_area_root", 8);
 		if (gen == FK_510)
 			add_global(fk, 'b', "vmap_purge_list", 8);
 		else
@@ -609,6 +628,7 @@ uint64_t fake_kernel_add_area(struct fake_kernel *fk, int node, uint64_t start,
 		head = fake_kernel_global(fk, "vmap_area_list");
 	}
 	list_add_tail(fk, va + OFF("vmap_area", "list"), head);
+	add_member(fk, head, va);
 	return va;
 }
 
@@ -636,6 +656,7 @@ uint64_t fake_kernel_add_lazy(struct fake_kernel *fk, int node, uint64_t start,
 	/* A stale vm pointer, as freed areas keep on 6.1+: never followed. */
 	fake_kernel_put_u64(fk, va + OFF("vmap_area", "vm"), FK_UNMAPPED);
 	list_add_tail(fk, va + OFF("vmap_area", "list"), head);
+	add_member(fk, head, va);
 	return va;
 }
 
@@ -960,6 +981,137 @@ static void build_vmcoreinfo(struct fake_kernel *fk, const struct ksyms_loc *loc
 }
 
 /* Rename a global so that symbol lookups do not find it. */
+void fake_kernel_exclude_page(struct fake_kernel *fk, uint64_t addr)
+{
+	if (fk->nr_excluded == sizeof(fk->excluded) / sizeof(fk->excluded[0]))
+		abort();
+	fk->excluded[fk->nr_excluded++] = addr;
+}
+
+void fake_kernel_set_dump_level(struct fake_kernel *fk, int level)
+{
+	fk->dump_level = level;
+}
+
+/* ---- kernel page tables ------------------------------------------------ */
+
+#define FK_PAGE_OFFSET	0xffff888000000000ULL
+
+/* A zeroed, page-aligned page table in the direct map; its physical address. */
+static uint64_t new_table(struct fake_kernel *fk)
+{
+	fake_kernel_next_page(fk);
+	return fake_kernel_alloc(fk, 4096) - FK_PAGE_OFFSET;
+}
+
+/* The table the entry for vaddr at shift in table (virtual) leads to. */
+static uint64_t next_level(struct fake_kernel *fk, uint64_t table,
+			   uint64_t vaddr, int shift)
+{
+	uint64_t slot = table + ((vaddr >> shift) & 511) * 8;
+	uint64_t entry = fake_kernel_get_u64(fk, slot);
+
+	if (!entry) {
+		entry = new_table(fk) | 0x63;
+		fake_kernel_put_u64(fk, slot, entry);
+	}
+	return (entry & 0x000ffffffffff000ULL) + FK_PAGE_OFFSET;
+}
+
+void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
+			   uint64_t pages, size_t nr)
+{
+	if (!fk->pgd) {
+		/* init_top_pgt is in the kernel image, the rest in the heap. */
+		fk->pgd = add_global(fk, 'D', "init_top_pgt", 4096);
+		fake_kernel_put_u64(fk, add_global(fk, 'D', "page_offset_base", 8),
+				    FK_PAGE_OFFSET);
+		fake_kernel_put_u64(fk, add_global(fk, 'D', "vmemmap_base", 8),
+				    FK_VMEMMAP);
+	}
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t va = vaddr + i * 4096, t = fk->pgd;
+		uint64_t page = fake_kernel_get_u64(fk, pages + i * 8);
+
+		for (int shift = 39; shift > 12; shift -= 9)
+			t = next_level(fk, t, va, shift);
+		fake_kernel_put_u64(fk, t + ((va >> 12) & 511) * 8,
+				    ((page - FK_VMEMMAP) / 64) << 12 | 0x63);
+	}
+}
+
+void fake_kernel_next_page(struct fake_kernel *fk)
+{
+	bump(&fk->r[R_HEAP], 0, 4096);
+}
+
+/* ---- rb-trees of the lists ---------------------------------------------- */
+
+static int by_start(const void *a, const void *b, void *fk)
+{
+	uint64_t x = fake_kernel_get_u64(fk, *(const uint64_t *)a);
+	uint64_t y = fake_kernel_get_u64(fk, *(const uint64_t *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Balanced subtree of vas[lo, hi) under parent (an rb_node, 0 = root). */
+static uint64_t build_subtree(struct fake_kernel *fk, const uint64_t *vas,
+			      size_t lo, size_t hi, uint64_t parent)
+{
+	uint64_t rb_off = OFF("vmap_area", "rb_node"), rb;
+	size_t mid = lo + (hi - lo) / 2;
+
+	if (lo >= hi)
+		return 0;
+	rb = vas[mid] + rb_off;
+	/* Colour bit 1 (black) on every node: vmapx never reads colours. */
+	fake_kernel_put_u64(fk, rb + OFF("rb_node", "__rb_parent_color"),
+			    parent | 1);
+	fake_kernel_put_u64(fk, rb + OFF("rb_node", "rb_left"),
+			    build_subtree(fk, vas, lo, mid, rb));
+	fake_kernel_put_u64(fk, rb + OFF("rb_node", "rb_right"),
+			    build_subtree(fk, vas, mid + 1, hi, rb));
+	return rb;
+}
+
+/*
+ * The tree at root of the areas added to the list at head, from what was
+ * added, not from the list pointers: a test that corrupts the list
+ * leaves the tree as the kernel had it.
+ */
+static void build_tree(struct fake_kernel *fk, uint64_t head, uint64_t root)
+{
+	uint64_t vas[sizeof(fk->members) / sizeof(fk->members[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < fk->nr_members; i++)
+		if (fk->members[i].head == head)
+			vas[n++] = fk->members[i].va;
+	qsort_r(vas, n, sizeof(vas[0]), by_start, fk);
+	fake_kernel_put_u64(fk, root, build_subtree(fk, vas, 0, n, 0));
+}
+
+static void build_trees(struct fake_kernel *fk)
+{
+	if (!has_nodes(fk)) {
+		build_tree(fk, fake_kernel_global(fk, "vmap_area_list"),
+			   fake_kernel_global(fk, "vmap_area_root"));
+		if (fk->gen == FK_61)
+			build_tree(fk, fake_kernel_global(fk, "purge_vmap_area_list"),
+				   fake_kernel_global(fk, "purge_vmap_area_root"));
+		return;
+	}
+	for (int i = 0; i < NR_VMAP_NODES_ALLOC; i++) {
+		uint64_t vn = vmap_node(fk, i);
+
+		build_tree(fk, vn + OFF("vmap_node", "busy.head"),
+			   vn + OFF("vmap_node", "busy.root"));
+		build_tree(fk, vn + OFF("vmap_node", "lazy.head"),
+			   vn + OFF("vmap_node", "lazy.root"));
+	}
+}
+
 static void hide_symbol(struct fake_kernel *fk, const char *name)
 {
 	for (size_t i = 0; i < fk->nr_syms; i++)
@@ -979,6 +1131,7 @@ struct vx_target *fake_kernel_target(struct fake_kernel *fk)
 		return fk->target;
 	if (fk->no_numa)
 		hide_symbol(fk, "nr_node_ids");
+	build_trees(fk);
 	ksyms = build_kallsyms(fk, &loc);
 	build_vmcoreinfo(fk, &loc);
 	t = fake_mem_create();
@@ -990,6 +1143,9 @@ struct vx_target *fake_kernel_target(struct fake_kernel *fk)
 	if (!fk->drop_kallsyms)
 		fake_mem_add(t, KSYMS_BASE, ksyms.bytes, ksyms.len);
 	free(ksyms.bytes);
+	for (size_t i = 0; i < fk->nr_excluded; i++)
+		fake_mem_exclude(t, fk->excluded[i]);
+	fake_mem_set_dump_level(t, fk->dump_level);
 	t->vmcoreinfo = fk->vmcoreinfo;
 	t->types = &fk->types;
 	t->name = "fake kernel";

@@ -88,7 +88,9 @@ uint64_t fake_kernel_global(struct fake_kernel *fk, const char *name);
 
 /*
  * A busy area on the busy list (5.10/6.1: vmap_area_list, in call order;
- * 6.12+: vmap_nodes[node].busy, in call order).  vm NULL: va->vm = NULL.
+ * 6.12+: vmap_nodes[node].busy, in call order).  The busy rb-tree
+ * (vmap_area_root, busy.root) is built from the list at
+ * fake_kernel_target(), balanced, by address; so are the lazy trees.  vm NULL: va->vm = NULL.
  * va_flags is written on 6.12+ only.  Returns the vmap_area's address;
  * *vm_struct (if not NULL) gets the vm_struct's.
  */
@@ -141,6 +143,22 @@ void fake_kernel_overstate_num_syms(struct fake_kernel *fk, uint32_t extra);
 void fake_kernel_set_kallsyms_base_relative(struct fake_kernel *fk);
 /* A "KEY=value" line of VMCOREINFO, ahead of (so instead of) the defaults. */
 void fake_kernel_add_vmcoreinfo(struct fake_kernel *fk, const char *line);
+/*
+ * A filtered dump: the 4 KiB page holding addr is left out of the
+ * target (reads fail, excluded() says 1); the dump level the target
+ * reports (default -1, none recorded).  Call before fake_kernel_target.
+ */
+void fake_kernel_exclude_page(struct fake_kernel *fk, uint64_t addr);
+void fake_kernel_set_dump_level(struct fake_kernel *fk, int level);
+/*
+ * Kernel page tables (init_top_pgt, 4-level) mapping vaddr + i * 4 KiB
+ * to the page frame of struct page pages[i] (pages: a pages[] array),
+ * for i < nr; adds init_top_pgt, page_offset_base and vmemmap_base.
+ */
+void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
+			   uint64_t pages, size_t nr);
+/* Start the next fake_kernel_alloc() on a page of its own. */
+void fake_kernel_next_page(struct fake_kernel *fk);
 
 /* Freeze the state into a target (built once; later calls return it). */
 struct vx_target *fake_kernel_target(struct fake_kernel *fk);

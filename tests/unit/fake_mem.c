@@ -15,7 +15,38 @@ struct fake_mem {
 	struct fake_mem_region *regions;
 	size_t nr_regions;
 	unsigned long reads;
+	uint64_t *excluded;	/* page addresses */
+	size_t nr_excluded;
+	int dump_level;
 };
+
+#define FAKE_PAGE 4096ULL
+
+static int fake_mem_excluded(struct vx_target *t, uint64_t addr)
+{
+	struct fake_mem *fm = t->priv;
+
+	for (size_t i = 0; i < fm->nr_excluded; i++)
+		if (fm->excluded[i] == (addr & ~(FAKE_PAGE - 1)))
+			return 1;
+	return 0;
+}
+
+static int fake_mem_dump_level(struct vx_target *t)
+{
+	return ((struct fake_mem *)t->priv)->dump_level;
+}
+
+/* First excluded address in [addr, addr + len), or 0. */
+static uint64_t first_excluded(struct vx_target *t, uint64_t addr, size_t len)
+{
+	uint64_t page = addr & ~(FAKE_PAGE - 1);
+
+	for (; page < addr + len; page += FAKE_PAGE)
+		if (fake_mem_excluded(t, page))
+			return page < addr ? addr : page;
+	return 0;
+}
 
 static struct fake_mem_region *fake_mem_find(struct fake_mem *fm,
 					     uint64_t addr)
@@ -39,6 +70,13 @@ static struct vx_error *fake_mem_read(struct vx_target *t, uint64_t addr,
 	uint8_t *out = buf;
 
 	fm->reads++;
+	if (fm->nr_excluded) {
+		uint64_t at = first_excluded(t, addr, len);
+
+		if (at)
+			return vx_error_fault(at, "0x%lx: page not in dump",
+					      (unsigned long)at);
+	}
 	while (len) {
 		struct fake_mem_region *r = fake_mem_find(fm, addr);
 		size_t piece;
@@ -64,6 +102,9 @@ struct vx_target *fake_mem_create(void)
 	if (!fm)
 		abort();
 	fm->target.read = fake_mem_read;
+	fm->target.excluded = fake_mem_excluded;
+	fm->target.dump_level = fake_mem_dump_level;
+	fm->dump_level = -1;
 	fm->target.name = "fake_mem";
 	fm->target.priv = fm;
 	return &fm->target;
@@ -93,6 +134,22 @@ unsigned long fake_mem_reads(struct vx_target *t)
 	return ((struct fake_mem *)t->priv)->reads;
 }
 
+void fake_mem_exclude(struct vx_target *t, uint64_t addr)
+{
+	struct fake_mem *fm = t->priv;
+
+	fm->excluded = realloc(fm->excluded,
+			       (fm->nr_excluded + 1) * sizeof(*fm->excluded));
+	if (!fm->excluded)
+		abort();
+	fm->excluded[fm->nr_excluded++] = addr & ~(FAKE_PAGE - 1);
+}
+
+void fake_mem_set_dump_level(struct vx_target *t, int level)
+{
+	((struct fake_mem *)t->priv)->dump_level = level;
+}
+
 void fake_mem_destroy(struct vx_target *t)
 {
 	struct fake_mem *fm;
@@ -104,5 +161,6 @@ void fake_mem_destroy(struct vx_target *t)
 	for (i = 0; i < fm->nr_regions; i++)
 		free(fm->regions[i].bytes);
 	free(fm->regions);
+	free(fm->excluded);
 	free(fm);
 }

@@ -18,6 +18,13 @@ void fake_mem_add(struct vx_target *t, uint64_t addr, const void *data,
 		  size_t len);
 /* Number of read calls so far (failed ones included). */
 unsigned long fake_mem_reads(struct vx_target *t);
+/*
+ * Leave the 4 KiB page holding addr out, as a dump's page filter does:
+ * reads touching it fail, and the target's excluded() says 1 for it.
+ */
+void fake_mem_exclude(struct vx_target *t, uint64_t addr);
+/* The dump level the target's dump_level() answers (default -1). */
+void fake_mem_set_dump_level(struct vx_target *t, int level);
 void fake_mem_destroy(struct vx_target *t);
 
 #endif
