@@ -172,7 +172,8 @@ struct vx_error *vx_callers_collect(const struct vx_space *s,
 				row->pages += r->area->vm.nr_pages;
 		}
 	}
-	qsort(t->rows, t->n, sizeof(t->rows[0]), by_bytes);
+	if (t->n)	/* rows is NULL without any area */
+		qsort(t->rows, t->n, sizeof(t->rows[0]), by_bytes);
 	return NULL;
 }
 

@@ -371,11 +371,26 @@ static struct vx_error *read_bases(struct vx_kernel *k)
 	return NULL;
 }
 
+/* A variable that may be absent: its value, or false (errors dropped). */
+static bool read_optional(struct vx_kernel *k, const char *name, size_t size,
+			  uint64_t *val)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	if (!err)
+		err = vx_read_uint(k->t, addr, size, val);
+	if (!err)
+		return true;
+	vx_error_destroy(err);
+	return false;
+}
+
 static void read_pointer_hashing(struct vx_kernel *k)
 {
 	struct vx_error *err;
 	uint64_t addr, val;
-	uint8_t flag;
 
 	err = vx_kernel_symbol(k, "ptr_key", &addr);
 	if (!err)
@@ -385,11 +400,9 @@ static void read_pointer_hashing(struct vx_kernel *k)
 			       err->message);
 		vx_error_destroy(err);
 	}
-	if (!vx_kernel_symbol(k, "no_hash_pointers", &addr) &&
-	    !vx_read(k->t, addr, &flag, 1))
-		k->no_hash_pointers = flag;
-	if (!vx_kernel_symbol(k, "debug_boot_weak_hash", &addr) &&
-	    !vx_read_uint(k->t, addr, 4, &val))
+	if (read_optional(k, "no_hash_pointers", 1, &val))
+		k->no_hash_pointers = val != 0;
+	if (read_optional(k, "debug_boot_weak_hash", 4, &val))
 		k->weak_hash = val != 0;
 }
 

@@ -290,7 +290,9 @@ static struct vx_error *collect_ranges(const struct vx_vmap *m,
 			w->bytes[s] += hi - lo;
 		}
 	}
-	qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	if (w->ranges.n)	/* v is NULL when no area meets the window */
+		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]),
+		      range_cmp);
 	return NULL;
 }
 
