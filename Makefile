@@ -57,6 +57,7 @@ $(B)/vmapx: $(TOOL_OBJ) $(B)/libvmapx.a
 	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
 
 include extension/extension.mk
+include tests/fuzz/fuzz.mk
 
 $(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPER_OBJ) $(B)/libvmapx.a
 	@mkdir -p $(dir $@)

@@ -10,8 +10,19 @@ struct patch {
 	uint8_t *bytes;		/* NULL: a hole */
 };
 
+/* A page of the base target, kept so forked children need not re-read. */
+struct cached_page {
+	uint64_t addr;		/* page address + 1; 0 = empty slot */
+	uint8_t *bytes;
+};
+
+#define CACHE_PAGE 4096ULL
+
 struct overlay {
 	struct vx_target target;
+	struct cached_page *cache;
+	size_t cache_slots, cache_used;
+	bool caching;
 	struct vx_target *base;
 	struct patch *patches;
 	size_t nr_patches, cap_patches;
@@ -52,6 +63,85 @@ static bool meets(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < end_of(b, blen) && b < end_of(a, alen);
 }
 
+static struct cached_page *cache_slot(struct overlay *o, uint64_t page)
+{
+	size_t i = (page / CACHE_PAGE * 0x9e3779b97f4a7c15ULL) %
+		   o->cache_slots;
+
+	while (o->cache[i].addr && o->cache[i].addr != page + 1)
+		i = (i + 1) % o->cache_slots;
+	return &o->cache[i];
+}
+
+static void cache_grow(struct overlay *o)
+{
+	struct cached_page *old = o->cache;
+	size_t n = o->cache_slots;
+
+	o->cache_slots = n ? n * 2 : 4096;
+	o->cache = calloc(o->cache_slots, sizeof(*o->cache));
+	if (!o->cache)
+		abort();
+	o->cache_used = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old[i].addr) {
+			*cache_slot(o, old[i].addr - 1) = old[i];
+			o->cache_used++;
+		}
+	free(old);
+}
+
+/* One page from the cache or the base; NULL if the base cannot read it. */
+static const uint8_t *cached(struct overlay *o, uint64_t page)
+{
+	struct cached_page *c;
+	uint8_t *bytes;
+	struct vx_error *err;
+
+	if (2 * (o->cache_used + 1) > o->cache_slots)
+		cache_grow(o);
+	c = cache_slot(o, page);
+	if (c->addr)
+		return c->bytes;
+	bytes = malloc(CACHE_PAGE);
+	if (!bytes)
+		abort();
+	err = vx_read(o->base, page, bytes, CACHE_PAGE);
+	if (err) {
+		vx_error_destroy(err);
+		free(bytes);
+		return NULL;
+	}
+	c->addr = page + 1;
+	c->bytes = bytes;
+	o->cache_used++;
+	return bytes;
+}
+
+/* Serve from whole cached pages; false: some page is not whole in the base. */
+static bool read_cached(struct overlay *o, uint64_t addr, uint8_t *out,
+			size_t len)
+{
+	while (len) {
+		uint64_t page = addr & ~(CACHE_PAGE - 1);
+		size_t piece = CACHE_PAGE - (addr - page);
+		const uint8_t *bytes;
+
+		if (page + CACHE_PAGE < page)
+			return false;
+		bytes = cached(o, page);
+		if (!bytes)
+			return false;
+		if (piece > len)
+			piece = len;
+		memcpy(out, bytes + (addr - page), piece);
+		out += piece;
+		addr += piece;
+		len -= piece;
+	}
+	return true;
+}
+
 static struct vx_error *overlay_read(struct vx_target *t, uint64_t addr,
 				     void *buf, size_t len)
 {
@@ -73,9 +163,11 @@ static struct vx_error *overlay_read(struct vx_target *t, uint64_t addr,
 					      (unsigned long)at);
 		}
 	}
-	err = vx_read(o->base, addr, buf, len);
-	if (err)
-		return err;
+	if (!o->caching || !read_cached(o, addr, buf, len)) {
+		err = vx_read(o->base, addr, buf, len);
+		if (err)
+			return err;
+	}
 	for (size_t i = 0; i < o->nr_patches; i++) {
 		struct patch *p = &o->patches[i];
 		uint64_t from, to;
@@ -129,6 +221,9 @@ void overlay_destroy(struct overlay *o)
 	if (!o)
 		return;
 	overlay_clear(o);
+	for (size_t i = 0; i < o->cache_slots; i++)
+		free(o->cache[i].bytes);
+	free(o->cache);
 	free(o->patches);
 	free(o->log);
 	free(o);
@@ -196,4 +291,9 @@ uint64_t overlay_nr_reads(const struct overlay *o)
 uint64_t overlay_bytes_read(const struct overlay *o)
 {
 	return o->bytes;
+}
+
+void overlay_cache(struct overlay *o, bool on)
+{
+	o->caching = on;
 }

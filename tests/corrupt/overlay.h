@@ -36,6 +36,12 @@ void overlay_hole(struct overlay *o, uint64_t addr, uint64_t len);
 /* Drop every patch and hole. */
 void overlay_clear(struct overlay *o);
 
+/*
+ * Keep whole pages of the base in memory (a dump decompresses a page per
+ * read): fill it in a parent, and fork()ed children read it for free.
+ */
+void overlay_cache(struct overlay *o, bool on);
+
 /* Record the reads served from now on (false: stop; the log is kept). */
 void overlay_record(struct overlay *o, bool on);
 void overlay_set_phase(struct overlay *o, unsigned int phase);
