@@ -194,7 +194,7 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o
 
 	err = vx_failures_scan(k->t, &k->vmci, &list);
 	if (err)
-		return vx_error_wrap(err, "reading the kernel log");
+		return err;	/* says "reading the kernel log" already */
 	err = vx_space_open(k, &m, &s);
 	if (err) {
 		vx_failure_list_free(&list);

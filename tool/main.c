@@ -104,8 +104,12 @@ static int run_on_dump(const struct vx_options *o)
 					    "-k given twice for one dump"), o->json);
 	err = open_kernel(o->args[0], o->nr_vmlinux ? o->vmlinux[0] : NULL, o,
 			  &op);
-	if (!err)
+	if (!err) {
 		err = vx_command_run(op.k, o, stdout, &status);
+		/* A bad dump is named in the one line of error, as open does. */
+		if (err && !strstr(err->message, o->args[0]))
+			err = vx_error_wrap(err, "%s", o->args[0]);
+	}
 	fflush(stdout);
 	close_kernel(&op);
 	return finish(err, status, o);

@@ -42,3 +42,5 @@ corrupt: $(B)/asan/vmapx $(B)/asan/corrupt
 	./tests/corrupt/run.sh
 corrupt-long: $(B)/asan/vmapx $(B)/asan/corrupt
 	./tests/corrupt/run.sh long
+$(B)/asan/seed: tests/fuzz/seed.c $(B)/asan/libvmapx.a
+	$(CLANG) $(SAN_CFLAGS) -o $@ $< $(B)/asan/libvmapx.a $(PKG_LIBS)
