@@ -6,7 +6,10 @@
  * from), then replay the commands with a DETERMINISTIC list of mutations
  * of those objects overlaid on the dump, one fork()ed child each.
  *
- *   corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG] DUMP
+ *   corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG]
+ *           [-o INDEX] DUMP
+ *
+ * -o runs mutation INDEX of the list alone (to reproduce a failure).
  *
  * Mutations: words of every object read (vmap_area, vm_struct, pages[],
  * struct page, list heads, vmap_nodes, globals, kallsyms tables, BTF,
@@ -104,6 +107,7 @@ struct config {
 	unsigned long count;
 	uint64_t seed;
 	unsigned int timeout;
+	long only;		/* -o: run this mutation alone, -1 all */
 	unsigned long rss_mib;
 	const char *log;
 };
@@ -214,8 +218,6 @@ static enum cls classify(const struct suite *s, const struct object *o)
 {
 	const struct vx_kallsyms_loc *loc = &s->k->ksyms_loc;
 
-	if (o->phase == PH_FAILURES)
-		return C_PRINTK;
 	if (in_range(o->addr, s->btf_start, s->btf_end - s->btf_start))
 		return C_BTF;
 	if (loc->names && o->addr >= loc->names &&
@@ -233,6 +235,9 @@ static enum cls classify(const struct suite *s, const struct object *o)
 		return C_PAGES;
 	if (s->nodes_len && in_range(o->addr, s->nodes, s->nodes_len))
 		return C_NODES;
+	/* Read by --failures only: the log (free areas are named above). */
+	if (o->phase == PH_FAILURES)
+		return C_PRINTK;
 	if (o->len == 4096)
 		return C_PAGE;		/* numa.c reads vmemmap a page at a time */
 	if (o->len == 8)
@@ -246,7 +251,7 @@ static void locate(struct suite *s, struct vx_kernel *k)
 	struct vx_vmap m;
 	size_t n = 0;
 
-	if (vx_walk(k, VX_WALK_PRINTED, &m))
+	if (vx_walk(k, VX_WALK_ALL, &m))
 		die("%s", "the clean dump does not walk");
 	for (int st = 0; st < VX_NR_STATES; st++)
 		n += m.lists[st].n;
@@ -618,7 +623,9 @@ static void run_all(struct suite *s)
 			continue;
 		if (!make_mutation(s, c, &m))
 			continue;
-		run_one(s, &m, done++);
+		if (s->cfg.only < 0 || (unsigned long)s->cfg.only == done)
+			run_one(s, &m, done);
+		done++;
 	}
 }
 
@@ -652,19 +659,20 @@ static void parse_args(int argc, char **argv, struct config *c)
 	int opt;
 
 	*c = (struct config){ .count = 500, .seed = 1, .timeout = 30,
-			      .rss_mib = 1024 };
-	while ((opt = getopt(argc, argv, "n:s:t:r:l:")) != -1) {
+			      .rss_mib = 1024, .only = -1 };
+	while ((opt = getopt(argc, argv, "n:s:t:r:l:o:")) != -1) {
 		switch (opt) {
 		case 'n': c->count = strtoul(optarg, NULL, 0); break;
 		case 's': c->seed = strtoull(optarg, NULL, 0); break;
 		case 't': c->timeout = strtoul(optarg, NULL, 0); break;
 		case 'r': c->rss_mib = strtoul(optarg, NULL, 0); break;
 		case 'l': c->log = optarg; break;
-		default: die("%s", "usage: corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG] DUMP");
+		case 'o': c->only = strtol(optarg, NULL, 0); break;
+		default: die("%s", "usage: corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG] [-o INDEX] DUMP");
 		}
 	}
 	if (optind != argc - 1)
-		die("%s", "usage: corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG] DUMP");
+		die("%s", "usage: corrupt [-n COUNT] [-s SEED] [-t SECONDS] [-r RSS_MIB] [-l LOG] [-o INDEX] DUMP");
 	c->dump = argv[optind];
 }
 
