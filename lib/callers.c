@@ -172,7 +172,7 @@ struct vx_error *vx_callers_collect(const struct vx_space *s,
 				row->pages += r->area->vm.nr_pages;
 		}
 	}
-	if (t->n)	/* rows is NULL without any area */
+	if (t->n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(t->rows, t->n, sizeof(t->rows[0]), by_bytes);
 	return NULL;
 }

@@ -190,7 +190,8 @@ static struct keyed *sorted_unmatched(struct differ *d, int side, key_fn key,
 		(*n)++;
 	}
 	sort_key = key;
-	qsort(k, *n, sizeof(*k), cmp_keyed);
+	if (*n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(k, *n, sizeof(*k), cmp_keyed);
 	return k;
 }
 
@@ -513,8 +514,9 @@ struct vx_error *vx_diff_compute(const struct vx_diff_input *old,
 		err = add_unmatched(&d);
 	if (err)
 		goto out;
-	qsort(d.diff->entries, d.diff->nr_entries, sizeof(*d.diff->entries),
-	      cmp_entries);
+	if (d.diff->nr_entries > 1)
+		qsort(d.diff->entries, d.diff->nr_entries,
+		      sizeof(*d.diff->entries), cmp_entries);
 	*out = d.diff;
 	d.diff = NULL;
 out:
@@ -637,7 +639,8 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 	for (i = 0; i < diff->nr_entries; i++)
 		if (all || !diff->entries[i].noise)
 			contribution(&diff->entries[i], by_module, &g[n++]);
-	qsort(g, n, sizeof(*g), cmp_group_key);
+	if (n > 1)
+		qsort(g, n, sizeof(*g), cmp_group_key);
 	for (i = 0; i < n; i++) {
 		if (folded && !cmp_group_key(&g[folded - 1], &g[i])) {
 			g[folded - 1].appeared += g[i].appeared;
@@ -649,7 +652,8 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 		}
 		g[folded++] = g[i];
 	}
-	qsort(g, folded, sizeof(*g), cmp_group_growth);
+	if (folded > 1)
+		qsort(g, folded, sizeof(*g), cmp_group_growth);
 	*groups = g;
 	*nr_groups = folded;
 	return NULL;

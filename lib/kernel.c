@@ -2,6 +2,7 @@
 /*
  * Opening a dumped kernel: symbols, types, layout, bases, features.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +56,79 @@ void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark)
 	k->nr_skips_dropped = 0;
 }
 
-void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix)
+/*
+ * The kind of a skip: its message with every number (decimal or 0x hex)
+ * replaced by '#'.  A corrupt pointer shared by 500 pools gives 500 skips
+ * of one kind; they are printed once, with their count.
+ */
+static char *skip_kind(const char *msg)
 {
+	char *kind = malloc(strlen(msg) + 1), *o = kind;
+
+	if (!kind)
+		return NULL;
+	while (*msg) {
+		if (isdigit((unsigned char)*msg)) {
+			if (msg[0] == '0' && msg[1] == 'x')
+				msg += 2;
+			while (isxdigit((unsigned char)*msg))
+				msg++;
+			*o++ = '#';
+		} else {
+			*o++ = *msg++;
+		}
+	}
+	*o = '\0';
+	return kind;
+}
+
+static void print_grouped(struct vx_kernel *k, FILE *f, const char *prefix)
+{
+	char **kinds = calloc(k->nr_skips, sizeof(*kinds));
+
+	if (!kinds) {
+		vx_kernel_print_skips_all(k, f, prefix, true);
+		return;
+	}
 	for (size_t i = 0; i < k->nr_skips; i++)
-		fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
+		kinds[i] = skip_kind(k->skips[i]);
+	for (size_t i = 0; i < k->nr_skips; i++) {
+		size_t count = 1, j;
+
+		for (j = 0; j < i; j++)
+			if (kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]))
+				break;
+		if (j < i)
+			continue;	/* counted with its first */
+		for (j = i + 1; j < k->nr_skips; j++)
+			count += kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]);
+		if (count == 1)
+			fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
+		else
+			fprintf(f, "%sskipped %zu times: %s (the first; -v lists all)\n",
+				prefix, count, k->skips[i]);
+	}
+	for (size_t i = 0; i < k->nr_skips; i++)
+		free(kinds[i]);
+	free(kinds);
+}
+
+void vx_kernel_print_skips_all(struct vx_kernel *k, FILE *f, const char *prefix,
+			       bool all)
+{
+	if (!all) {
+		print_grouped(k, f, prefix);
+	} else {
+		for (size_t i = 0; i < k->nr_skips; i++)
+			fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
+	}
 	if (k->nr_skips_dropped)
 		fprintf(f, "%sskipped: %zu more\n", prefix, k->nr_skips_dropped);
+}
+
+void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix)
+{
+	vx_kernel_print_skips_all(k, f, prefix, false);
 }
 
 struct vx_error *vx_kernel_symbol(struct vx_kernel *k, const char *name,
@@ -371,26 +439,11 @@ static struct vx_error *read_bases(struct vx_kernel *k)
 	return NULL;
 }
 
-/* A variable that may be absent: its value, or false (errors dropped). */
-static bool read_optional(struct vx_kernel *k, const char *name, size_t size,
-			  uint64_t *val)
-{
-	struct vx_error *err;
-	uint64_t addr;
-
-	err = vx_kernel_symbol(k, name, &addr);
-	if (!err)
-		err = vx_read_uint(k->t, addr, size, val);
-	if (!err)
-		return true;
-	vx_error_destroy(err);
-	return false;
-}
-
 static void read_pointer_hashing(struct vx_kernel *k)
 {
 	struct vx_error *err;
 	uint64_t addr, val;
+	uint8_t flag;
 
 	err = vx_kernel_symbol(k, "ptr_key", &addr);
 	if (!err)
@@ -400,10 +453,19 @@ static void read_pointer_hashing(struct vx_kernel *k)
 			       err->message);
 		vx_error_destroy(err);
 	}
-	if (read_optional(k, "no_hash_pointers", 1, &val))
-		k->no_hash_pointers = val != 0;
-	if (read_optional(k, "debug_boot_weak_hash", 4, &val))
+	/* Optional switches (absent before 5.12 / 4.18): default off. */
+	err = vx_kernel_symbol(k, "no_hash_pointers", &addr);
+	if (!err)
+		err = vx_read(k->t, addr, &flag, 1);
+	if (!err)
+		k->no_hash_pointers = flag;
+	vx_error_destroy(err);
+	err = vx_kernel_symbol(k, "debug_boot_weak_hash", &addr);
+	if (!err)
+		err = vx_read_uint(k->t, addr, 4, &val);
+	if (!err)
 		k->weak_hash = val != 0;
+	vx_error_destroy(err);
 }
 
 static struct vx_error *read_numa(struct vx_kernel *k)

@@ -118,8 +118,14 @@ void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
  */
 size_t vx_kernel_skips_mark(const struct vx_kernel *k);
 void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark);
-/* Print the skips to f, one per line, prefixed with prefix. */
+/*
+ * Print the skips to f, one line per kind (skips that differ only in
+ * numbers are counted on one line), prefixed with prefix; with all, one
+ * line per skip.
+ */
 void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix);
+void vx_kernel_print_skips_all(struct vx_kernel *k, FILE *f, const char *prefix,
+			       bool all);
 /* Describe the sources used (for -v). */
 void vx_kernel_describe(struct vx_kernel *k, FILE *f);
 

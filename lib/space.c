@@ -290,9 +290,8 @@ static struct vx_error *collect_ranges(const struct vx_vmap *m,
 			w->bytes[s] += hi - lo;
 		}
 	}
-	if (w->ranges.n)	/* v is NULL when no area meets the window */
-		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]),
-		      range_cmp);
+	if (w->ranges.n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
 	return NULL;
 }
 
@@ -362,7 +361,8 @@ static struct vx_error *sweep(struct vx_window *w)
 		*u = (struct vx_range){ covered, w->end, VX_NR_STATES, NULL };
 		w->unaccounted += w->end - covered;
 	}
-	qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	if (w->ranges.n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
 	return NULL;
 }
 

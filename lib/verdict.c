@@ -194,7 +194,7 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o
 
 	err = vx_failures_scan(k->t, &k->vmci, &list);
 	if (err)
-		return err;	/* says "reading the kernel log" already */
+		return err;	/* it says "reading the kernel log" */
 	err = vx_space_open(k, &m, &s);
 	if (err) {
 		vx_failure_list_free(&list);

@@ -8,11 +8,14 @@
  * error naming the file, the line and the cause.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vmparse.h"
 
@@ -615,42 +618,80 @@ mixed:
 		first_lineno);
 }
 
+/* Lines go one at a time into the snapshot, from a buffer or a stream. */
+struct line_sink {
+	struct vx_snapshot *snap;
+	unsigned int flags;
+	unsigned long lineno;
+	size_t cap;
+};
+
+/* One line of n bytes (newline excluded); nl: it had one. */
+static struct vx_error *parse_one(struct line_sink *ls, const char *p, size_t n,
+				  bool nl)
+{
+	struct vx_snapshot *snap = ls->snap;
+	struct vx_error *err;
+	struct line_parser lp;
+
+	ls->lineno++;
+	snap->final_newline = nl;
+	err = grow_lines(snap, &ls->cap);
+	if (err)
+		return err;
+	memset(&lp, 0, sizeof(lp));
+	lp.line = &snap->lines[snap->nr_lines];
+	memset(lp.line, 0, sizeof(*lp.line));
+	lp.line->lineno = ls->lineno;
+	lp.rest = (struct span){ p, n };
+	if (n > VX_VMPARSE_MAX_LINE)
+		fail(&lp, "line longer than 4096 bytes", no_token());
+	if (n > VX_VMPARSE_MAX_LINE || parse_line(&lp)) {
+		vmline_release(lp.line);
+		return bad_line(snap, ls->flags, ls->lineno, &lp);
+	}
+	snap->nr_lines++;
+	return NULL;
+}
+
 static struct vx_error *parse_all_lines(struct vx_snapshot *snap,
 					const char *text, size_t len,
 					unsigned int flags)
 {
+	struct line_sink ls = { .snap = snap, .flags = flags };
 	struct vx_error *err;
-	struct line_parser lp;
-	unsigned long lineno = 0;
-	size_t pos = 0, cap = 0, n;
+	size_t pos = 0, n;
 	const char *nl;
 
 	while (pos < len) {
-		lineno++;
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		snap->final_newline = nl != NULL;
-		err = grow_lines(snap, &cap);
+		err = parse_one(&ls, text + pos, n, nl != NULL);
 		if (err)
 			return err;
-		memset(&lp, 0, sizeof(lp));
-		lp.line = &snap->lines[snap->nr_lines];
-		memset(lp.line, 0, sizeof(*lp.line));
-		lp.line->lineno = lineno;
-		lp.rest = (struct span){ text + pos, n };
-		if (n > VX_VMPARSE_MAX_LINE)
-			fail(&lp, "line longer than 4096 bytes", no_token());
-		if (n > VX_VMPARSE_MAX_LINE || parse_line(&lp)) {
-			vmline_release(lp.line);
-			err = bad_line(snap, flags, lineno, &lp);
-			if (err)
-				return err;
-		} else {
-			snap->nr_lines++;
-		}
 		pos += n + (nl != NULL);
 	}
 	return detect_form(snap);
+}
+
+static struct vx_error *new_snapshot(const char *name, struct vx_snapshot **out)
+{
+	struct vx_snapshot *snap = calloc(1, sizeof(*snap));
+
+	if (!snap || !(snap->name = strdup(name))) {
+		free(snap);
+		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", name);
+	}
+	snap->final_newline = true;
+	*out = snap;
+	return NULL;
+}
+
+static struct vx_error *too_big(const char *name)
+{
+	return vx_error_create(VX_ERR_INVALID,
+			       "%s: larger than 1 GiB; not a vmallocinfo file",
+			       name);
 }
 
 struct vx_error *vx_vmparse_buffer(const char *name, const char *text,
@@ -662,16 +703,10 @@ struct vx_error *vx_vmparse_buffer(const char *name, const char *text,
 
 	*out = NULL;
 	if (len > VX_VMPARSE_MAX_FILE)
-		return vx_error_create(VX_ERR_INVALID,
-				       "%s: larger than 1 GiB; not a vmallocinfo file",
-				       name);
-	snap = calloc(1, sizeof(*snap));
-	if (!snap || !(snap->name = strdup(name))) {
-		free(snap);
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", name);
-	}
-	snap->final_newline = true;
-	err = parse_all_lines(snap, text, len, flags);
+		return too_big(name);
+	err = new_snapshot(name, &snap);
+	if (!err)
+		err = parse_all_lines(snap, text, len, flags);
 	if (err) {
 		vx_snapshot_destroy(snap);
 		return err;
@@ -680,59 +715,121 @@ struct vx_error *vx_vmparse_buffer(const char *name, const char *text,
 	return NULL;
 }
 
-/* Whole stream into memory, refusing more than VX_VMPARSE_MAX_FILE. */
-static struct vx_error *read_stream(const char *name, FILE *in, char **text,
-				    size_t *len)
-{
-	const size_t limit = VX_VMPARSE_MAX_FILE + 1;
-	size_t cap = 0, n = 0, got;
-	char *buf = NULL, *bigger;
+#define STREAM_CHUNK	65536
 
-	do {
-		if (n == cap) {
-			cap = cap ? (cap * 2 < limit ? cap * 2 : limit) : 65536;
-			bigger = realloc(buf, cap);
-			if (!bigger) {
-				free(buf);
-				return vx_error_create(VX_ERR_NOMEM,
-						       "%s: out of memory", name);
-			}
-			buf = bigger;
-		}
-		got = fread(buf + n, 1, cap - n, in);
-		n += got;
-	} while (got && n < limit);
-	if (n >= limit) {
-		free(buf);
-		return vx_error_create(VX_ERR_INVALID,
-				       "%s: larger than 1 GiB; not a vmallocinfo file",
-				       name);
+/*
+ * Complete lines of buf[0, have) go to the parser; what is left (a line
+ * still without its newline) moves to the front.  A line grown past
+ * VX_VMPARSE_MAX_LINE is given to the parser (which refuses it) and the
+ * rest of it, up to its newline, skipped: memory stays one chunk plus one
+ * line, whatever the input.
+ */
+static struct vx_error *feed(struct line_sink *ls, char *buf, size_t *have,
+			     bool *skipping, bool eof)
+{
+	struct vx_error *err;
+	char *p = buf, *end = buf + *have, *nl;
+
+	while ((nl = memchr(p, '\n', end - p))) {
+		err = *skipping ? NULL : parse_one(ls, p, nl - p, true);
+		if (err)
+			return err;
+		*skipping = false;
+		p = nl + 1;
 	}
-	if (ferror(in)) {
-		free(buf);
-		return vx_error_create(VX_ERR_IO, "%s: read error: %s", name,
-				       strerror(errno));
+	if (!*skipping && (end - p > VX_VMPARSE_MAX_LINE || (eof && end > p))) {
+		err = parse_one(ls, p, end - p, false);
+		if (err)
+			return err;
+		*skipping = !eof;
+		p = end;
+	} else if (*skipping) {
+		p = end;
 	}
-	*text = buf;
-	*len = n;
+	memmove(buf, p, end - p);
+	*have = end - p;
 	return NULL;
+}
+
+static struct vx_error *parse_stream(struct vx_snapshot *snap, FILE *in,
+				     unsigned int flags)
+{
+	struct line_sink ls = { .snap = snap, .flags = flags };
+	char *buf = malloc(STREAM_CHUNK + VX_VMPARSE_MAX_LINE + 1);
+	struct vx_error *err = NULL;
+	size_t have = 0, got, total = 0;
+	bool skipping = false;
+
+	if (!buf)
+		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", snap->name);
+	do {
+		got = fread(buf + have, 1, STREAM_CHUNK, in);
+		total += got;
+		have += got;
+		if (total > VX_VMPARSE_MAX_FILE)
+			err = too_big(snap->name);
+		else if (!got && ferror(in))
+			err = vx_error_create(VX_ERR_IO, "%s: read error: %s",
+					      snap->name, strerror(errno));
+		else
+			err = feed(&ls, buf, &have, &skipping, !got);
+	} while (!err && got);
+	free(buf);
+	return err ? err : detect_form(snap);
 }
 
 struct vx_error *vx_vmparse_stream(const char *name, FILE *in,
 				   unsigned int flags,
 				   struct vx_snapshot **out)
 {
+	struct vx_snapshot *snap;
 	struct vx_error *err;
-	char *text = NULL;
-	size_t len = 0;
 
 	*out = NULL;
-	err = read_stream(name, in, &text, &len);
-	if (err)
+	err = new_snapshot(name, &snap);
+	if (!err)
+		err = parse_stream(snap, in, flags);
+	if (err) {
+		vx_snapshot_destroy(snap);
 		return err;
-	err = vx_vmparse_buffer(name, text, len, flags, out);
-	free(text);
-	return err;
+	}
+	*out = snap;
+	return NULL;
+}
+
+/*
+ * A regular file or a pipe (vmapx --parse <(ssh host cat /proc/vmallocinfo)).
+ * O_NONBLOCK so that a FIFO without a writer cannot hang the open; reads
+ * then block again (no writer reads as an empty file).  The size of a
+ * regular file is checked before a byte is read.
+ */
+static struct vx_error *open_text(const char *path, FILE **in)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return vx_error_create(VX_ERR_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) ||
+	    (S_ISREG(st.st_mode) && (uint64_t)st.st_size > VX_VMPARSE_MAX_FILE)) {
+		struct vx_error *err =
+			S_ISREG(st.st_mode) ? too_big(path) :
+			vx_error_create(VX_ERR_IO, "%s: not a regular file or a pipe (%s)",
+					path, S_ISDIR(st.st_mode) ? "a directory" :
+					S_ISCHR(st.st_mode) ? "a character device" :
+					S_ISBLK(st.st_mode) ? "a block device" : "a socket");
+
+		close(fd);
+		return err;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	*in = fdopen(fd, "r");
+	if (!*in) {
+		close(fd);
+		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", path);
+	}
+	return NULL;
 }
 
 struct vx_error *vx_vmparse_file(const char *path, unsigned int flags,
@@ -744,10 +841,9 @@ struct vx_error *vx_vmparse_file(const char *path, unsigned int flags,
 	*out = NULL;
 	if (!strcmp(path, "-"))
 		return vx_vmparse_stream("<stdin>", stdin, flags, out);
-	in = fopen(path, "r");
-	if (!in)
-		return vx_error_create(VX_ERR_IO, "%s: %s", path,
-				       strerror(errno));
+	err = open_text(path, &in);
+	if (err)
+		return err;
 	err = vx_vmparse_stream(path, in, flags, out);
 	fclose(in);
 	return err;

@@ -253,8 +253,9 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 	if (err)
 		return err;
 	if (nr == 0 || nr > MAX_VMAP_NODES)
-		return vx_error_create(VX_ERR_INVALID, "nr_vmap_nodes is %lu",
-				       (unsigned long)nr);
+		return vx_error_create(VX_ERR_INVALID,
+				       "nr_vmap_nodes is %lu, not 1..%d: corrupt dump or wrong symbol",
+				       (unsigned long)nr, MAX_VMAP_NODES);
 	m->nr_nodes = nr;
 	m->zone_size = zone;
 	/* The kernel prints node by node: every busy list, then every lazy. */
@@ -354,6 +355,15 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 		vx_vmap_free(m);
 		return err;
 	}
+	/*
+	 * A running kernel always has busy areas (IRQ stacks, ACPI maps,
+	 * module space users): no area busy or lazy means a list head that
+	 * points at itself, not an empty vmalloc space.  Say so instead of
+	 * printing nothing with success.
+	 */
+	if (!m->lists[VX_BUSY].n && !m->lists[VX_LAZY].n)
+		vx_kernel_skip(k, "%s: no vmap_area at all, busy or lazy, which a running kernel never has: corrupt list head",
+			       k->has_nodes ? "vmap_nodes[].busy" : "vmap_area_list");
 	if (what & VX_WALK_ALL) {
 		walk_free(k, m);
 		if ((err = read_symbol_u64(k, "vmap_lazy_nr", 8, &m->lazy_pages))) {

@@ -45,7 +45,37 @@ static int fail(struct vx_error *err, bool json)
 struct opened {
 	struct vx_dump *dump;
 	struct vx_kernel *k;
+	const char *path;
+	bool verbose;		/* -v: every skip, not one line per kind */
 };
+
+/*
+ * Every error names its input once, first: errors from the walk and the
+ * commands come without it, errors of the open start with it, and some
+ * layers name it in the middle ("finding kallsyms ...: PATH: ...").
+ */
+static struct vx_error *name_input(struct vx_error *err, const char *path)
+{
+	size_t n = strlen(path);
+	char *msg, *o;
+
+	if (!err || err == &vx_error_nomem || err->code == VX_ERR_USAGE)
+		return err;
+	msg = malloc(n + 2 + strlen(err->message) + 1);
+	if (!msg)
+		return err;
+	o = msg + sprintf(msg, "%s: ", path);
+	for (const char *p = err->message; *p;) {
+		if (!strncmp(p, path, n) && p[n] == ':' && p[n + 1] == ' ')
+			p += n + 2;
+		else
+			*o++ = *p++;
+	}
+	*o = '\0';
+	free(err->message);
+	err->message = msg;
+	return err;
+}
 
 static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 				    const struct vx_options *o,
@@ -57,12 +87,14 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 	};
 	struct vx_error *err;
 
+	out->path = path;
+	out->verbose = o->verbose;
 	err = vx_dump_open(path, &dopts, &out->dump);
 	if (err)
-		return err;
+		return name_input(err, path);
 	err = vx_kernel_open(vx_dump_target(out->dump), &out->k);
 	if (err)
-		return vx_error_wrap(err, "%s", path);
+		return name_input(err, path);
 	if (o->verbose)
 		vx_kernel_describe(out->k, stderr);
 	return NULL;
@@ -71,7 +103,7 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 static void close_kernel(struct opened *op)
 {
 	if (op->k) {
-		vx_kernel_print_skips(op->k, stderr, "vmapx: ");
+		vx_kernel_print_skips_all(op->k, stderr, "vmapx: ", op->verbose);
 		vx_kernel_close(op->k);
 	}
 	vx_dump_close(op->dump);
@@ -104,12 +136,9 @@ static int run_on_dump(const struct vx_options *o)
 					    "-k given twice for one dump"), o->json);
 	err = open_kernel(o->args[0], o->nr_vmlinux ? o->vmlinux[0] : NULL, o,
 			  &op);
-	if (!err) {
-		err = vx_command_run(op.k, o, stdout, &status);
-		/* A bad dump is named in the one line of error, as open does. */
-		if (err && !strstr(err->message, o->args[0]))
-			err = vx_error_wrap(err, "%s", o->args[0]);
-	}
+	if (!err)
+		err = name_input(vx_command_run(op.k, o, stdout, &status),
+				 o->args[0]);
 	fflush(stdout);
 	close_kernel(&op);
 	return finish(err, status, o);

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "vmparse.h"
@@ -476,6 +478,81 @@ static void test_missing_file_error_names_it(void **state)
 	vx_error_destroy(err);
 }
 
+/*
+ * The stream reader holds one chunk and one line: lines longer than 4096
+ * bytes straddling its 64 KiB chunks are refused and skipped exactly as
+ * the whole-buffer parser does, and the good lines around them kept.
+ */
+static void test_stream_matches_buffer_across_chunks(void **state)
+{
+	static const char good[] =
+		"0xffffc90000000000-0xffffc90000005000   20480 irq_init_percpu_irqstack+0x111/0x170 vmap\n";
+	size_t len = 0, cap = 400000;
+	char *text = malloc(cap);
+	struct vx_snapshot *a, *b;
+	FILE *in;
+
+	for (int i = 0; len + 20000 < cap; i++) {
+		memcpy(text + len, good, sizeof(good) - 1);
+		len += sizeof(good) - 1;
+		if (i % 97 == 5) {	/* 5000..14000-byte junk lines */
+			size_t n = 5000 + (i * 131) % 9000;
+
+			memset(text + len, 'x', n);
+			text[len + n] = '\n';
+			len += n + 1;
+		}
+	}
+	assert_null(vx_vmparse_buffer("t", text, len, VX_VMPARSE_SKIP_BAD, &a));
+	in = fmemopen(text, len, "r");
+	assert_non_null(in);
+	assert_null(vx_vmparse_stream("t", in, VX_VMPARSE_SKIP_BAD, &b));
+	fclose(in);
+	assert_true(a->nr_skipped > 3);
+	assert_int_equal(a->nr_skipped, b->nr_skipped);
+	assert_int_equal(a->nr_lines, b->nr_lines);
+	assert_int_equal(a->lines[a->nr_lines - 1].lineno,
+			 b->lines[b->nr_lines - 1].lineno);
+	assert_string_equal(a->first_skipped, b->first_skipped);
+	vx_snapshot_destroy(a);
+	vx_snapshot_destroy(b);
+	/* the same without SKIP_BAD: the same first error */
+	in = fmemopen(text, len, "r");
+	{
+		struct vx_error *ea = vx_vmparse_buffer("t", text, len, 0, &a);
+		struct vx_error *eb = vx_vmparse_stream("t", in, 0, &b);
+
+		assert_non_null(ea);
+		assert_non_null(eb);
+		assert_string_equal(ea->message, eb->message);
+		vx_error_destroy(ea);
+		vx_error_destroy(eb);
+	}
+	fclose(in);
+	free(text);
+}
+
+/* A directory is refused up front; a FIFO without a writer does not hang. */
+static void test_special_files_refused_or_empty(void **state)
+{
+	char dir[] = "/tmp/vx-vmparse-XXXXXX", fifo[64];
+	struct vx_snapshot *snap = NULL;
+	struct vx_error *err;
+
+	assert_non_null(mkdtemp(dir));
+	err = vx_vmparse_file(dir, 0, &snap);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "a directory"));
+	vx_error_destroy(err);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_null(vx_vmparse_file(fifo, 0, &snap));
+	assert_int_equal(snap->nr_lines, 0);
+	vx_snapshot_destroy(snap);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 static int run_unit_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +573,8 @@ static int run_unit_tests(void)
 		cmocka_unit_test(test_skip_bad_counts_and_keeps_good_lines),
 		cmocka_unit_test(test_json_of_a_line_uses_address_strings),
 		cmocka_unit_test(test_missing_file_error_names_it),
+		cmocka_unit_test(test_stream_matches_buffer_across_chunks),
+		cmocka_unit_test(test_special_files_refused_or_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
