@@ -4,6 +4,10 @@
 
     filemut.py [--long] VMAPX WORKDIR DUMP...
 
+Without --long (CI) each dump gets its header truncations, 4 page
+truncations and an evenly spaced 24 of its field rewrites; --long runs
+them all and 64 page truncations.
+
 For each DUMP (kdump-compressed, makedumpfile-flattened or ELF, told by
 its signature) a DETERMINISTIC list of mutations is made from the file's
 own headers: truncations at every header boundary and at page boundaries
@@ -57,7 +61,7 @@ def field_mutations(data, fields):
 def kdump_plan(path, size):
     with open(path, "rb") as f:
         head = f.read(1 << 20)
-    fields = [("header_version", 8, "<i")]
+    fields = [("header_version", 8, "<I")]
     names = ["status", "block_size", "sub_hdr_size", "bitmap_blocks",
              "max_mapnr", "total_ram_blocks", "device_blocks",
              "written_blocks", "current_cpu", "nr_cpus"]
@@ -104,8 +108,8 @@ def kdump_plan(path, size):
 def flat_plan(path, size):
     with open(path, "rb") as f:
         head = f.read(PAGE + 16)
-    fields = [("type", 16, ">q"), ("version", 24, ">q"),
-              ("rec0.offset", PAGE, ">q"), ("rec0.size", PAGE + 8, ">q")]
+    fields = [("type", 16, ">Q"), ("version", 24, ">Q"),
+              ("rec0.offset", PAGE, ">Q"), ("rec0.size", PAGE + 8, ">Q")]
     muts = field_mutations(head, fields)
     muts.append(("signature", 0, b"makedumpfilX"))
     rec0 = struct.unpack_from(">q", head, PAGE + 8)[0] if len(head) >= PAGE + 16 else 0
@@ -208,8 +212,10 @@ def main():
             continue
         size = os.path.getsize(dump)
         muts, cuts = plan(dump, size)
-        cuts = sorted({c for c in cuts + page_cuts(size, 64 if long_mode else 8)
+        cuts = sorted({c for c in cuts + page_cuts(size, 64 if long_mode else 4)
                        if 0 <= c < size})
+        if not long_mode and len(muts) > 24:
+            muts = [muts[i * len(muts) // 24] for i in range(24)]
         case = os.path.basename(os.path.dirname(os.path.abspath(dump)))
         cut_path = os.path.join(work, "%s-cut.%s" % (case, kind))
         for n in cuts:
