@@ -20,6 +20,7 @@ static const char *const names[] = {
 
 static void ask(struct vx_elf *elf, size_t file_size)
 {
+	struct vx_error *err;
 	const uint8_t *id;
 	const void *sec;
 	uint64_t addr, vaddr, filesz;
@@ -27,7 +28,7 @@ static void ask(struct vx_elf *elf, size_t file_size)
 	size_t len;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		struct vx_error *err = vx_elf_symbol(elf, names[i], &addr);
+		err = vx_elf_symbol(elf, names[i], &addr);
 
 		if (!err)
 			fuzz_check_error(vx_elf_read(elf, addr, buf, 64));
@@ -35,14 +36,14 @@ static void ask(struct vx_elf *elf, size_t file_size)
 	}
 	fuzz_check_error(vx_elf_build_id(elf, &id, &len));
 	fuzz_check_error(vx_elf_banner(elf, buf, sizeof(buf)));
-	if (!vx_elf_section(elf, ".BTF", &sec, &len)) {
-		if (len > file_size)
-			abort();
-		if (len)
-			(void)((const volatile uint8_t *)sec)[len - 1];
-	}
+	err = vx_elf_section(elf, ".BTF", &sec, &len);
+	if (!err && len > file_size)
+		abort();
+	if (!err && len)
+		(void)((const volatile uint8_t *)sec)[len - 1];
+	fuzz_check_error(err);
 	for (size_t i = 0; i < 8; i++) {
-		struct vx_error *err = vx_elf_segment(elf, i, &vaddr, &filesz);
+		err = vx_elf_segment(elf, i, &vaddr, &filesz);
 
 		if (err) {
 			fuzz_check_error(err);

@@ -87,7 +87,9 @@ fuzz() {
 		-artifact_prefix="$OUT/artifacts/$h-" -print_final_stats=1 \
 		"$@" "$OUT/work/$h" $(corpora "$h") >"$OUT/log/$h.fuzz" 2>&1; then
 		tail -n 40 "$OUT/log/$h.fuzz" >&2
-		die "$h: the fuzzer found a failure (input in $OUT/artifacts/, log $OUT/log/$h.fuzz)"
+		echo "fuzz: $h: the fuzzer found a failure (input in $OUT/artifacts/, log $OUT/log/$h.fuzz)" >&2
+		failed="$failed $h"
+		return 0
 	fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/log/$h.fuzz")
 	cov=$(grep -E '^#[0-9]+.*(DONE|cov:)' "$OUT/log/$h.fuzz" | tail -n 1 |
@@ -119,6 +121,7 @@ ci|replay|short|long)
 	;;
 esac
 MODE=${1:-ci}
+failed=
 # shellcheck disable=SC2086
 build $harnesses
 mkdir -p "$OUT/log" "$OUT/artifacts" "$OUT/seeds"
@@ -146,3 +149,4 @@ long)
 	die "unknown mode '$MODE' (replay, short [SECONDS], long N)"
 	;;
 esac
+[ -z "$failed" ] || die "failures in:$failed"
