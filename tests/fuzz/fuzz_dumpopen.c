@@ -4,7 +4,7 @@
  * (ELF, kdump-compressed or makedumpfile-flattened) in a memory file.
  * vx_dump_validate_buffer() judges the bytes, then vx_dump_open() runs the
  * tool's whole path (flattened rebuild, header validation, libkdumpfile
- * open, VMCOREINFO); a dump that opens has its kernel opened and walked.
+ * open, VMCOREINFO); a dump that opens is read at a few addresses.
  * libkdumpfile is not instrumented: a crash inside it on a file vmapx
  * accepted is a hole in the validation (lib/dumpcheck.c).  Properties: no
  * crash, leak or out-of-bounds access; errors are one line naming the
@@ -14,12 +14,19 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "commands.h"
 #include "dump.h"
 #include "dumpcheck.h"
 #include "fuzz.h"
-#include "kernel.h"
-#include "options.h"
+
+/*
+ * libkdumpfile 0.5.1 leaks about 100 bytes per failed page read (its own
+ * allocations; vmapx frees the context).  Not vmapx's memory.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libkdumpfile.so\n";
+}
 
 static void must_name(struct vx_error *err, const char *path)
 {
@@ -31,21 +38,22 @@ static void must_name(struct vx_error *err, const char *path)
 	fuzz_check_error(err);
 }
 
-static void walk(struct vx_dump *d)
+/*
+ * Reads through libkdumpfile at the places vmapx reads first.  A kernel
+ * open is not tried: it scans 128 MiB of image for kallsyms (seconds per
+ * input); the walker harness and the corruption suite cover it.
+ */
+static void read_some(struct vx_dump *d)
 {
-	char *argv[] = { "vmapx", "x", NULL };
-	struct vx_kernel *k = NULL;
-	struct vx_options o;
-	int status;
+	static const uint64_t at[] = {
+		0xffff888000000000ULL, 0xffff888000100ff8ULL,
+		0xffffffff81000000ULL, 0xffffc90000000000ULL, 0,
+	};
+	struct vx_target *t = vx_dump_target(d);
+	uint8_t buf[64];
 
-	/* The errors of a kernel open are the walker harness's subject. */
-	vx_error_destroy(vx_kernel_open(vx_dump_target(d), &k));
-	if (!k)
-		return;
-	if (!vx_options_parse(2, argv, VX_FE_TOOL, &o))
-		vx_error_destroy(vx_command_run(k, &o, fuzz_null_stream(),
-						&status));
-	vx_kernel_close(k);
+	for (size_t i = 0; i < sizeof(at) / sizeof(*at); i++)
+		fuzz_check_error(vx_read(t, at[i], buf, sizeof(buf)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	must_name(vx_dump_open(path, &opts, &d), path);
 	if (d) {
-		walk(d);
+		read_some(d);
 		vx_dump_close(d);
 	}
 	close(fd);
