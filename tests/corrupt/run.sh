@@ -102,7 +102,7 @@ if [ -n "$good" ] && [ "$done_total" -lt "$total" ]; then
 	esac
 fi
 
-first=$(echo "$cases" | awk '{ sub(/:.*/, "", $1); print $1 }')
+first=${good:-$(echo "$cases" | awk '{ sub(/:.*/, "", $1); print $1 }')}
 files=
 long=
 if [ "$MODE" = long ]; then
