@@ -13,6 +13,7 @@ fi
 command -v /usr/bin/time >/dev/null || apt-get install -y -q time >/dev/null
 mkdir -p build/bench bench/out
 cc -O2 -g -o build/bench/floor bench/floor.c $(pkg-config --cflags --libs libkdumpfile) || exit 2
+cc -O2 -g -D_GNU_SOURCE -Ilib -o build/bench/validate bench/validate.c lib/dumpcheck.c lib/error.c || exit 2
 out=bench/out/$case.txt
 runs=${BENCH_RUNS:-5}
 areas=$(wc -l <"$d/vmallocinfo.raw")
@@ -34,6 +35,8 @@ measure() {
 {
 	echo "case $case: $areas lines of vmallocinfo; $(nproc) cores; best of $runs"
 	measure "floor (bare libkdumpfile walk)" build/bench/floor "$d/vmcore.kdump"
+	measure "header validation alone (kdump)" build/bench/validate "$d/vmcore.kdump"
+	[ -f "$d/vmcore.elf" ] && measure "header validation alone (ELF)" build/bench/validate "$d/vmcore.elf"
 	measure "vmapx (BTF + kallsyms from dump)" build/vmapx "$d/vmcore.kdump"
 	measure "vmapx -k vmlinux (DWARF)" build/vmapx -k "$d/vmlinux" "$d/vmcore.kdump"
 	if command -v crash >/dev/null; then
@@ -42,7 +45,8 @@ measure() {
 			crash -s --no_crashrc -i build/bench/crash.cmd "$d/vmlinux" "$d/vmcore.kdump"
 	fi
 	if [ "${BENCH_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
-		for prog in "build/bench/floor $d/vmcore.kdump" "build/vmapx $d/vmcore.kdump"; do
+		for prog in "build/bench/floor $d/vmcore.kdump" "build/bench/validate $d/vmcore.kdump" \
+			    "build/vmapx $d/vmcore.kdump"; do
 			valgrind --tool=callgrind --callgrind-out-file=build/bench/cg.out $prog \
 				>/dev/null 2>build/bench/cg.err
 			printf '%-34s %s instructions\n' "callgrind: ${prog%% *}" \

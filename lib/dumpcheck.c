@@ -33,6 +33,7 @@
 
 /* Offsets in the 64-bit diskdump header (struct disk_dump_header). */
 #define DH_VERSION		8
+#define DH_UTS_MACHINE		(12 + 4 * 65)	/* new_utsname.machine */
 #define DH32_BLOCK_SIZE		416	/* as 0.5.1 reads the 32-bit layout */
 #define DH32_BITMAP_BLOCKS	424
 #define DH32_MAX_MAPNR		428
@@ -462,6 +463,12 @@ static struct vx_error *kdump_header(const struct src *s,
 		return vx_error_wrap(vx_error_create(VX_ERR_UNSUPPORTED,
 				"kdump header: its bytes also read as a 32-bit diskdump header, which libkdumpfile 0.5.1 would use"),
 				"%s", s->name);
+	/* 0.5.1 takes the arch from a sane utsname: its notes rules follow */
+	if (memchr(dh + DH_UTS_MACHINE, '\0', 65) && dh[DH_UTS_MACHINE] &&
+	    strcmp((const char *)dh + DH_UTS_MACHINE, "x86_64"))
+		return vx_error_wrap(vx_error_create(VX_ERR_UNSUPPORTED,
+				"kdump header: machine \"%.64s\"; vmapx reads x86_64 dumps",
+				(const char *)dh + DH_UTS_MACHINE), "%s", s->name);
 	g->block_size = le32(dh + DH_BLOCK_SIZE);
 	if (g->block_size != X86_64_PAGE)
 		return bad(s, "kdump header: block size %u, x86_64's page is %u: corrupt or not x86_64",

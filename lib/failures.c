@@ -479,14 +479,12 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 
 static struct vx_error *flush_line(struct vx_failure_scanner *sc)
 {
+	/* an empty record leaves line NULL; NULL + 0 is undefined (UBSan) */
+	const char *s = sc->line ? sc->line : "", *end = s + sc->len;
 	struct vx_error *err = NULL;
-	const char *s, *end;
 
-	/* Before the first record there is no line (sc->line is NULL). */
 	if (!sc->have_line)
 		return NULL;
-	s = sc->line;
-	end = sc->line + sc->len;
 	sc->have_line = false;
 	while (!err && s <= end) {
 		const char *nl = memchr(s, '\n', end - s);

@@ -201,6 +201,23 @@ static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 	return err;
 }
 
+/*
+ * -k and -m files are opened by libelf/libdw and stdio, which would block
+ * on a FIFO without a writer: refuse anything but a regular file first.
+ */
+static struct vx_error *regular_file(const char *path)
+{
+	struct vx_error *err;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return vx_error_create(VX_ERR_IO, "%s: %s", path, strerror(errno));
+	err = vx_dump_check_file(fd, path, NULL);
+	close(fd);
+	return err;
+}
+
 struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 			      struct vx_dump **out)
 {
@@ -240,12 +257,16 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 		goto fail;
 	d->kernel_offset = vx_vmcoreinfo_kerneloffset(&d->vmci);
 	if (opts->system_map) {
-		err = vx_symmap_open(opts->system_map, &d->symmap);
+		err = regular_file(opts->system_map);
+		if (!err)
+			err = vx_symmap_open(opts->system_map, &d->symmap);
 		if (err)
 			goto fail;
 	}
 	if (opts->vmlinux) {
-		err = vx_elf_open(opts->vmlinux, &d->elf);
+		err = regular_file(opts->vmlinux);
+		if (!err)
+			err = vx_elf_open(opts->vmlinux, &d->elf);
 		if (!err)
 			err = check_vmlinux(d, opts->vmlinux);
 		if (err)

@@ -14,6 +14,7 @@ BIN=$VMAPX
 TAG=""
 
 # hostile WHAT PATTERN FILE [OPTIONS...]: exit 2, one line "vmapx: FILE: ...PATTERN..."
+# naming FILE once, within 60 s and MAX_RSS_KB
 hostile() {
 	local what="$TAG$1" pattern=$2 file=$3 rc rss lines
 	shift 3
@@ -28,6 +29,8 @@ hostile() {
 		bad "$what: exit status $rc, want 2: $(head -n 2 "$tmp/err")"
 	elif [ "$lines" -ne 1 ]; then
 		bad "$what: $lines lines on stderr, want one: $(head -c 300 "$tmp/err")"
+	elif [ "$(grep -o -F "$file" "$tmp/err" | wc -l)" -ne 1 ]; then
+		bad "$what: the input is not named exactly once: $(cat "$tmp/err")"
 	elif ! grep -q "^vmapx: $file: .*$pattern" "$tmp/err"; then
 		bad "$what: want 'vmapx: $file: ...$pattern...', got: $(cat "$tmp/err")"
 	elif [ -z "$TAG" ] && [ "${rss:-0}" -gt "$MAX_RSS_KB" ]; then
@@ -226,6 +229,10 @@ run_all() {
 	local c d
 	c=$(cases | head -n 1)
 	d=$DUMPS/$c
+	mkfifo "$tmp/fifo"
+	hostile "-k FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -k "$tmp/fifo"
+	hostile "-m FIFO is refused, not waited on" "fifo: not a regular file (a FIFO)" "$d/vmcore.kdump" -m "$tmp/fifo"
+	rm -f "$tmp/fifo"
 	kdump_cuts "$d/vmcore.kdump"
 	kdump_flips "$d/vmcore.kdump"
 	[ -f "$d/vmcore.flat" ] && flat_cuts_and_flips "$d/vmcore.flat"
@@ -258,6 +265,19 @@ if [ "${VMAPX_ASAN:-1}" != 0 ] && command -v clang >/dev/null; then
 		BIN=$asan
 		TAG="asan: "
 		run_all
+		# and every mode on a sound dump: the ordinary paths clean too
+		c=$(cases | head -n 1)
+		for opt in "" --gaps --frag --callers --failures "--fit=64M" -j; do
+			[ -n "$c" ] || break
+			# shellcheck disable=SC2086
+			timeout 300 "$asan" $opt "$DUMPS/$c/vmcore.kdump" >/dev/null 2>"$tmp/err"
+			rc=$?
+			if [ $rc -le 3 ] && ! grep -q "runtime error\|Sanitizer" "$tmp/err"; then
+				ok "asan: $c: vmapx ${opt:-(vmallocinfo)} is clean (status $rc)"
+			else
+				bad "asan: $c: vmapx $opt: status $rc: $(grep -m 3 "runtime error\|Sanitizer\|ERROR" "$tmp/err")"
+			fi
+		done
 	fi
 fi
 finish

@@ -281,6 +281,10 @@ static void test_kdump_corrupt_fields_refused(void **state)
 	put64(im.b + PAGE + 96, 1ull << 50);	/* max_mapnr_64 */
 	assert_refused(&im, im.len, "max_mapnr");
 	put64(im.b + PAGE + 96, 8);
+	memcpy(im.b + 12 + 4 * 65, "aarch64", 8);	/* utsname.machine */
+	assert_refused(&im, im.len, "machine \"aarch64\"");
+	memcpy(im.b + 12 + 4 * 65, "x86_64\0", 8);
+	assert_null(check(&im, im.len, NULL));
 	put32(im.b + PAGE + 12, 1);		/* split */
 	err = check(&im, im.len, NULL);
 	assert_true(vx_error_is(err, VX_ERR_UNSUPPORTED));

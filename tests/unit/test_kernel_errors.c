@@ -327,6 +327,57 @@ static void test_612_unreadable_vmap_nodes_array_is_skipped(void **state)
 	expect_skipped(fk, "", "vmap_nodes[1].lazy");
 }
 
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * The same skip on every node list (a corrupt vmap_nodes pointer) prints
+ * as one counted line per kind; -v (all) prints every one.
+ */
+static void test_612_same_skips_print_once_with_a_count(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_612);
+	struct vx_kernel *k = NULL;
+	struct vx_error *err;
+	char *text, *out = NULL;
+	size_t len;
+	FILE *f;
+
+	add_vmalloc(fk, 0, V);
+	fake_kernel_put_u64(fk, fake_kernel_global(fk, "vmap_nodes"),
+			    FK_UNMAPPED);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	assert_null(err);
+	assert_true(k->nr_skips >= 4);
+	f = open_memstream(&out, &len);
+	vx_kernel_print_skips(k, f, "vmapx: ");
+	fclose(f);
+	assert_true(count_lines(out) < k->nr_skips);
+	assert_contains(out, "skipped 2 times: vmap_nodes[0].busy");
+	assert_contains(out, "-v lists all");
+	free(out);
+	f = open_memstream(&out, &len);
+	vx_kernel_print_skips_all(k, f, "vmapx: ", true);
+	fclose(f);
+	assert_int_equal(count_lines(out), k->nr_skips);
+	free(out);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/* A list head pointing at itself: no area at all is said, not printed as "". */
+static void test_61_empty_lists_are_a_skip(void **state)
+{
+	expect_skipped(new_kernel(FK_61), "", "no vmap_area at all");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +394,8 @@ int main(void)
 		cmocka_unit_test(test_612_zero_vmap_nodes_is_an_error),
 		cmocka_unit_test(test_612_huge_vmap_nodes_is_an_error),
 		cmocka_unit_test(test_612_unreadable_vmap_nodes_array_is_skipped),
+		cmocka_unit_test(test_612_same_skips_print_once_with_a_count),
+		cmocka_unit_test(test_61_empty_lists_are_a_skip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
