@@ -5,7 +5,8 @@
 #   make check      every test: unit tests, then the real dumps of dumps/
 #   make dumps      the real test dumps (Debian kernels in QEMU), see dumps/README.md
 #   make bench      benchmark against the libkdumpfile floor and crash's kmem -v
-#   make fuzz       libFuzzer on the vmallocinfo parser
+#   make fuzz       libFuzzer on every parser (tests/fuzz/run.sh $(FUZZ))
+#   make corrupt    the corruption suite on dumps/ (make corrupt-long: 20,000)
 #   make install    PREFIX=/usr/local DESTDIR= EXTDIR=/usr/lib/crash/extensions
 
 PREFIX  ?= /usr/local
@@ -57,6 +58,7 @@ $(B)/vmapx: $(TOOL_OBJ) $(B)/libvmapx.a
 	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
 
 include extension/extension.mk
+include tests/fuzz/fuzz.mk
 
 $(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPER_OBJ) $(B)/libvmapx.a
 	@mkdir -p $(dir $@)
@@ -78,6 +80,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) dumps
 	./tests/fuzz/run.sh
+	$(MAKE) corrupt
 	$(MAKE) integration
 
 dumps:
@@ -92,8 +95,10 @@ demo: deps
 bench: all
 	@./bench/run.sh
 
+# make fuzz FUZZ="walker short 600", FUZZ="long 100000", FUZZ=replay ...
+FUZZ ?= short
 fuzz:
-	@./tests/fuzz/run.sh
+	@./tests/fuzz/run.sh $(FUZZ)
 
 install: all
 	install -D -m 0755 $(B)/vmapx $(DESTDIR)$(BINDIR)/vmapx

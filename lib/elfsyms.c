@@ -137,8 +137,13 @@ static struct vx_error *load_symbols(struct vx_elf *e)
 		GElf_Sym sym;
 		const char *name;
 
-		if (!gelf_getsym(data, i, &sym))
+		if (!gelf_getsym(data, i, &sym)) {
+			/* The next lookup starts over: no stale table. */
+			free(e->syms);
+			e->syms = NULL;
+			e->nr_syms = 0;
 			return elf_failure(e, ".symtab entry");
+		}
 		name = elf_strptr(e->elf, shdr.sh_link, sym.st_name);
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
 			continue;

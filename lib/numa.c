@@ -71,7 +71,9 @@ struct vx_error *vx_numa_counts(struct vx_kernel *k, const struct vx_vm *vm,
 				       "vm_struct of 0x%lx: page_order %u",
 				       (unsigned long)vm->addr, vm->page_order);
 	step <<= vm->page_order;
-	pages = malloc(PAGES_CHUNK * sizeof(*pages));
+	/* Most areas have a few pages: no 2 MiB buffer for each of them. */
+	pages = malloc((vm->nr_pages < PAGES_CHUNK ? vm->nr_pages :
+			PAGES_CHUNK) * sizeof(*pages));
 	if (!pages)
 		return &vx_error_nomem;
 	/* pages[] in bounded chunks: its length comes from the dump. */

@@ -299,12 +299,21 @@ static struct vx_error *collect_ranges(const struct vx_vmap *m,
 static struct vx_error *add_overlap(struct vx_window *w, const struct vx_range *a,
 				    const struct vx_range *b, uint64_t end)
 {
-	struct vx_overlap *v = realloc(w->overlaps,
-				       (w->nr_overlaps + 1) * sizeof(*v));
+	struct vx_overlap *v = w->overlaps;
 
-	if (!v)
-		return &vx_error_nomem;
-	w->overlaps = v;
+	/*
+	 * Doubling: one corrupt area spanning the window overlaps every
+	 * other one, and growing by one entry made that quadratic.
+	 */
+	if (w->nr_overlaps == w->cap_overlaps) {
+		size_t cap = w->cap_overlaps ? 2 * w->cap_overlaps : 16;
+
+		v = realloc(w->overlaps, cap * sizeof(*v));
+		if (!v)
+			return &vx_error_nomem;
+		w->overlaps = v;
+		w->cap_overlaps = cap;
+	}
 	v[w->nr_overlaps++] = (struct vx_overlap){
 		b->start, end, a->state, b->state,
 		a->area ? a->area->va : 0, b->area ? b->area->va : 0,

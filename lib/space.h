@@ -87,7 +87,7 @@ struct vx_window {
 	uint64_t busy_areas, guard_bytes;
 	struct vx_range_list ranges;	/* every claimed and unclaimed range, by address */
 	struct vx_overlap *overlaps;
-	size_t nr_overlaps;
+	size_t nr_overlaps, cap_overlaps;
 	struct vx_node_figures *nodes;	/* nr_nodes entries, or NULL */
 };
 

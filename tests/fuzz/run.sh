@@ -1,83 +1,152 @@
 #!/bin/sh
-# libFuzzer on the /proc/vmallocinfo parser (lib/vmparse.c), with ASan and
-# UBSan.  Run from the repository root (make fuzz does).
+# libFuzzer with ASan and UBSan on every parser of untrusted bytes (one
+# harness per tests/fuzz/fuzz_*.c).  Run from the repository root (make
+# fuzz and make check do).
 #
-#   tests/fuzz/run.sh            replay the corpus, then a short run (CI)
-#   tests/fuzz/run.sh replay     the corpus only
-#   tests/fuzz/run.sh short      about 60 s of fuzzing
-#   tests/fuzz/run.sh long N     exactly N executions (-runs=N)
+#   tests/fuzz/run.sh                   replay every corpus, then each harness
+#                                       for FUZZ_CI_SECONDS (default 15; CI)
+#   tests/fuzz/run.sh replay            the corpora only
+#   tests/fuzz/run.sh short [SECONDS]   each harness SECONDS (default 60)
+#   tests/fuzz/run.sh long N            each harness exactly N executions
+#   tests/fuzz/run.sh HARNESS [MODE..]  one harness (vmparse, walker, ...)
 #
-# Seeds: tests/fuzz/corpus/ (committed) and every dumps/out/*/vmallocinfo.*
-# present.  New inputs go to build/fuzz/work/, crashes to
-# build/fuzz/artifacts/.  Needs clang with libFuzzer (Debian: clang and
-# libclang-rt-14-dev).
+# Corpora: tests/fuzz/corpus/HARNESS/ (committed, small), build/fuzz/seeds/
+# HARNESS/ (cut from dumps/out by tests/fuzz/seed.sh) and build/fuzz/work/
+# HARNESS/ (what the fuzzer adds).  Crashes go to build/fuzz/artifacts/,
+# one line per run to build/fuzz/stats.txt (executions, cov, ft).
+# Harnesses run one after the other: one fuzzer process at a time.
 set -eu
 
-CLANG=${CLANG:-clang}
 OUT=build/fuzz
-BIN=$OUT/fuzz_vmparse
-SRC="tests/fuzz/fuzz_vmparse.c lib/vmparse.c lib/json.c lib/error.c"
-MODE=${1:-ci}
+DUMPS=${DUMPS:-dumps/out}
 
 die() {
 	echo "fuzz: $*" >&2
 	exit 2
 }
 
-build() {
-	command -v "$CLANG" >/dev/null || die "$CLANG not found (apt-get install clang libclang-rt-14-dev)"
-	mkdir -p "$OUT"
-	# shellcheck disable=SC2086
-	"$CLANG" -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o "$BIN" $SRC || die "could not build $BIN (is libclang-rt-14-dev installed?)"
-}
-
-# Seeds from the real dumps go to a scratch directory so that the committed
-# corpus only holds what we chose to commit.
-gather_seeds() {
-	rm -rf "$OUT/dumps-seeds"
-	mkdir -p "$OUT/dumps-seeds" "$OUT/work" "$OUT/artifacts"
-	for f in dumps/out/*/vmallocinfo.raw dumps/out/*/vmallocinfo.hashed; do
-		[ -f "$f" ] || continue
-		case=$(basename "$(dirname "$f")")
-		cp "$f" "$OUT/dumps-seeds/$case-$(basename "$f")"
+all_harnesses() {
+	for f in tests/fuzz/fuzz_*.c; do
+		h=${f#tests/fuzz/fuzz_}
+		echo "${h%.c}"
 	done
 }
 
-fuzz() {
-	"$BIN" -dict=tests/fuzz/vmallocinfo.dict -max_len=16384 \
-		-artifact_prefix="$OUT/artifacts/" -print_final_stats=1 \
-		"$@" "$OUT/work" tests/fuzz/corpus "$OUT/dumps-seeds"
+# Inputs larger than the default 16 KiB: a BTF blob, an image to scan.
+max_len() {
+	case $1 in
+	btf|kallsyms_scan) echo 8388608 ;;
+	elfsyms|flat|dumpopen) echo 65536 ;;
+	*) echo 16384 ;;
+	esac
+}
+
+build() {
+	command -v "${CLANG:-clang}" >/dev/null ||
+		die "clang not found (apt-get install clang libclang-rt-14-dev)"
+	# shellcheck disable=SC2046
+	${MAKE:-make} -s $(for h in "$@"; do echo "$OUT/fuzz_$h"; done) \
+		"build/asan/seed" >/dev/null ||
+		die "could not build the harnesses (is libclang-rt-14-dev installed?)"
+}
+
+corpora() {
+	for d in "tests/fuzz/corpus/$1" "$OUT/seeds/$1"; do
+		[ -d "$d" ] && echo "$d"
+	done
+	return 0
+}
+
+dict() {
+	[ -f "tests/fuzz/$1.dict" ] && echo "-dict=tests/fuzz/$1.dict"
+	return 0
 }
 
 replay() {
-	n=$(ls tests/fuzz/corpus "$OUT/dumps-seeds" | grep -vc ':$' || true)
-	echo "fuzz: replaying the corpus ($n seed entries)"
-	"$BIN" -runs=0 tests/fuzz/corpus "$OUT/dumps-seeds"
+	h=$1
+	n=0
+	for d in $(corpora "$h"); do
+		n=$((n + $(find "$d" -type f | wc -l)))
+	done
+	echo "fuzz: $h: replaying $n inputs"
+	# shellcheck disable=SC2046
+	"$OUT/fuzz_$h" -runs=0 -rss_limit_mb=4096 $(corpora "$h") \
+		>"$OUT/log/$h.replay" 2>&1 || {
+		tail -n 30 "$OUT/log/$h.replay" >&2
+		die "$h: an input of the corpus fails (log: $OUT/log/$h.replay)"
+	}
 }
 
-build
-gather_seeds
+fuzz() {
+	h=$1
+	shift
+	mkdir -p "$OUT/work/$h"
+	# shellcheck disable=SC2046
+	if ! "$OUT/fuzz_$h" $(dict "$h") -max_len="$(max_len "$h")" \
+		-timeout=30 -rss_limit_mb=4096 \
+		-artifact_prefix="$OUT/artifacts/$h-" -print_final_stats=1 \
+		"$@" "$OUT/work/$h" $(corpora "$h") >"$OUT/log/$h.fuzz" 2>&1; then
+		tail -n 40 "$OUT/log/$h.fuzz" >&2
+		echo "fuzz: $h: the fuzzer found a failure (input in $OUT/artifacts/, log $OUT/log/$h.fuzz)" >&2
+		failed="$failed $h"
+		return 0
+	fi
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$OUT/log/$h.fuzz")
+	cov=$(grep -E '^#[0-9]+.*(DONE|cov:)' "$OUT/log/$h.fuzz" | tail -n 1 |
+		sed -n 's/.*cov: \([0-9]*\) ft: \([0-9]*\) corp: \([^ ]*\).*/cov \1 ft \2 corpus \3/p')
+	line="$h: $runs executions, ${cov:-no coverage line} ($*)"
+	echo "fuzz: $line"
+	echo "$(date -u +%FT%TZ) $line" >>"$OUT/stats.txt"
+}
+
+# Seeds from the real dumps, once per dumps/out state.
+seed() {
+	[ -d "$DUMPS" ] || return 0
+	stamp=$( (echo "$1"; ls -d "$DUMPS"/*/meta.json) 2>/dev/null | md5sum | cut -c1-16)
+	[ -f "$OUT/seeds/.stamp" ] && [ "$(cat "$OUT/seeds/.stamp")" = "$stamp" ] &&
+		return 0
+	DUMPS=$DUMPS SEED_MAX_CASES=$1 ./tests/fuzz/seed.sh "$OUT/seeds" >/dev/null ||
+		die "tests/fuzz/seed.sh failed"
+	echo "$stamp" >"$OUT/seeds/.stamp"
+}
+
+case ${1:-ci} in
+ci|replay|short|long)
+	harnesses=$(all_harnesses)
+	;;
+*)
+	[ -f "tests/fuzz/fuzz_$1.c" ] || die "no harness '$1' (have: $(all_harnesses | tr '\n' ' '))"
+	harnesses=$1
+	shift
+	;;
+esac
+MODE=${1:-ci}
+failed=
+# shellcheck disable=SC2086
+build $harnesses
+mkdir -p "$OUT/log" "$OUT/artifacts" "$OUT/seeds"
+# CI seeds from 4 cases (each takes seconds to open under ASan); else all.
+[ "$MODE" = ci ] && seed 4 || seed 1000
 case "$MODE" in
 ci)
-	replay
-	fuzz -max_total_time=60
+	for h in $harnesses; do replay "$h"; done
+	for h in $harnesses; do fuzz "$h" -max_total_time="${FUZZ_CI_SECONDS:-15}"; done
 	;;
 replay)
-	replay
+	for h in $harnesses; do replay "$h"; done
 	;;
 short)
-	fuzz -max_total_time=60
+	for h in $harnesses; do fuzz "$h" -max_total_time="${2:-60}"; done
 	;;
 long)
-	[ $# -eq 2 ] || die "usage: run.sh long N"
+	[ $# -eq 2 ] || die "usage: run.sh [HARNESS] long N"
 	case "$2" in
 	*[!0-9]*|'') die "N must be a number of executions" ;;
 	esac
-	fuzz -runs="$2"
+	for h in $harnesses; do fuzz "$h" -runs="$2"; done
 	;;
 *)
-	die "unknown mode '$MODE' (replay, short, long N)"
+	die "unknown mode '$MODE' (replay, short [SECONDS], long N)"
 	;;
 esac
+[ -z "$failed" ] || die "failures in:$failed"

@@ -828,6 +828,8 @@ struct blob {
 
 static void blob_put(struct blob *b, const void *p, size_t len)
 {
+	if (!len)
+		return;		/* no pointer arithmetic on an empty blob */
 	if (b->len + len > b->cap) {
 		b->cap = (b->len + len) * 2 + 4096;
 		b->bytes = realloc(b->bytes, b->cap);
@@ -840,7 +842,7 @@ static void blob_put(struct blob *b, const void *p, size_t len)
 
 static uint64_t blob_label(struct blob *b, unsigned int align)
 {
-	static const uint8_t zero[8];
+	static const uint8_t zero[4096];	/* the largest alignment used */
 
 	blob_put(b, zero, (align - b->len % align) % align);
 	return KSYMS_BASE + b->len;

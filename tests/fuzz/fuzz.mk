@@ -1,0 +1,46 @@
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) and the ASan/UBSan build the
+# corruption suite runs (tests/corrupt/).  clang only: libFuzzer is part of
+# its runtime (Debian: clang, libclang-rt-14-dev).
+CLANG   ?= clang
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	$(WARN) -Ilib -Itool -Itests/unit -Itests/corrupt $(PKG_CFLAGS) $(SAN)
+SAN_SRC := $(wildcard lib/*.c) tool/dump.c tool/flat.c tool/symmap.c \
+	tests/unit/fake_mem.c tests/unit/fake_kernel.c tests/unit/fake_log.c \
+	tests/corrupt/overlay.c
+SAN_HDR := $(wildcard lib/*.h tool/*.h tests/unit/*.h tests/corrupt/*.h)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+
+# Fuzzer objects carry coverage instrumentation; the ASan ones do not.
+$(B)/fuzz/obj/%.o: %.c $(SAN_HDR)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(B)/asan/obj/%.o: %.c $(SAN_HDR)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(SAN_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/libvmapx.a: $(SAN_SRC:%.c=$(B)/fuzz/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/asan/libvmapx.a: $(SAN_SRC:%.c=$(B)/asan/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/fuzz/libvmapx.a
+	$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/fuzz/libvmapx.a $(PKG_LIBS)
+
+# vmapx itself and the corruption helper, with ASan and UBSan.
+$(B)/asan/vmapx: tool/main.c $(B)/asan/libvmapx.a
+	$(CLANG) $(SAN_CFLAGS) -o $@ $< $(B)/asan/libvmapx.a $(PKG_LIBS)
+$(B)/asan/corrupt: tests/corrupt/corrupt.c $(B)/asan/libvmapx.a
+	$(CLANG) $(SAN_CFLAGS) -o $@ $< $(B)/asan/libvmapx.a $(PKG_LIBS)
+
+.PHONY: fuzz-build corrupt corrupt-long
+fuzz-build: $(FUZZ_BIN)
+corrupt: $(B)/asan/vmapx $(B)/asan/corrupt
+	./tests/corrupt/run.sh
+corrupt-long: $(B)/asan/vmapx $(B)/asan/corrupt
+	./tests/corrupt/run.sh long
+$(B)/asan/seed: tests/fuzz/seed.c $(B)/asan/libvmapx.a
+	$(CLANG) $(SAN_CFLAGS) -o $@ $< $(B)/asan/libvmapx.a $(PKG_LIBS)
