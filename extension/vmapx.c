@@ -25,7 +25,6 @@
 #include "kernel.h"
 #include "options.h"
 
-#define VX_EXT_PAGE		4096ULL
 #define VX_EXT_VMCOREINFO_MAX	(64 * 1024)
 
 struct vx_ext_target {
@@ -49,7 +48,7 @@ static struct vx_error *vx_ext_read(struct vx_target *t, uint64_t addr,
 		return NULL;
 	/* Name the first page that does not read (rare: worth the retries). */
 	while (at < end) {
-		uint64_t next = (at | (VX_EXT_PAGE - 1)) + 1;
+		uint64_t next = (at | (VX_PAGE_SIZE - 1)) + 1;
 
 		if (next > end || next < at)
 			next = end;

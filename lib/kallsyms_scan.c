@@ -23,7 +23,6 @@
 #include "target.h"
 
 #define SCAN_CHUNK (2UL << 20)
-#define SCAN_PAGE 4096UL
 #define TOKEN_INDEX_BYTES 512
 /* 256 tokens, each a short expansion; real tables are 1-3 KiB. */
 #define TOKEN_TABLE_MAX (16UL << 10)
@@ -103,8 +102,8 @@ static struct vx_error *fill_window(struct vx_target *t, struct window *w)
 		if (!err)
 			continue;
 		vx_error_destroy(err);
-		for (page = 0; page < len; page += SCAN_PAGE) {
-			uint64_t n = len - page < SCAN_PAGE ? len - page : SCAN_PAGE;
+		for (page = 0; page < len; page += VX_PAGE_SIZE) {
+			uint64_t n = len - page < VX_PAGE_SIZE ? len - page : VX_PAGE_SIZE;
 
 			err = vx_read(t, w->base + done + page,
 				      w->bytes + done + page, n);

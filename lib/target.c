@@ -32,8 +32,6 @@ struct vx_error *vx_read_uint(struct vx_target *t, uint64_t addr, size_t size,
 	return NULL;
 }
 
-#define VX_PAGE_SIZE 4096UL
-
 struct vx_error *vx_read_cstring(struct vx_target *t, uint64_t addr, char *buf,
 				 size_t max)
 {

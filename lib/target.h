@@ -14,6 +14,9 @@
 
 struct vx_types;
 
+/* x86_64's page: the unit of the kernel's mappings and of the dump's blocks. */
+#define VX_PAGE_SIZE	4096ULL
+
 struct vx_target {
 	/*
 	 * Read len bytes of kernel virtual memory at addr.  All or nothing:
