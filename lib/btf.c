@@ -148,11 +148,11 @@ static struct vx_error *find_type(struct btf_types *bt, const char *name,
 	if (bt->nr_names < BTF_MAX_CACHED) {
 		grown = realloc(bt->names, (bt->nr_names + 1) * sizeof(*grown));
 		if (!grown)
-			return vx_error_create(VX_ERR_NOMEM, "BTF name cache");
+			return vx_error_nomem_in("BTF name cache");
 		bt->names = grown;
 		grown[bt->nr_names].name = strdup(name);
 		if (!grown[bt->nr_names].name)
-			return vx_error_create(VX_ERR_NOMEM, "BTF name cache");
+			return vx_error_nomem_in("BTF name cache");
 		grown[bt->nr_names++].id = *id;
 	}
 found:
@@ -321,7 +321,7 @@ struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 				       size, BTF_MAX_BLOB >> 20);
 	bt = calloc(1, sizeof(*bt));
 	if (!bt)
-		return vx_error_create(VX_ERR_NOMEM, "BTF type source");
+		return vx_error_nomem_in("BTF type source");
 	libbpf_last_warning[0] = '\0';
 	previous = libbpf_set_print(capture_libbpf_warning);
 	bt->btf = btf__new(data, size);
@@ -358,8 +358,8 @@ struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
 	size = end - start;
 	blob = malloc(size);
 	if (!blob)
-		return vx_error_create(VX_ERR_NOMEM, "%s: BTF blob of %lu bytes",
-				       dump, (unsigned long)size);
+		return vx_error_nomem_in("%s: BTF blob of %lu bytes", dump,
+					 (unsigned long)size);
 	for (done = 0; done < size; done += BTF_READ_CHUNK) {
 		uint64_t chunk = size - done;
 

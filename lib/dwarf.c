@@ -107,7 +107,7 @@ static struct vx_error *grow_defs(struct dwarf_types *dt)
 	struct dwarf_def *defs = calloc(size, sizeof(*defs));
 
 	if (!defs)
-		return vx_error_create(VX_ERR_NOMEM, "DWARF type index");
+		return vx_error_nomem_in("DWARF type index");
 	for (i = 0; i < dt->defs_size; i++)
 		if (dt->defs[i].name)
 			*def_slot(defs, size, dt->defs[i].name) = dt->defs[i];
@@ -621,8 +621,8 @@ static struct vx_error *list_cus(struct dwarf_types *dt)
 			cap = cap ? 2 * cap : 1024;
 			grown = realloc(dt->cus, cap * sizeof(*grown));
 			if (!grown)
-				return vx_error_create(VX_ERR_NOMEM, "%s: CU list",
-						       dt->path);
+				return vx_error_nomem_in("%s: CU list",
+							 dt->path);
 			dt->cus = grown;
 		}
 		dt->cus[dt->nr_cus].die = cudie;
@@ -646,11 +646,11 @@ struct vx_error *vx_dwarf_types_open(const char *vmlinux, struct vx_types **out)
 
 	dt = calloc(1, sizeof(*dt));
 	if (!dt)
-		return vx_error_create(VX_ERR_NOMEM, "%s", vmlinux);
+		return vx_error_nomem_in("%s", vmlinux);
 	dt->fd = -1;
 	dt->path = strdup(vmlinux);
 	if (!dt->path) {
-		err = vx_error_create(VX_ERR_NOMEM, "%s", vmlinux);
+		err = vx_error_nomem_in("%s", vmlinux);
 		goto fail;
 	}
 	dt->fd = open(vmlinux, O_RDONLY | O_CLOEXEC);

@@ -47,7 +47,7 @@ struct vx_error *vx_elf_open(const char *path, struct vx_elf **out)
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->path = strdup(path))) {
 		free(e);
-		return vx_error_create(VX_ERR_NOMEM, "%s", path);
+		return vx_error_nomem_in("%s", path);
 	}
 	e->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (e->fd < 0) {
@@ -131,8 +131,7 @@ static struct vx_error *load_symbols(struct vx_elf *e)
 	count = shdr.sh_size / shdr.sh_entsize;
 	e->syms = calloc(count ? count : 1, sizeof(*e->syms));
 	if (!e->syms)
-		return vx_error_create(VX_ERR_NOMEM, "%s: %zu symbols", e->path,
-				       count);
+		return vx_error_nomem_in("%s: %zu symbols", e->path, count);
 	for (i = 1; i < count; i++) {
 		GElf_Sym sym;
 		const char *name;

@@ -49,6 +49,23 @@ struct vx_error *vx_error_fault(uint64_t address, const char *fmt, ...)
 	return err;
 }
 
+struct vx_error *vx_error_nomem_in(const char *fmt, ...)
+{
+	char *context;
+	struct vx_error *err;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&context, fmt, ap) < 0)
+		context = NULL;
+	va_end(ap);
+	if (!context)
+		return &vx_error_nomem;
+	err = vx_error_create(VX_ERR_NOMEM, "%s: out of memory", context);
+	free(context);
+	return err;
+}
+
 struct vx_error *vx_error_wrap(struct vx_error *err, const char *fmt, ...)
 {
 	char *context, *joined;

@@ -263,7 +263,7 @@ struct vx_error *vx_failure_scanner_create(struct vx_failure_list *out,
 {
 	*sc = calloc(1, sizeof(**sc));
 	if (!*sc)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+		return vx_error_nomem_in("log scanner");
 	memset(out, 0, sizeof(*out));
 	(*sc)->out = out;
 	return NULL;
@@ -330,7 +330,7 @@ static struct vx_error *add_frame(struct vx_failure *f, const char *name,
 		return NULL;
 	f->trace[f->trace_len] = strndup(name, n);
 	if (!f->trace[f->trace_len])
-		return vx_error_create(VX_ERR_NOMEM, "no memory for a call trace");
+		return vx_error_nomem_in("call trace");
 	f->trace_len++;
 	return NULL;
 }
@@ -377,7 +377,7 @@ static struct vx_error *append_failure(struct vx_failure_list *l,
 						   cap * sizeof(*items));
 
 		if (!items)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for failures");
+			return vx_error_nomem_in("failure list");
 		l->items = items;
 		l->cap = cap;
 	}
@@ -385,7 +385,7 @@ static struct vx_error *append_failure(struct vx_failure_list *l,
 	*slot = *f;
 	slot->message = strdup(text);
 	if (!slot->message)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for failures");
+		return vx_error_nomem_in("failure list");
 	l->count++;
 	return NULL;
 }
@@ -446,7 +446,7 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 			return NULL;
 		text = strndup(line, len);
 		if (!text)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+			return vx_error_nomem_in("log scanner");
 		err = trace_line(p, &l->items[p->index], text);
 		free(text);
 		return err;
@@ -463,7 +463,7 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 	}
 	text = strndup(line, len);
 	if (!text)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+		return vx_error_nomem_in("log scanner");
 	err = append_failure(l, &f, text);
 	free(text);
 	if (err)
@@ -504,7 +504,7 @@ static struct vx_error *line_append(struct vx_failure_scanner *sc,
 		char *line = realloc(sc->line, cap);
 
 		if (!line)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+			return vx_error_nomem_in("log scanner");
 		sc->line = line;
 		sc->cap = cap;
 	}

@@ -502,8 +502,8 @@ static struct vx_error *try_window(struct vx_target *t, uint64_t start,
 	*clamped = w.base == start && w.base + w.len == end;
 	w.bytes = malloc(w.len);
 	if (!w.bytes)
-		return vx_error_create(VX_ERR_NOMEM, "kallsyms scan window of %lu bytes",
-				       (unsigned long)w.len);
+		return vx_error_nomem_in("kallsyms scan window of %lu bytes",
+					 (unsigned long)w.len);
 	err = fill_window(t, &w);
 	for (align = 8; !err && !*found && align >= 4; align /= 2) {
 		struct tables attempt = { 0 };
@@ -585,7 +585,7 @@ struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
 				       (unsigned long)start, (unsigned long)end);
 	chunk.bytes = malloc(SCAN_CHUNK);
 	if (!chunk.bytes)
-		return vx_error_create(VX_ERR_NOMEM, "kallsyms scan buffer");
+		return vx_error_nomem_in("kallsyms scan buffer");
 	while (!found && base < end) {
 		uint64_t at, limit;
 

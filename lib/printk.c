@@ -517,8 +517,7 @@ static struct vx_error *walk_alloc(struct prb_walk *w)
 	w->text = malloc(MAX_TEXT + 1);
 	if (!w->desc_buf || !w->info_buf || !w->chunk || !w->scratch ||
 	    !w->text)
-		return vx_error_create(VX_ERR_NOMEM,
-				       "no memory for the printk ring reader");
+		return vx_error_nomem_in("printk ring reader");
 	return NULL;
 }
 

@@ -242,8 +242,7 @@ struct vx_error *vx_failures_report(const struct vx_space *s,
 	if (o->json) {
 		w = vx_json_create(out, o->pretty);
 		if (!w)
-			return vx_error_create(VX_ERR_NOMEM,
-					       "--failures report: out of memory");
+			return vx_error_nomem_in("--failures report");
 		vx_json_start_object(w);
 		vx_json_uint_field(w, "log_records", l->records);
 		vx_json_array_field(w, "failures");

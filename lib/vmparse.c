@@ -523,8 +523,7 @@ static struct vx_error *line_error(const char *name, unsigned long lineno,
 				   const struct line_parser *lp)
 {
 	if (lp->problem == out_of_memory)
-		return vx_error_create(VX_ERR_NOMEM, "%s:%lu: out of memory",
-				       name, lineno);
+		return vx_error_nomem_in("%s:%lu", name, lineno);
 	if (lp->detail[0])
 		return vx_error_create(VX_ERR_INVALID, "%s:%lu: %s: \"%s\"",
 				       name, lineno, lp->problem, lp->detail);
@@ -542,8 +541,7 @@ static struct vx_error *grow_lines(struct vx_snapshot *snap, size_t *cap)
 	n = *cap ? *cap * 2 : 256;
 	lines = realloc(snap->lines, n * sizeof(*lines));
 	if (!lines)
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory for %zu lines",
-				       snap->name, n);
+		return vx_error_nomem_in("%s: %zu lines", snap->name, n);
 	snap->lines = lines;
 	*cap = n;
 	return NULL;
@@ -680,7 +678,7 @@ static struct vx_error *new_snapshot(const char *name, struct vx_snapshot **out)
 
 	if (!snap || !(snap->name = strdup(name))) {
 		free(snap);
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", name);
+		return vx_error_nomem_in("%s", name);
 	}
 	snap->final_newline = true;
 	*out = snap;
@@ -761,7 +759,7 @@ static struct vx_error *parse_stream(struct vx_snapshot *snap, FILE *in,
 	bool skipping = false;
 
 	if (!buf)
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", snap->name);
+		return vx_error_nomem_in("%s", snap->name);
 	do {
 		got = fread(buf + have, 1, STREAM_CHUNK, in);
 		total += got;
@@ -827,7 +825,7 @@ static struct vx_error *open_text(const char *path, FILE **in)
 	*in = fdopen(fd, "r");
 	if (!*in) {
 		close(fd);
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", path);
+		return vx_error_nomem_in("%s", path);
 	}
 	return NULL;
 }
