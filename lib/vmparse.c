@@ -19,21 +19,6 @@
 
 #include "vmparse.h"
 
-/* Flag words in the order the kernel prints them. */
-static const struct {
-	const char *word;
-	uint32_t flag;
-} flag_words[] = {
-	{ "ioremap", VX_VM_IOREMAP },
-	{ "sparse", VX_VM_SPARSE },
-	{ "vmalloc", VX_VM_ALLOC },
-	{ "vmap", VX_VM_MAP },
-	{ "user", VX_VM_USERMAP },
-	{ "dma-coherent", VX_VM_DMA_COHERENT },
-	{ "vpages", VX_VM_VPAGES },
-};
-#define NR_FLAG_WORDS (sizeof(flag_words) / sizeof(flag_words[0]))
-
 /*
  * Lowest x86_64 kernel address with 5-level paging (4-level starts at
  * 0xffff800000000000, above it); hashes are 32-bit, so never alike.
@@ -336,8 +321,8 @@ static int flag_word_index(struct span tok)
 {
 	size_t i;
 
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (span_is(tok, flag_words[i].word))
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (span_is(tok, vx_vm_words[i].word))
 			return i;
 	return -1;
 }
@@ -349,7 +334,7 @@ enum vm_stage {
 	STAGE_PAGES,
 	STAGE_PHYS,
 	STAGE_FLAGS,		/* + index of the last flag word */
-	STAGE_NUMA = STAGE_FLAGS + NR_FLAG_WORDS,
+	STAGE_NUMA = STAGE_FLAGS + VX_NR_VM_WORDS,
 };
 
 static int parse_vm_token(struct line_parser *lp, struct span tok, int *stage,
@@ -385,7 +370,7 @@ static int parse_vm_token(struct line_parser *lp, struct span tok, int *stage,
 		if (*stage > STAGE_FLAGS + word)
 			return fail(lp, "flag word repeated or out of order", tok);
 		*stage = STAGE_FLAGS + word + 1;
-		lp->line->flags |= flag_words[word].flag;
+		lp->line->flags |= vx_vm_words[word].flag;
 		return 0;
 	}
 	if (tok.p[0] == 'N' && tok.len > 1 && tok.p[1] >= '0' && tok.p[1] <= '9') {
@@ -899,9 +884,9 @@ static void append_vm_fields(struct appender *a, const struct vx_vmline *l)
 		append(a, " pages=%" PRIu64, l->pages);
 	if (l->has_phys)
 		append(a, " phys=0x%016" PRIx64, l->phys);
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (l->flags & flag_words[i].flag)
-			append(a, " %s", flag_words[i].word);
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (l->flags & vx_vm_words[i].flag)
+			append(a, " %s", vx_vm_words[i].word);
 	for (i = 0; i < l->nr_numa; i++)
 		append(a, " N%u=%u", l->numa[i].node, l->numa[i].pages);
 }
@@ -1025,9 +1010,9 @@ void vx_vmline_print_json(struct vx_json *w, const struct vx_vmline *l)
 	else
 		vx_json_null_field(w, "phys");
 	vx_json_array_field(w, "flags");
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (l->flags & flag_words[i].flag)
-			vx_json_string(w, flag_words[i].word);
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (l->flags & vx_vm_words[i].flag)
+			vx_json_string(w, vx_vm_words[i].word);
 	vx_json_end_array(w);
 	vx_json_array_field(w, "numa");
 	for (i = 0; i < l->nr_numa; i++) {

@@ -16,7 +16,7 @@ set -eu
 CLANG=${CLANG:-clang}
 OUT=build/fuzz
 BIN=$OUT/fuzz_vmparse
-SRC="tests/fuzz/fuzz_vmparse.c lib/vmparse.c lib/json.c lib/error.c"
+SRC="tests/fuzz/fuzz_vmparse.c lib/vmparse.c lib/vmflags.c lib/json.c lib/error.c"
 MODE=${1:-ci}
 
 die() {
