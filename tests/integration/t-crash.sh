@@ -47,6 +47,11 @@ fi
 for f in "$TOOL" "$SO8"; do
 	[ -f "$f" ] || { echo "FAIL t-crash: $f not built (make)"; exit 1; }
 done
+# crash looks nothing up in an extension by name (the constructor registers
+# it): vmapx.so must not put lib/'s vx_* symbols into crash's namespace.
+exported=$(nm -D --defined-only "$SO8" | awk '{ print $NF }')
+[ -z "$exported" ] && ok "vmapx.so exports no symbol into crash's global namespace" ||
+	fail "vmapx.so exports $(wc -w <<<"$exported") symbols: $(head -c 200 <<<"$exported" | tr '\n' ' ')"
 
 WORK=$(mktemp -d /tmp/vmapx-t-crash.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
