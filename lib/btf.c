@@ -28,7 +28,6 @@
 /* Bounds against cycles in corrupted blobs. */
 #define BTF_MAX_TYPE_CHAIN 64
 #define BTF_MAX_ANON_DEPTH 16
-#define BTF_MAX_PATH 256
 /* Past this many distinct questions we stop caching (the walker asks ~60). */
 #define BTF_MAX_CACHED 4096
 
@@ -226,46 +225,79 @@ static struct vx_error *member_extent(struct btf *btf,
 	return NULL;
 }
 
-static struct vx_error *resolve_path(struct btf_types *bt, const char *type,
-				     const char *path, struct vx_member *out)
-{
-	char buf[BTF_MAX_PATH], *component, *next;
-	const struct btf_type *t, *owner = NULL;
-	uint64_t bit_offset = 0;
-	uint32_t id;
-	int index = 0;
-	struct vx_error *err;
+/* Where a BTF path walk is: the type it is in, the member found last. */
+struct btf_cursor {
+	const struct btf_type *t, *owner;
+	int index;
+};
 
-	if (strlen(path) >= sizeof(buf) || !*path)
-		return vx_error_create(VX_ERR_USAGE, "bad member path '%s'", path);
-	strcpy(buf, path);
+static struct vx_error *btf_path_start(void *src, const char *type,
+				       void *cursor)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+	struct vx_error *err;
+	uint32_t id;
+
 	err = find_type(bt, type, &id);
-	if (err)
-		return err;
-	t = skip_mods_and_typedefs(bt->btf, id, NULL);
-	for (component = buf; component; component = next) {
-		next = strchr(component, '.');
-		if (next)
-			*next++ = '\0';
-		if (!t || !btf_is_composite(t))
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "%s.%s: '%s' is not inside a struct or union (BTF)",
-					       type, path, component);
-		if (!find_direct_or_anon(bt->btf, t, component, 0, &bit_offset,
-					 &owner, &index))
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "no member '%s' in %s (BTF)",
-					       path, type);
-		t = skip_mods_and_typedefs(bt->btf, btf_members(owner)[index].type,
-					   NULL);
-	}
-	return member_extent(bt->btf, owner, index, bit_offset, out);
+	if (!err)
+		c->t = skip_mods_and_typedefs(bt->btf, id, NULL);
+	return err;
 }
+
+static bool btf_path_is_aggregate(void *src, void *cursor)
+{
+	struct btf_cursor *c = cursor;
+
+	return c->t && btf_is_composite(c->t);
+}
+
+static struct vx_error *btf_path_find(void *src, void *cursor,
+				      const char *name, uint64_t *bits,
+				      bool *found)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	*found = find_direct_or_anon(bt->btf, c->t, name, 0, bits, &c->owner,
+				     &c->index);
+	return NULL;
+}
+
+static struct vx_error *btf_path_descend(void *src, void *cursor)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	c->t = skip_mods_and_typedefs(bt->btf,
+				      btf_members(c->owner)[c->index].type, NULL);
+	return NULL;
+}
+
+static struct vx_error *btf_path_extent(void *src, void *cursor,
+					uint64_t bits, struct vx_member *out)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	return member_extent(bt->btf, c->owner, c->index, bits, out);
+}
+
+static const struct vx_path_ops btf_path_ops = {
+	.source = "BTF",
+	.start = btf_path_start,
+	.is_aggregate = btf_path_is_aggregate,
+	.find = btf_path_find,
+	.descend = btf_path_descend,
+	.extent = btf_path_extent,
+};
 
 static struct vx_error *resolve_cb(void *source, const char *type,
 				   const char *path, struct vx_member *out)
 {
-	return resolve_path(source, type, path, out);
+	struct btf_cursor c = { 0 };
+
+	return vx_type_walk_path(&btf_path_ops, source, &c, type, path, out);
 }
 
 static struct vx_error *btf_member(struct vx_types *ty, const char *type,

@@ -6,7 +6,9 @@
 #ifndef VMAPX_TYPECACHE_H
 #define VMAPX_TYPECACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "types.h"
 
@@ -31,5 +33,33 @@ struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
 				      vx_resolve_member_fn resolve,
 				      void *source);
 void vx_type_cache_free(struct vx_type_cache *c);
+
+/*
+ * A member path ("busy.head") walked the same way for every backend: one
+ * component at a time, each inside the struct or union the previous one
+ * is, members of anonymous structs and unions found as direct ones.  The
+ * backend keeps its position in *cursor and says what it is ("BTF").
+ */
+struct vx_path_ops {
+	const char *source;
+	/* Put the cursor on type with its typedefs and qualifiers peeled. */
+	struct vx_error *(*start)(void *src, const char *type, void *cursor);
+	bool (*is_aggregate)(void *src, void *cursor);
+	/*
+	 * Find member name in the aggregate at the cursor; *found false if
+	 * absent.  *bits: bit offset from the outermost type, added to.
+	 */
+	struct vx_error *(*find)(void *src, void *cursor, const char *name,
+				 uint64_t *bits, bool *found);
+	/* Move the cursor into the found member's (peeled) type. */
+	struct vx_error *(*descend)(void *src, void *cursor);
+	/* Offset and size of the member found last. */
+	struct vx_error *(*extent)(void *src, void *cursor, uint64_t bits,
+				   struct vx_member *out);
+};
+
+struct vx_error *vx_type_walk_path(const struct vx_path_ops *ops, void *src,
+				   void *cursor, const char *type,
+				   const char *path, struct vx_member *out);
 
 #endif
