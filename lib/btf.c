@@ -285,6 +285,7 @@ static struct vx_error *btf_path_extent(void *src, void *cursor,
 
 static const struct vx_path_ops btf_path_ops = {
 	.source = "BTF",
+	.cursor_size = sizeof(struct btf_cursor),
 	.start = btf_path_start,
 	.is_aggregate = btf_path_is_aggregate,
 	.find = btf_path_find,
@@ -292,20 +293,13 @@ static const struct vx_path_ops btf_path_ops = {
 	.extent = btf_path_extent,
 };
 
-static struct vx_error *resolve_cb(void *source, const char *type,
-				   const char *path, struct vx_member *out)
-{
-	struct btf_cursor c = { 0 };
-
-	return vx_type_walk_path(&btf_path_ops, source, &c, type, path, out);
-}
-
 static struct vx_error *btf_member(struct vx_types *ty, const char *type,
 				   const char *path, struct vx_member *out)
 {
 	struct btf_types *bt = (struct btf_types *)ty;
 
-	return vx_type_cache_member(&bt->cache, type, path, out, resolve_cb, bt);
+	return vx_type_cache_member(&bt->cache, type, path, out, &btf_path_ops,
+				    bt);
 }
 
 static struct vx_error *btf_size(struct vx_types *ty, const char *type,

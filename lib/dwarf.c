@@ -565,6 +565,7 @@ static struct vx_error *dwarf_path_extent(void *src, void *cursor,
 
 static const struct vx_path_ops dwarf_path_ops = {
 	.source = "DWARF",
+	.cursor_size = sizeof(struct dwarf_cursor),
 	.start = dwarf_path_start,
 	.is_aggregate = dwarf_path_is_aggregate,
 	.find = dwarf_path_find,
@@ -572,20 +573,13 @@ static const struct vx_path_ops dwarf_path_ops = {
 	.extent = dwarf_path_extent,
 };
 
-static struct vx_error *resolve_cb(void *source, const char *type,
-				   const char *path, struct vx_member *out)
-{
-	struct dwarf_cursor c = { .fm.bit_offset = 0 };
-
-	return vx_type_walk_path(&dwarf_path_ops, source, &c, type, path, out);
-}
-
 static struct vx_error *dwarf_member(struct vx_types *ty, const char *type,
 				     const char *path, struct vx_member *out)
 {
 	struct dwarf_types *dt = (struct dwarf_types *)ty;
 
-	return vx_type_cache_member(&dt->cache, type, path, out, resolve_cb, dt);
+	return vx_type_cache_member(&dt->cache, type, path, out, &dwarf_path_ops,
+				    dt);
 }
 
 static struct vx_error *dwarf_size(struct vx_types *ty, const char *type,

@@ -51,18 +51,21 @@ struct vx_error *vx_error_fault(uint64_t address, const char *fmt, ...)
 
 struct vx_error *vx_error_nomem_in(const char *fmt, ...)
 {
-	char *context;
 	struct vx_error *err;
+	char *joined;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&context, fmt, ap) < 0)
-		context = NULL;
+	err = vx_error_vcreate(VX_ERR_NOMEM, fmt, ap);
 	va_end(ap);
-	if (!context)
+	if (err == &vx_error_nomem)
+		return err;
+	if (asprintf(&joined, "%s: out of memory", err->message) < 0) {
+		vx_error_destroy(err);
 		return &vx_error_nomem;
-	err = vx_error_create(VX_ERR_NOMEM, "%s: out of memory", context);
-	free(context);
+	}
+	free(err->message);
+	err->message = joined;
 	return err;
 }
 

@@ -48,47 +48,10 @@ static struct vx_error *remember(struct vx_type_cache *c, const char *type,
 	return NULL;
 }
 
-struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
-				      const char *path, struct vx_member *out,
-				      vx_resolve_member_fn resolve,
-				      void *source)
-{
-	struct vx_error *err, *cache_err;
-
-	for (size_t i = 0; i < c->count; i++) {
-		struct vx_type_query *q = &c->queries[i];
-
-		if (strcmp(q->type, type) || strcmp(q->path, path))
-			continue;
-		if (q->missing)
-			return vx_error_create(VX_ERR_NOT_FOUND, "%s", q->missing);
-		*out = q->member;
-		return NULL;
-	}
-	err = resolve(source, type, path, out);
-	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
-		return err;
-	cache_err = remember(c, type, path, err ? err->message : NULL,
-			     err ? NULL : out);
-	if (cache_err) {
-		vx_error_destroy(err);
-		return cache_err;
-	}
-	return err;
-}
-
-void vx_type_cache_free(struct vx_type_cache *c)
-{
-	for (size_t i = 0; i < c->count; i++)
-		free_query(&c->queries[i]);
-	free(c->queries);
-	c->queries = NULL;
-	c->count = 0;
-}
-
-struct vx_error *vx_type_walk_path(const struct vx_path_ops *ops, void *src,
-				   void *cursor, const char *type,
-				   const char *path, struct vx_member *out)
+/* The member at path in type, walked component by component. */
+static struct vx_error *walk_path(const struct vx_path_ops *ops, void *src,
+				  void *cursor, const char *type,
+				  const char *path, struct vx_member *out)
 {
 	char buf[MAX_PATH], *component, *next;
 	struct vx_error *err;
@@ -118,3 +81,55 @@ struct vx_error *vx_type_walk_path(const struct vx_path_ops *ops, void *src,
 	}
 	return err ? err : ops->extent(src, cursor, bits, out);
 }
+
+static struct vx_error *resolve(const struct vx_path_ops *ops, void *src,
+				const char *type, const char *path,
+				struct vx_member *out)
+{
+	void *cursor = calloc(1, ops->cursor_size);
+	struct vx_error *err;
+
+	if (!cursor)
+		return vx_error_nomem_in("%s member path", ops->source);
+	err = walk_path(ops, src, cursor, type, path, out);
+	free(cursor);
+	return err;
+}
+
+struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
+				      const char *path, struct vx_member *out,
+				      const struct vx_path_ops *ops, void *src)
+{
+	struct vx_error *err, *cache_err;
+
+	for (size_t i = 0; i < c->count; i++) {
+		struct vx_type_query *q = &c->queries[i];
+
+		if (strcmp(q->type, type) || strcmp(q->path, path))
+			continue;
+		if (q->missing)
+			return vx_error_create(VX_ERR_NOT_FOUND, "%s", q->missing);
+		*out = q->member;
+		return NULL;
+	}
+	err = resolve(ops, src, type, path, out);
+	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
+		return err;
+	cache_err = remember(c, type, path, err ? err->message : NULL,
+			     err ? NULL : out);
+	if (cache_err) {
+		vx_error_destroy(err);
+		return cache_err;
+	}
+	return err;
+}
+
+void vx_type_cache_free(struct vx_type_cache *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free_query(&c->queries[i]);
+	free(c->queries);
+	c->queries = NULL;
+	c->count = 0;
+}
+

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Answers of a type source, remembered: the walker and the feature tests
- * ask the same (type, member) questions again, present or absent.
+ * ask the same (type, member) questions again, present or absent.  And
+ * the member-path walk every type source shares (BTF, DWARF).
  */
 #ifndef VMAPX_TYPECACHE_H
 #define VMAPX_TYPECACHE_H
@@ -19,29 +20,15 @@ struct vx_type_cache {
 	size_t count;
 };
 
-typedef struct vx_error *(*vx_resolve_member_fn)(void *source, const char *type,
-						  const char *path,
-						  struct vx_member *out);
-
-/*
- * The cached answer for (type, path), else resolve()'s, which is then
- * remembered: a member found, or the NOT_FOUND message of one absent.
- * Other errors are returned and not remembered.
- */
-struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
-				      const char *path, struct vx_member *out,
-				      vx_resolve_member_fn resolve,
-				      void *source);
-void vx_type_cache_free(struct vx_type_cache *c);
-
 /*
  * A member path ("busy.head") walked the same way for every backend: one
  * component at a time, each inside the struct or union the previous one
  * is, members of anonymous structs and unions found as direct ones.  The
- * backend keeps its position in *cursor and says what it is ("BTF").
+ * backend keeps its position in a cursor and says what it is ("BTF").
  */
 struct vx_path_ops {
 	const char *source;
+	size_t cursor_size;	/* bytes of the backend's cursor (zeroed) */
 	/* Put the cursor on type with its typedefs and qualifiers peeled. */
 	struct vx_error *(*start)(void *src, const char *type, void *cursor);
 	bool (*is_aggregate)(void *src, void *cursor);
@@ -58,8 +45,14 @@ struct vx_path_ops {
 				   struct vx_member *out);
 };
 
-struct vx_error *vx_type_walk_path(const struct vx_path_ops *ops, void *src,
-				   void *cursor, const char *type,
-				   const char *path, struct vx_member *out);
+/*
+ * The cached answer for (type, path), else the walk's, which is then
+ * remembered: a member found, or the NOT_FOUND message of one absent.
+ * Other errors are returned and not remembered.
+ */
+struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
+				      const char *path, struct vx_member *out,
+				      const struct vx_path_ops *ops, void *src);
+void vx_type_cache_free(struct vx_type_cache *c);
 
 #endif
