@@ -11,9 +11,12 @@ EXT_SRC    := $(wildcard extension/*.c)
 EXT_HDR    := $(wildcard extension/*.h lib/*.h)
 
 # -Bsymbolic: the core's calls stay inside this object even if another
-# loaded extension exports a namesake.  Undefined symbols are crash's.
-$(B)/vmapx.so: $(EXT_SRC) $(EXT_HDR) $(B)/libvmapx_pic.a extension/extension.mk
+# loaded extension exports a namesake.  The version script exports nothing
+# (extension/vmapx.map says why).  Undefined symbols are crash's.
+$(B)/vmapx.so: $(EXT_SRC) $(EXT_HDR) $(B)/libvmapx_pic.a extension/extension.mk \
+		extension/vmapx.map
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -shared -rdynamic \
-		-Wl,-Bsymbolic -DX86_64 -D$(CRASH_GDB) -I$(dir $(CRASH_DEFS)) -Ilib \
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -shared \
+		-Wl,-Bsymbolic -Wl,--version-script=extension/vmapx.map \
+		-DX86_64 -D$(CRASH_GDB) -I$(dir $(CRASH_DEFS)) -Ilib \
 		-o $@ $(EXT_SRC) $(B)/libvmapx_pic.a $(PKG_LIBS)

@@ -24,8 +24,8 @@
 #include "glue.h"
 #include "kernel.h"
 #include "options.h"
+#include "vmcoreinfo.h"
 
-#define VX_EXT_PAGE		4096ULL
 #define VX_EXT_VMCOREINFO_MAX	(64 * 1024)
 
 struct vx_ext_target {
@@ -49,7 +49,7 @@ static struct vx_error *vx_ext_read(struct vx_target *t, uint64_t addr,
 		return NULL;
 	/* Name the first page that does not read (rare: worth the retries). */
 	while (at < end) {
-		uint64_t next = (at | (VX_EXT_PAGE - 1)) + 1;
+		uint64_t next = (at | (VX_PAGE_SIZE - 1)) + 1;
 
 		if (next > end || next < at)
 			next = end;
@@ -110,33 +110,17 @@ static char *vx_ext_vmcoreinfo_from_memory(void)
 	return text;
 }
 
-/* Keys lib/ reads (kernel.c, kallsyms, printk.c); used only as a fallback. */
-static const char *const vx_ext_vmcoreinfo_keys[] = {
-	"OSRELEASE", "PAGESIZE", "KERNELOFFSET",
-	"SYMBOL(_stext)", "SYMBOL(kallsyms_names)", "SYMBOL(kallsyms_num_syms)",
-	"SYMBOL(kallsyms_token_table)", "SYMBOL(kallsyms_token_index)",
-	"SYMBOL(kallsyms_offsets)", "SYMBOL(kallsyms_relative_base)",
-	"SYMBOL(vmap_area_list)", "SYMBOL(prb)",
-	"NUMBER(pgtable_l5_enabled)", "NUMBER(VMALLOC_START)",
-	"NUMBER(KERNEL_IMAGE_SIZE)", "NUMBER(phys_base)",
-	"LENGTH(node_data)", "SIZE(nodemask_t)",
-	"SIZE(printk_ringbuffer)", "OFFSET(printk_ringbuffer.desc_ring)",
-	"OFFSET(printk_ringbuffer.text_data_ring)", "SIZE(prb_desc_ring)",
-	"OFFSET(prb_desc_ring.count_bits)", "OFFSET(prb_desc_ring.descs)",
-	"OFFSET(prb_desc_ring.infos)", "OFFSET(prb_desc_ring.head_id)",
-	"OFFSET(prb_desc_ring.tail_id)", "SIZE(prb_desc)",
-	"OFFSET(prb_desc.state_var)", "OFFSET(prb_desc.text_blk_lpos)",
-	"SIZE(prb_data_blk_lpos)", "OFFSET(prb_data_blk_lpos.begin)",
-	"OFFSET(prb_data_blk_lpos.next)", "SIZE(printk_info)",
-	"OFFSET(printk_info.seq)", "OFFSET(printk_info.ts_nsec)",
-	"OFFSET(printk_info.text_len)", "OFFSET(printk_info.caller_id)",
-	"SIZE(prb_data_ring)", "OFFSET(prb_data_ring.size_bits)",
-	"OFFSET(prb_data_ring.data)", "OFFSET(prb_data_ring.head_lpos)",
-	"OFFSET(prb_data_ring.tail_lpos)", "SIZE(atomic_long_t)",
-	"OFFSET(atomic_long_t.counter)",
-};
+/* One "KEY=value" line from crash's one-key reader, if it knows the key. */
+static void vx_ext_vmcoreinfo_line(const char *key, void *arg)
+{
+	char *val = vx_crash_vmcoreinfo_value(key);
 
-/* Rebuild "KEY=value\n" lines from crash's one-key reader (the dump's note). */
+	if (val)
+		fprintf(arg, "%s=%s\n", key, val);
+	free(val);
+}
+
+/* Rebuild the text from the keys lib/ reads (the dump's note, via crash). */
 static char *vx_ext_vmcoreinfo_from_crash(void)
 {
 	char *text = NULL;
@@ -146,14 +130,7 @@ static char *vx_ext_vmcoreinfo_from_crash(void)
 	f = open_memstream(&text, &size);
 	if (!f)
 		return NULL;
-	for (size_t i = 0; i < sizeof(vx_ext_vmcoreinfo_keys) /
-			       sizeof(vx_ext_vmcoreinfo_keys[0]); i++) {
-		char *val = vx_crash_vmcoreinfo_value(vx_ext_vmcoreinfo_keys[i]);
-
-		if (val)
-			fprintf(f, "%s=%s\n", vx_ext_vmcoreinfo_keys[i], val);
-		free(val);
-	}
+	vx_vmcoreinfo_each_key(vx_ext_vmcoreinfo_line, f);
 	if (fclose(f)) {
 		free(text);
 		return NULL;

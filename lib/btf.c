@@ -28,7 +28,6 @@
 /* Bounds against cycles in corrupted blobs. */
 #define BTF_MAX_TYPE_CHAIN 64
 #define BTF_MAX_ANON_DEPTH 16
-#define BTF_MAX_PATH 256
 /* Past this many distinct questions we stop caching (the walker asks ~60). */
 #define BTF_MAX_CACHED 4096
 
@@ -148,11 +147,11 @@ static struct vx_error *find_type(struct btf_types *bt, const char *name,
 	if (bt->nr_names < BTF_MAX_CACHED) {
 		grown = realloc(bt->names, (bt->nr_names + 1) * sizeof(*grown));
 		if (!grown)
-			return vx_error_create(VX_ERR_NOMEM, "BTF name cache");
+			return vx_error_nomem_in("BTF name cache");
 		bt->names = grown;
 		grown[bt->nr_names].name = strdup(name);
 		if (!grown[bt->nr_names].name)
-			return vx_error_create(VX_ERR_NOMEM, "BTF name cache");
+			return vx_error_nomem_in("BTF name cache");
 		grown[bt->nr_names++].id = *id;
 	}
 found:
@@ -226,54 +225,81 @@ static struct vx_error *member_extent(struct btf *btf,
 	return NULL;
 }
 
-static struct vx_error *resolve_path(struct btf_types *bt, const char *type,
-				     const char *path, struct vx_member *out)
+/* Where a BTF path walk is: the type it is in, the member found last. */
+struct btf_cursor {
+	const struct btf_type *t, *owner;
+	int index;
+};
+
+static struct vx_error *btf_path_start(void *src, const char *type,
+				       void *cursor)
 {
-	char buf[BTF_MAX_PATH], *component, *next;
-	const struct btf_type *t, *owner = NULL;
-	uint64_t bit_offset = 0;
-	uint32_t id;
-	int index = 0;
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
 	struct vx_error *err;
+	uint32_t id;
 
-	if (strlen(path) >= sizeof(buf) || !*path)
-		return vx_error_create(VX_ERR_USAGE, "bad member path '%s'", path);
-	strcpy(buf, path);
 	err = find_type(bt, type, &id);
-	if (err)
-		return err;
-	t = skip_mods_and_typedefs(bt->btf, id, NULL);
-	for (component = buf; component; component = next) {
-		next = strchr(component, '.');
-		if (next)
-			*next++ = '\0';
-		if (!t || !btf_is_composite(t))
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "%s.%s: '%s' is not inside a struct or union (BTF)",
-					       type, path, component);
-		if (!find_direct_or_anon(bt->btf, t, component, 0, &bit_offset,
-					 &owner, &index))
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "no member '%s' in %s (BTF)",
-					       path, type);
-		t = skip_mods_and_typedefs(bt->btf, btf_members(owner)[index].type,
-					   NULL);
-	}
-	return member_extent(bt->btf, owner, index, bit_offset, out);
+	if (!err)
+		c->t = skip_mods_and_typedefs(bt->btf, id, NULL);
+	return err;
 }
 
-static struct vx_error *resolve_cb(void *source, const char *type,
-				   const char *path, struct vx_member *out)
+static bool btf_path_is_aggregate(void *src, void *cursor)
 {
-	return resolve_path(source, type, path, out);
+	struct btf_cursor *c = cursor;
+
+	return c->t && btf_is_composite(c->t);
 }
+
+static struct vx_error *btf_path_find(void *src, void *cursor,
+				      const char *name, uint64_t *bits,
+				      bool *found)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	*found = find_direct_or_anon(bt->btf, c->t, name, 0, bits, &c->owner,
+				     &c->index);
+	return NULL;
+}
+
+static struct vx_error *btf_path_descend(void *src, void *cursor)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	c->t = skip_mods_and_typedefs(bt->btf,
+				      btf_members(c->owner)[c->index].type, NULL);
+	return NULL;
+}
+
+static struct vx_error *btf_path_extent(void *src, void *cursor,
+					uint64_t bits, struct vx_member *out)
+{
+	struct btf_types *bt = src;
+	struct btf_cursor *c = cursor;
+
+	return member_extent(bt->btf, c->owner, c->index, bits, out);
+}
+
+static const struct vx_path_ops btf_path_ops = {
+	.source = "BTF",
+	.cursor_size = sizeof(struct btf_cursor),
+	.start = btf_path_start,
+	.is_aggregate = btf_path_is_aggregate,
+	.find = btf_path_find,
+	.descend = btf_path_descend,
+	.extent = btf_path_extent,
+};
 
 static struct vx_error *btf_member(struct vx_types *ty, const char *type,
 				   const char *path, struct vx_member *out)
 {
 	struct btf_types *bt = (struct btf_types *)ty;
 
-	return vx_type_cache_member(&bt->cache, type, path, out, resolve_cb, bt);
+	return vx_type_cache_member(&bt->cache, type, path, out, &btf_path_ops,
+				    bt);
 }
 
 static struct vx_error *btf_size(struct vx_types *ty, const char *type,
@@ -321,7 +347,7 @@ struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 				       size, BTF_MAX_BLOB >> 20);
 	bt = calloc(1, sizeof(*bt));
 	if (!bt)
-		return vx_error_create(VX_ERR_NOMEM, "BTF type source");
+		return vx_error_nomem_in("BTF type source");
 	libbpf_last_warning[0] = '\0';
 	previous = libbpf_set_print(capture_libbpf_warning);
 	bt->btf = btf__new(data, size);
@@ -358,8 +384,8 @@ struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
 	size = end - start;
 	blob = malloc(size);
 	if (!blob)
-		return vx_error_create(VX_ERR_NOMEM, "%s: BTF blob of %lu bytes",
-				       dump, (unsigned long)size);
+		return vx_error_nomem_in("%s: BTF blob of %lu bytes", dump,
+					 (unsigned long)size);
 	for (done = 0; done < size; done += BTF_READ_CHUNK) {
 		uint64_t chunk = size - done;
 

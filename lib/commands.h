@@ -25,9 +25,19 @@
 struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
 				FILE *out, int *status);
 
-/* --failures (lib/verdict.c). */
+/* --failures (lib/verdict.c): scan the log, open the space, report. */
 struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
 				 FILE *out);
+struct vx_space;
+struct vx_failure_list;
+/*
+ * The --failures report of the failures l against the address space s:
+ * per failure the request, whether it fits now and the verdict (text, or
+ * JSON with "verdict" a stable identifier and "verdict_text" the prose).
+ */
+struct vx_error *vx_failures_report(const struct vx_space *s,
+				    const struct vx_failure_list *l,
+				    const struct vx_options *o, FILE *out);
 
 /* One side of --diff: a vmallocinfo snapshot file, or an opened dump. */
 struct vx_diff_side {

@@ -152,7 +152,7 @@ static struct vx_error *add_entry(struct differ *d, enum vx_diff_change change,
 
 		e = realloc(diff->entries, n * sizeof(*e));
 		if (!e)
-			return vx_error_create(VX_ERR_NOMEM, "diff: out of memory");
+			return vx_error_nomem_in("diff");
 		diff->entries = e;
 		d->cap = n;
 	}
@@ -217,7 +217,7 @@ static struct vx_error *pair_by_key(struct differ *d, key_fn key,
 		free(b);
 		free(*pairs);
 		*pairs = NULL;
-		return vx_error_create(VX_ERR_NOMEM, "diff: out of memory");
+		return vx_error_nomem_in("diff");
 	}
 	while (i < na && j < nb) {
 		c = key(a[i].line, b[j].line);
@@ -504,7 +504,7 @@ struct vx_error *vx_diff_compute(const struct vx_diff_input *old,
 	d.matched[OLD] = calloc(old->snap->nr_lines + 1, sizeof(bool));
 	d.matched[NEW] = calloc(new->snap->nr_lines + 1, sizeof(bool));
 	if (!d.diff || !d.matched[OLD] || !d.matched[NEW]) {
-		err = vx_error_create(VX_ERR_NOMEM, "diff: out of memory");
+		err = vx_error_nomem_in("diff");
 		goto out;
 	}
 	d.diff->old_snap = old->snap;
@@ -635,7 +635,7 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 	*groups = NULL;
 	*nr_groups = 0;
 	if (!g)
-		return vx_error_create(VX_ERR_NOMEM, "diff: out of memory");
+		return vx_error_nomem_in("diff");
 	for (i = 0; i < diff->nr_entries; i++)
 		if (all || !diff->entries[i].noise)
 			contribution(&diff->entries[i], by_module, &g[n++]);

@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include "dumpcheck.h"
+#include "target.h"
 
 /* libkdumpfile 0.5.1 accepts block sizes from 4 KiB to 256 KiB. */
 #define KD_MIN_BLOCK		4096u
 #define KD_MAX_BLOCK		(256u << 10)
-#define X86_64_PAGE		4096u
 /* 52 physical address bits: no pfn at or above 2^40. */
 #define MAX_PFN			(1ull << 40)
 #define PRSTATUS_X86_64		336u	/* sizeof(struct elf_prstatus) */
@@ -470,9 +470,9 @@ static struct vx_error *kdump_header(const struct src *s,
 				"kdump header: machine \"%.64s\"; vmapx reads x86_64 dumps",
 				(const char *)dh + DH_UTS_MACHINE), "%s", s->name);
 	g->block_size = le32(dh + DH_BLOCK_SIZE);
-	if (g->block_size != X86_64_PAGE)
-		return bad(s, "kdump header: block size %u, x86_64's page is %u: corrupt or not x86_64",
-			   g->block_size, X86_64_PAGE);
+	if (g->block_size != VX_PAGE_SIZE)
+		return bad(s, "kdump header: block size %u, x86_64's page is %llu: corrupt or not x86_64",
+			   g->block_size, VX_PAGE_SIZE);
 	if (!header_fits(g->block_size, bitmap_blocks, max_mapnr) ||
 	    bitmap_blocks > INT32_MAX / 2)
 		return bad(s, "kdump header: %u bitmap blocks for max_mapnr %u: corrupt",

@@ -27,7 +27,6 @@
 #include "types.h"
 
 #define DWARF_MAX_ANON_DEPTH 16
-#define DWARF_MAX_PATH 256
 #define NO_CU SIZE_MAX
 
 /* Where the kernel defines the types the walker and symbolizer ask for. */
@@ -107,7 +106,7 @@ static struct vx_error *grow_defs(struct dwarf_types *dt)
 	struct dwarf_def *defs = calloc(size, sizeof(*defs));
 
 	if (!defs)
-		return vx_error_create(VX_ERR_NOMEM, "DWARF type index");
+		return vx_error_nomem_in("DWARF type index");
 	for (i = 0; i < dt->defs_size; i++)
 		if (dt->defs[i].name)
 			*def_slot(defs, size, dt->defs[i].name) = dt->defs[i];
@@ -509,60 +508,78 @@ static struct vx_error *member_extent(struct dwarf_types *dt,
 	return NULL;
 }
 
-static struct vx_error *resolve_path(struct dwarf_types *dt, const char *type,
-				     const char *path, struct vx_member *out)
+/* Where a DWARF path walk is: the aggregate it is in, the member found last. */
+struct dwarf_cursor {
+	Dwarf_Die cur;
+	struct found_member fm;
+};
+
+static struct vx_error *dwarf_path_start(void *src, const char *type,
+					 void *cursor)
 {
-	char buf[DWARF_MAX_PATH], *component, *next;
-	struct found_member fm = { .bit_offset = 0 };
-	Dwarf_Die top, cur;
+	struct dwarf_cursor *c = cursor;
+	Dwarf_Die top;
 	struct vx_error *err;
-	bool found;
 
-	if (!*path || strlen(path) >= sizeof(buf))
-		return vx_error_create(VX_ERR_USAGE, "bad member path '%s'", path);
-	strcpy(buf, path);
-	err = find_type(dt, type, &top);
-	if (!err)
-		err = real_type(dt, &top, &cur);
-	for (component = buf; !err && component; component = next) {
-		next = strchr(component, '.');
-		if (next)
-			*next++ = '\0';
-		if (!is_aggregate_tag(dwarf_tag(&cur)))
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "%s.%s: '%s' is not inside a struct or union (DWARF)",
-					       type, path, component);
-		err = find_member_in(dt, &cur, component, 0, fm.bit_offset, &fm,
-				     &found);
-		if (!err && !found)
-			return vx_error_create(VX_ERR_NOT_FOUND,
-					       "no member '%s' in %s (DWARF)",
-					       path, type);
-		if (!err && next) {
-			Dwarf_Die t;
-
-			err = member_type(dt, &fm.die, &t);
-			if (!err)
-				err = real_type(dt, &t, &cur);
-		}
-	}
-	if (err)
-		return err;
-	return member_extent(dt, &fm, out);
+	err = find_type(src, type, &top);
+	return err ? err : real_type(src, &top, &c->cur);
 }
 
-static struct vx_error *resolve_cb(void *source, const char *type,
-				   const char *path, struct vx_member *out)
+static bool dwarf_path_is_aggregate(void *src, void *cursor)
 {
-	return resolve_path(source, type, path, out);
+	struct dwarf_cursor *c = cursor;
+
+	return is_aggregate_tag(dwarf_tag(&c->cur));
 }
+
+static struct vx_error *dwarf_path_find(void *src, void *cursor,
+					const char *name, uint64_t *bits,
+					bool *found)
+{
+	struct dwarf_cursor *c = cursor;
+	struct vx_error *err;
+
+	err = find_member_in(src, &c->cur, name, 0, *bits, &c->fm, found);
+	if (!err && *found)
+		*bits = c->fm.bit_offset;
+	return err;
+}
+
+static struct vx_error *dwarf_path_descend(void *src, void *cursor)
+{
+	struct dwarf_cursor *c = cursor;
+	struct vx_error *err;
+	Dwarf_Die t;
+
+	err = member_type(src, &c->fm.die, &t);
+	return err ? err : real_type(src, &t, &c->cur);
+}
+
+static struct vx_error *dwarf_path_extent(void *src, void *cursor,
+					  uint64_t bits, struct vx_member *out)
+{
+	struct dwarf_cursor *c = cursor;
+
+	return member_extent(src, &c->fm, out);
+}
+
+static const struct vx_path_ops dwarf_path_ops = {
+	.source = "DWARF",
+	.cursor_size = sizeof(struct dwarf_cursor),
+	.start = dwarf_path_start,
+	.is_aggregate = dwarf_path_is_aggregate,
+	.find = dwarf_path_find,
+	.descend = dwarf_path_descend,
+	.extent = dwarf_path_extent,
+};
 
 static struct vx_error *dwarf_member(struct vx_types *ty, const char *type,
 				     const char *path, struct vx_member *out)
 {
 	struct dwarf_types *dt = (struct dwarf_types *)ty;
 
-	return vx_type_cache_member(&dt->cache, type, path, out, resolve_cb, dt);
+	return vx_type_cache_member(&dt->cache, type, path, out, &dwarf_path_ops,
+				    dt);
 }
 
 static struct vx_error *dwarf_size(struct vx_types *ty, const char *type,
@@ -621,8 +638,8 @@ static struct vx_error *list_cus(struct dwarf_types *dt)
 			cap = cap ? 2 * cap : 1024;
 			grown = realloc(dt->cus, cap * sizeof(*grown));
 			if (!grown)
-				return vx_error_create(VX_ERR_NOMEM, "%s: CU list",
-						       dt->path);
+				return vx_error_nomem_in("%s: CU list",
+							 dt->path);
 			dt->cus = grown;
 		}
 		dt->cus[dt->nr_cus].die = cudie;
@@ -646,11 +663,11 @@ struct vx_error *vx_dwarf_types_open(const char *vmlinux, struct vx_types **out)
 
 	dt = calloc(1, sizeof(*dt));
 	if (!dt)
-		return vx_error_create(VX_ERR_NOMEM, "%s", vmlinux);
+		return vx_error_nomem_in("%s", vmlinux);
 	dt->fd = -1;
 	dt->path = strdup(vmlinux);
 	if (!dt->path) {
-		err = vx_error_create(VX_ERR_NOMEM, "%s", vmlinux);
+		err = vx_error_nomem_in("%s", vmlinux);
 		goto fail;
 	}
 	dt->fd = open(vmlinux, O_RDONLY | O_CLOEXEC);

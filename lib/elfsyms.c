@@ -13,20 +13,13 @@
 #include <unistd.h>
 
 #include "elfsyms.h"
-
-struct elf_symbol {
-	const char *name;
-	uint64_t value;
-	uint32_t order;		/* index in .symtab: ties keep table order */
-	bool global;
-};
+#include "symtab.h"
 
 struct vx_elf {
 	char *path;
 	int fd;
 	Elf *elf;
-	struct elf_symbol *syms;	/* NULL until first look-up */
-	size_t nr_syms;
+	struct vx_symtab syms;	/* empty until the first look-up */
 	bool syms_loaded;
 };
 
@@ -47,7 +40,7 @@ struct vx_error *vx_elf_open(const char *path, struct vx_elf **out)
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->path = strdup(path))) {
 		free(e);
-		return vx_error_create(VX_ERR_NOMEM, "%s", path);
+		return vx_error_nomem_in("%s", path);
 	}
 	e->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (e->fd < 0) {
@@ -80,7 +73,7 @@ void vx_elf_close(struct vx_elf *e)
 		elf_end(e->elf);
 	if (e->fd >= 0)
 		close(e->fd);
-	free(e->syms);
+	vx_symtab_free(&e->syms);
 	free(e->path);
 	free(e);
 }
@@ -104,22 +97,11 @@ static Elf_Scn *find_section(struct vx_elf *e, const char *name, GElf_Shdr *shdr
 	return NULL;
 }
 
-static int compare_symbols(const void *a, const void *b)
-{
-	const struct elf_symbol *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c)
-		return c;
-	if (x->global != y->global)
-		return x->global ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
 static struct vx_error *load_symbols(struct vx_elf *e)
 {
 	GElf_Shdr shdr;
 	Elf_Scn *scn = find_section(e, ".symtab", &shdr);
+	struct vx_error *err;
 	Elf_Data *data;
 	size_t i, count;
 
@@ -129,39 +111,38 @@ static struct vx_error *load_symbols(struct vx_elf *e)
 	if (!data)
 		return elf_failure(e, ".symtab");
 	count = shdr.sh_size / shdr.sh_entsize;
-	e->syms = calloc(count ? count : 1, sizeof(*e->syms));
-	if (!e->syms)
-		return vx_error_create(VX_ERR_NOMEM, "%s: %zu symbols", e->path,
-				       count);
 	for (i = 1; i < count; i++) {
 		GElf_Sym sym;
 		const char *name;
 
 		if (!gelf_getsym(data, i, &sym)) {
-			/* The next lookup starts over: no stale table. */
-			free(e->syms);
-			e->syms = NULL;
-			e->nr_syms = 0;
-			return elf_failure(e, ".symtab entry");
+			err = elf_failure(e, ".symtab entry");
+			goto fail;
 		}
 		name = elf_strptr(e->elf, shdr.sh_link, sym.st_name);
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF)
 			continue;
-		e->syms[e->nr_syms].name = name;
-		e->syms[e->nr_syms].value = sym.st_value;
-		e->syms[e->nr_syms].order = i;
-		e->syms[e->nr_syms].global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
-		e->nr_syms++;
+		/* A global wins over file-local statics of the same name. */
+		err = vx_symtab_add(&e->syms, name, sym.st_value,
+				    GELF_ST_BIND(sym.st_info) != STB_LOCAL);
+		if (err) {
+			err = vx_error_wrap(err, "%s", e->path);
+			goto fail;
+		}
 	}
-	qsort(e->syms, e->nr_syms, sizeof(*e->syms), compare_symbols);
+	vx_symtab_sort(&e->syms);
 	e->syms_loaded = true;
 	return NULL;
+fail:
+	/* The next look-up starts over: no partial table. */
+	vx_symtab_free(&e->syms);
+	return err;
 }
 
 struct vx_error *vx_elf_symbol(struct vx_elf *e, const char *name,
 			       uint64_t *addr)
 {
-	size_t lo = 0, hi;
+	const struct vx_symtab_entry *s;
 	struct vx_error *err;
 
 	if (!e->syms_loaded) {
@@ -169,20 +150,11 @@ struct vx_error *vx_elf_symbol(struct vx_elf *e, const char *name,
 		if (err)
 			return err;
 	}
-	/* Lower bound: the first entry of that name is the preferred one. */
-	hi = e->nr_syms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(e->syms[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == e->nr_syms || strcmp(e->syms[lo].name, name))
+	s = vx_symtab_find(&e->syms, name);
+	if (!s)
 		return vx_error_create(VX_ERR_NOT_FOUND, "%s: no symbol '%s'",
 				       e->path, name);
-	*addr = e->syms[lo].value;
+	*addr = s->addr;
 	return NULL;
 }
 

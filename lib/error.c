@@ -49,6 +49,26 @@ struct vx_error *vx_error_fault(uint64_t address, const char *fmt, ...)
 	return err;
 }
 
+struct vx_error *vx_error_nomem_in(const char *fmt, ...)
+{
+	struct vx_error *err;
+	char *joined;
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = vx_error_vcreate(VX_ERR_NOMEM, fmt, ap);
+	va_end(ap);
+	if (err == &vx_error_nomem)
+		return err;
+	if (asprintf(&joined, "%s: out of memory", err->message) < 0) {
+		vx_error_destroy(err);
+		return &vx_error_nomem;
+	}
+	free(err->message);
+	err->message = joined;
+	return err;
+}
+
 struct vx_error *vx_error_wrap(struct vx_error *err, const char *fmt, ...)
 {
 	char *context, *joined;

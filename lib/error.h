@@ -37,6 +37,13 @@ struct vx_error *vx_error_vcreate(enum vx_error_code code, const char *fmt,
 				  va_list ap);
 struct vx_error *vx_error_fault(uint64_t address, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * An allocation failed: VX_ERR_NOMEM saying "<context>: out of memory",
+ * the one wording of every out-of-memory error (&vx_error_nomem, plain
+ * "out of memory", when even that cannot be allocated).
+ */
+struct vx_error *vx_error_nomem_in(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 /* Prefix err's message with "<context>: "; returns err (or nomem). */
 struct vx_error *vx_error_wrap(struct vx_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "failures.h"
-#include "json.h"
 #include "printk.h"
 
 #define MAX_PENDING	4	/* tasks whose stack dump we wait for */
@@ -264,7 +263,7 @@ struct vx_error *vx_failure_scanner_create(struct vx_failure_list *out,
 {
 	*sc = calloc(1, sizeof(**sc));
 	if (!*sc)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+		return vx_error_nomem_in("log scanner");
 	memset(out, 0, sizeof(*out));
 	(*sc)->out = out;
 	return NULL;
@@ -331,7 +330,7 @@ static struct vx_error *add_frame(struct vx_failure *f, const char *name,
 		return NULL;
 	f->trace[f->trace_len] = strndup(name, n);
 	if (!f->trace[f->trace_len])
-		return vx_error_create(VX_ERR_NOMEM, "no memory for a call trace");
+		return vx_error_nomem_in("call trace");
 	f->trace_len++;
 	return NULL;
 }
@@ -378,7 +377,7 @@ static struct vx_error *append_failure(struct vx_failure_list *l,
 						   cap * sizeof(*items));
 
 		if (!items)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for failures");
+			return vx_error_nomem_in("failure list");
 		l->items = items;
 		l->cap = cap;
 	}
@@ -386,7 +385,7 @@ static struct vx_error *append_failure(struct vx_failure_list *l,
 	*slot = *f;
 	slot->message = strdup(text);
 	if (!slot->message)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for failures");
+		return vx_error_nomem_in("failure list");
 	l->count++;
 	return NULL;
 }
@@ -447,7 +446,7 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 			return NULL;
 		text = strndup(line, len);
 		if (!text)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+			return vx_error_nomem_in("log scanner");
 		err = trace_line(p, &l->items[p->index], text);
 		free(text);
 		return err;
@@ -464,7 +463,7 @@ static struct vx_error *scan_line(struct vx_failure_scanner *sc,
 	}
 	text = strndup(line, len);
 	if (!text)
-		return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+		return vx_error_nomem_in("log scanner");
 	err = append_failure(l, &f, text);
 	free(text);
 	if (err)
@@ -506,7 +505,7 @@ static struct vx_error *line_append(struct vx_failure_scanner *sc,
 		char *line = realloc(sc->line, cap);
 
 		if (!line)
-			return vx_error_create(VX_ERR_NOMEM, "no memory for the log scanner");
+			return vx_error_nomem_in("log scanner");
 		sc->line = line;
 		sc->cap = cap;
 	}
@@ -714,120 +713,4 @@ const char *vx_failure_path_name(enum vx_failure_path p)
 
 	return (unsigned int)p < sizeof(names) / sizeof(names[0]) ?
 		names[p] : "unknown";
-}
-
-static const char *hint_text(enum vx_verdict_hint h)
-{
-	switch (h) {
-	case VX_HINT_OUT_OF_PAGES:
-		return "out of memory (pages), not of address space";
-	case VX_HINT_RESTRICTED_RANGE:
-		return "no room in the restricted range";
-	case VX_HINT_ADDRESS_SPACE:
-		return "out of address space (fragmentation or exhaustion)";
-	case VX_HINT_SPACE_OR_PAGES:
-		return "address space or pages (the message does not say)";
-	case VX_HINT_NOT_VMALLOC:
-		return "not a vmalloc shortage";
-	default:
-		return "unknown";
-	}
-}
-
-static void print_one(FILE *out, const struct vx_failure_list *l,
-		      const struct vx_failure *f)
-{
-	fprintf(out, "[%5" PRIu64 ".%06" PRIu64 "] seq %" PRIu64 " %s",
-		f->ts_nsec / 1000000000, f->ts_nsec % 1000000000 / 1000,
-		f->seq, f->comm[0] ? f->comm : "?");
-	if (f->has_pid)
-		fprintf(out, " (pid %u)", f->pid);
-	else if (f->has_cpu)
-		fprintf(out, " (cpu %u)", f->cpu);
-	fprintf(out, ": %s", vx_failure_kind_name(f->kind));
-	if (f->size)
-		fprintf(out, ", size %" PRIu64 "%s", f->size,
-			f->size_includes_guard ? " (guard page included)" : "");
-	if (f->gfp[0])
-		fprintf(out, ", mode %s", f->gfp);
-	fprintf(out, "\n    verdict hint: %s\n    path: %s\n",
-		hint_text(f->hint), vx_failure_path_name(f->path));
-	if (f->has_range)
-		fprintf(out, "    range: 0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
-			f->range_start, f->range_end);
-	if (f->trace_len) {
-		fputs("    call trace:", out);
-		for (unsigned int i = 0; i < f->trace_len; i++)
-			fprintf(out, " %s", f->trace[i]);
-		fputc('\n', out);
-	}
-	if (f->related >= 0)
-		fprintf(out, "    same event as seq %" PRIu64 "\n",
-			l->items[f->related].seq);
-	fprintf(out, "    message: %s\n", f->message);
-}
-
-void vx_failures_print(FILE *out, const struct vx_failure_list *l)
-{
-	fprintf(out, "%zu vmalloc-related failure message%s in %" PRIu64
-		" log records\n", l->count, l->count == 1 ? "" : "s",
-		l->records);
-	for (size_t i = 0; i < l->count; i++)
-		print_one(out, l, &l->items[i]);
-}
-
-static void json_one(struct vx_json *w, const struct vx_failure_list *l,
-		     const struct vx_failure *f)
-{
-	vx_json_start_object(w);
-	vx_json_uint_field(w, "seq", f->seq);
-	vx_json_uint_field(w, "ts_nsec", f->ts_nsec);
-	vx_json_string_field(w, "comm", f->comm);
-	if (f->has_pid)
-		vx_json_uint_field(w, "pid", f->pid);
-	else
-		vx_json_null_field(w, "pid");
-	if (f->has_cpu)
-		vx_json_uint_field(w, "cpu", f->cpu);
-	vx_json_string_field(w, "kind", vx_failure_kind_name(f->kind));
-	vx_json_string_field(w, "verdict_hint", vx_verdict_hint_name(f->hint));
-	vx_json_string_field(w, "path", vx_failure_path_name(f->path));
-	vx_json_uint_field(w, "size", f->size);
-	vx_json_bool_field(w, "size_includes_guard", f->size_includes_guard);
-	if (f->kind == VX_FAIL_PAGES && f->size_includes_guard)
-		vx_json_uint_field(w, "allocated", f->allocated);
-	if (f->kind == VX_FAIL_PAGE_ARRAY)
-		vx_json_uint_field(w, "array_size", f->array_size);
-	if (f->page_order >= 0)
-		vx_json_int_field(w, "page_order", f->page_order);
-	if (f->kind == VX_FAIL_PERCPU) {
-		vx_json_uint_field(w, "align", f->align);
-		vx_json_int_field(w, "atomic", f->atomic);
-	}
-	if (f->detail[0])
-		vx_json_string_field(w, "detail", f->detail);
-	if (f->gfp[0]) {
-		vx_json_string_field(w, "gfp", f->gfp);
-		vx_json_uint_field(w, "gfp_mask", f->gfp_mask);
-	}
-	if (f->has_range) {
-		vx_json_addr_field(w, "range_start", f->range_start);
-		vx_json_addr_field(w, "range_end", f->range_end);
-	}
-	vx_json_array_field(w, "call_trace");
-	for (unsigned int i = 0; i < f->trace_len; i++)
-		vx_json_string(w, f->trace[i]);
-	vx_json_end_array(w);
-	if (f->related >= 0)
-		vx_json_uint_field(w, "related_seq", l->items[f->related].seq);
-	vx_json_string_field(w, "message", f->message);
-	vx_json_end_object(w);
-}
-
-void vx_failures_json(struct vx_json *w, const struct vx_failure_list *l)
-{
-	vx_json_start_array(w);
-	for (size_t i = 0; i < l->count; i++)
-		json_one(w, l, &l->items[i]);
-	vx_json_end_array(w);
 }

@@ -24,7 +24,6 @@
 struct vx_target;
 struct vx_vmcoreinfo;
 struct vx_log_record;
-struct vx_json;
 
 enum vx_failure_kind {
 	VX_FAIL_VMAP_AREA,	/* "vmap allocation for size N failed" 5.10/6.1 */
@@ -130,10 +129,9 @@ const char *vx_verdict_hint_name(enum vx_verdict_hint h);
 const char *vx_failure_path_name(enum vx_failure_path p);
 
 /*
- * Human report, and one JSON array value (one object per failure;
- * addresses as "0x%016lx" strings, sizes as integers).
+ * The report (text, or JSON with a stable "verdict" identifier) is
+ * vx_failures_report() in lib/verdict.c: it judges each failure against
+ * the dump's address space.
  */
-void vx_failures_print(FILE *out, const struct vx_failure_list *l);
-void vx_failures_json(struct vx_json *w, const struct vx_failure_list *l);
 
 #endif

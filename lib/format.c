@@ -122,18 +122,8 @@ static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
 static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 			  enum vx_kptr mode, uint32_t *counts, FILE *out)
 {
-	static const struct {
-		uint64_t flag;
-		const char *word;
-	} words[] = {
-		{ VX_VM_IOREMAP, " ioremap" },
-		{ VX_VM_SPARSE, " sparse" },
-		{ VX_VM_ALLOC, " vmalloc" },
-		{ VX_VM_MAP, " vmap" },
-		{ VX_VM_USERMAP, " user" },
-		{ VX_VM_DMA_COHERENT, " dma-coherent" },
-	};
 	const struct vx_vm *v = &a->vm;
+	uint64_t words = v->flags & ~(uint64_t)VX_VM_VPAGES;
 	char sym[1024];
 
 	print_range(k, mode, v->addr, v->addr + v->size, out);
@@ -147,15 +137,14 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 	}
 	if (v->phys_addr)
 		fprintf(out, " phys=0x%016" PRIx64, v->phys_addr);
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		/* VM_SPARSE exists only with the per-node layout (6.9+). */
-		if (words[i].flag == VX_VM_SPARSE && !k->has_nodes)
-			continue;
-		if (v->flags & words[i].flag)
-			fputs(words[i].word, out);
-	}
+	/* VM_SPARSE exists only with the per-node layout (6.9+). */
+	if (!k->has_nodes)
+		words &= ~(uint64_t)VX_VM_SPARSE;
 	if (vx_is_vmalloc_addr(k, v->pages))
-		fputs(" vpages", out);
+		words |= VX_VM_VPAGES;
+	for (size_t i = 0; i < VX_NR_VM_WORDS; i++)
+		if (words & vx_vm_words[i].flag)
+			fprintf(out, " %s", vx_vm_words[i].word);
 	print_numa(k, a, counts, out);
 	fputc('\n', out);
 }

@@ -45,8 +45,6 @@ struct vx_kallsyms_loc {
 struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
 				  uint64_t end, struct vx_kallsyms_loc *loc);
 
-#endif
-
 /* Decoded tables. */
 struct vx_kallsyms;
 
@@ -81,3 +79,5 @@ bool vx_kallsyms_lookup_addr(const struct vx_kallsyms *ks, uint64_t addr,
 const char *vx_kallsyms_name(struct vx_kallsyms *ks, uint32_t index,
 			     char *type);
 uint64_t vx_kallsyms_address(const struct vx_kallsyms *ks, uint32_t index);
+
+#endif

@@ -23,7 +23,6 @@
 #include "target.h"
 
 #define SCAN_CHUNK (2UL << 20)
-#define SCAN_PAGE 4096UL
 #define TOKEN_INDEX_BYTES 512
 /* 256 tokens, each a short expansion; real tables are 1-3 KiB. */
 #define TOKEN_TABLE_MAX (16UL << 10)
@@ -103,8 +102,8 @@ static struct vx_error *fill_window(struct vx_target *t, struct window *w)
 		if (!err)
 			continue;
 		vx_error_destroy(err);
-		for (page = 0; page < len; page += SCAN_PAGE) {
-			uint64_t n = len - page < SCAN_PAGE ? len - page : SCAN_PAGE;
+		for (page = 0; page < len; page += VX_PAGE_SIZE) {
+			uint64_t n = len - page < VX_PAGE_SIZE ? len - page : VX_PAGE_SIZE;
 
 			err = vx_read(t, w->base + done + page,
 				      w->bytes + done + page, n);
@@ -503,8 +502,8 @@ static struct vx_error *try_window(struct vx_target *t, uint64_t start,
 	*clamped = w.base == start && w.base + w.len == end;
 	w.bytes = malloc(w.len);
 	if (!w.bytes)
-		return vx_error_create(VX_ERR_NOMEM, "kallsyms scan window of %lu bytes",
-				       (unsigned long)w.len);
+		return vx_error_nomem_in("kallsyms scan window of %lu bytes",
+					 (unsigned long)w.len);
 	err = fill_window(t, &w);
 	for (align = 8; !err && !*found && align >= 4; align /= 2) {
 		struct tables attempt = { 0 };
@@ -586,7 +585,7 @@ struct vx_error *vx_kallsyms_scan(struct vx_target *t, uint64_t start,
 				       (unsigned long)start, (unsigned long)end);
 	chunk.bytes = malloc(SCAN_CHUNK);
 	if (!chunk.bytes)
-		return vx_error_create(VX_ERR_NOMEM, "kallsyms scan buffer");
+		return vx_error_nomem_in("kallsyms scan buffer");
 	while (!found && base < end) {
 		uint64_t at, limit;
 

@@ -419,7 +419,6 @@ static struct vx_error *read_bases(struct vx_kernel *k)
 {
 	struct vx_error *err;
 	int64_t num;
-	uint64_t addr;
 
 	k->paging_levels = 4;
 	if (vx_vmcoreinfo_number(&k->vmci, "pgtable_l5_enabled", &num) && num)
@@ -427,9 +426,8 @@ static struct vx_error *read_bases(struct vx_kernel *k)
 	if (vx_vmcoreinfo_number(&k->vmci, "VMALLOC_START", &num)) {
 		k->vmalloc_start = (uint64_t)num;
 	} else {
-		err = vx_kernel_symbol(k, "vmalloc_base", &addr);
-		if (!err)
-			err = vx_read_u64(k->t, addr, &k->vmalloc_start);
+		err = vx_read_symbol_uint(k, "vmalloc_base", 8,
+					  &k->vmalloc_start);
 		if (err)
 			return vx_error_wrap(err, "reading vmalloc_base");
 	}
@@ -446,27 +444,20 @@ static struct vx_error *read_bases(struct vx_kernel *k)
 static void read_pointer_hashing(struct vx_kernel *k)
 {
 	struct vx_error *err;
-	uint64_t addr, val;
-	uint8_t flag;
+	uint64_t val;
 
-	err = vx_kernel_symbol(k, "ptr_key", &addr);
-	if (!err)
-		err = vx_read(k->t, addr, k->ptr_key, sizeof(k->ptr_key));
+	err = vx_read_symbol(k, "ptr_key", k->ptr_key, sizeof(k->ptr_key));
 	if (err) {
 		vx_kernel_skip(k, "ptr_key: %s (hashed pointers unavailable)",
 			       err->message);
 		vx_error_destroy(err);
 	}
 	/* Optional switches (absent before 5.12 / 4.18): default off. */
-	err = vx_kernel_symbol(k, "no_hash_pointers", &addr);
+	err = vx_read_symbol_uint(k, "no_hash_pointers", 1, &val);
 	if (!err)
-		err = vx_read(k->t, addr, &flag, 1);
-	if (!err)
-		k->no_hash_pointers = flag;
+		k->no_hash_pointers = val;
 	vx_error_destroy(err);
-	err = vx_kernel_symbol(k, "debug_boot_weak_hash", &addr);
-	if (!err)
-		err = vx_read_uint(k->t, addr, 4, &val);
+	err = vx_read_symbol_uint(k, "debug_boot_weak_hash", 4, &val);
 	if (!err)
 		k->weak_hash = val != 0;
 	vx_error_destroy(err);
@@ -480,9 +471,7 @@ static struct vx_error *read_numa(struct vx_kernel *k)
 
 	if (!k->numa)
 		return NULL;
-	err = vx_kernel_symbol(k, "nr_node_ids", &addr);
-	if (!err)
-		err = vx_read_u32(k->t, addr, &nr);
+	err = vx_read_symbol(k, "nr_node_ids", &nr, sizeof(nr));
 	if (err)
 		return vx_error_wrap(err, "reading nr_node_ids");
 	if (nr == 0 || nr > 1024)

@@ -10,14 +10,13 @@
 
 #include "format.h"
 
-#define PAGE_SIZE	4096UL
 #define CACHE_PAGES	256
 #define MAX_PAGE_ORDER	18
 #define PAGES_CHUNK	(1UL << MAX_PAGE_ORDER)
 
 struct vx_page_cache {
 	uint64_t tag[CACHE_PAGES];	/* vmemmap page address + 1, 0 = empty */
-	uint8_t data[CACHE_PAGES][PAGE_SIZE];
+	uint8_t data[CACHE_PAGES][VX_PAGE_SIZE];
 };
 
 static struct vx_page_cache *cache_of(struct vx_kernel *k)
@@ -31,14 +30,14 @@ static struct vx_error *page_flags(struct vx_kernel *k, uint64_t page,
 				   uint64_t *flags)
 {
 	struct vx_page_cache *c = cache_of(k);
-	uint64_t base = page & ~(PAGE_SIZE - 1);
-	size_t slot = (base / PAGE_SIZE) % CACHE_PAGES;
+	uint64_t base = page & ~(VX_PAGE_SIZE - 1);
+	size_t slot = (base / VX_PAGE_SIZE) % CACHE_PAGES;
 	struct vx_error *err;
 
-	if (!c || page + 8 > base + PAGE_SIZE)
+	if (!c || page + 8 > base + VX_PAGE_SIZE)
 		return vx_read_u64(k->t, page, flags);
 	if (c->tag[slot] != base + 1) {
-		err = vx_read(k->t, base, c->data[slot], PAGE_SIZE);
+		err = vx_read(k->t, base, c->data[slot], VX_PAGE_SIZE);
 		if (err) {
 			c->tag[slot] = 0;
 			return vx_error_wrap(err, "reading struct page at 0x%lx",
@@ -60,7 +59,7 @@ struct vx_error *vx_numa_counts(struct vx_kernel *k, const struct vx_vm *vm,
 	if (!vm->nr_pages)
 		return NULL;
 	/* vm->size bounds nr_pages: a larger count is corruption. */
-	if (vm->nr_pages > vm->size / PAGE_SIZE)
+	if (vm->nr_pages > vm->size / VX_PAGE_SIZE)
 		return vx_error_create(VX_ERR_INVALID,
 				       "vm_struct of 0x%lx: %lu pages in %lu bytes",
 				       (unsigned long)vm->addr,

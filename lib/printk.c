@@ -95,6 +95,19 @@ static const struct layout_key layout_keys[] = {
 };
 #undef KEY
 
+void vx_printk_vmcoreinfo_keys(void (*fn)(const char *key, void *arg),
+				void *arg)
+{
+	char key[96];
+
+	for (size_t i = 0; i < sizeof(layout_keys) / sizeof(layout_keys[0]); i++) {
+		snprintf(key, sizeof(key), "%s(%s)", layout_keys[i].kind,
+			 layout_keys[i].name);
+		fn(key, arg);
+	}
+	fn("SYMBOL(prb)", arg);
+}
+
 static struct vx_error *layout_load(const struct vx_vmcoreinfo *v,
 				    struct prb_layout *lay)
 {
@@ -517,8 +530,7 @@ static struct vx_error *walk_alloc(struct prb_walk *w)
 	w->text = malloc(MAX_TEXT + 1);
 	if (!w->desc_buf || !w->info_buf || !w->chunk || !w->scratch ||
 	    !w->text)
-		return vx_error_create(VX_ERR_NOMEM,
-				       "no memory for the printk ring reader");
+		return vx_error_nomem_in("printk ring reader");
 	return NULL;
 }
 

@@ -90,4 +90,11 @@ struct vx_error *vx_printk_foreach(struct vx_target *t,
  */
 int vx_log_record_print(FILE *out, const struct vx_log_record *r);
 
+/*
+ * Call fn with each VMCOREINFO key the log reader needs ("SYMBOL(prb)",
+ * "SIZE(printk_info)", ...): vx_vmcoreinfo_each_key() lists them.
+ */
+void vx_printk_vmcoreinfo_keys(void (*fn)(const char *key, void *arg),
+				void *arg);
+
 #endif

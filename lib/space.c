@@ -57,11 +57,8 @@ static bool read_symbol(struct vx_kernel *k, const char *name, size_t size,
 			uint64_t *val)
 {
 	struct vx_error *err;
-	uint64_t addr;
 
-	err = vx_kernel_symbol(k, name, &addr);
-	if (!err)
-		err = vx_read_uint(k->t, addr, size, val);
+	err = vx_read_symbol_uint(k, name, size, val);
 	vx_error_destroy(err);
 	return !err;
 }
@@ -121,14 +118,12 @@ static uint32_t read_online_cpus(struct vx_kernel *k)
 {
 	uint8_t mask[ONLINE_MASK_BYTES];
 	struct vx_error *err;
-	uint64_t val, addr;
+	uint64_t val;
 	uint32_t n = 0;
 
 	if (read_symbol(k, "__num_online_cpus", 4, &val) && val)
 		return val;
-	err = vx_kernel_symbol(k, "__cpu_online_mask", &addr);
-	if (!err)
-		err = vx_read(k->t, addr, mask, sizeof(mask));
+	err = vx_read_symbol(k, "__cpu_online_mask", mask, sizeof(mask));
 	vx_error_destroy(err);
 	if (err)
 		return 0;
@@ -711,13 +706,11 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s)
 {
 	struct tree_walk tw = { k, &s->tree, &s->m->lists[VX_FREE], 0, 0, false };
 	struct vx_error *err;
-	uint64_t addr, root;
+	uint64_t root;
 
 	memset(&s->tree, 0, sizeof(s->tree));
 	s->tree.matches_list = true;
-	err = vx_kernel_symbol(k, "free_vmap_area_root", &addr);
-	if (!err)
-		err = vx_read_u64(k->t, addr, &root);
+	err = vx_read_symbol_uint(k, "free_vmap_area_root", 8, &root);
 	if (err) {
 		vx_kernel_skip(k, "free_vmap_area_root: %s", err->message);
 		vx_error_destroy(err);

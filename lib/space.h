@@ -22,8 +22,6 @@
 #include "options.h"
 #include "walk.h"
 
-#define VX_PAGE_SIZE	4096ULL
-
 enum vx_window_id { VX_WIN_VMALLOC, VX_WIN_MODULES, VX_NR_WINDOWS };
 
 /* Names a caller address as %pS would, without "+off/size" ("" if none). */

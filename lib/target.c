@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <string.h>
 
+#include "kernel.h"
 #include "target.h"
 
 struct vx_error *vx_read_u64(struct vx_target *t, uint64_t addr, uint64_t *val)
@@ -32,8 +33,6 @@ struct vx_error *vx_read_uint(struct vx_target *t, uint64_t addr, size_t size,
 	return NULL;
 }
 
-#define VX_PAGE_SIZE 4096UL
-
 struct vx_error *vx_read_cstring(struct vx_target *t, uint64_t addr, char *buf,
 				 size_t max)
 {
@@ -59,4 +58,24 @@ struct vx_error *vx_read_cstring(struct vx_target *t, uint64_t addr, char *buf,
 	}
 	buf[max - 1] = '\0';
 	return NULL;
+}
+
+struct vx_error *vx_read_symbol(struct vx_kernel *k, const char *name,
+				void *buf, size_t len)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	return err ? err : vx_read(k->t, addr, buf, len);
+}
+
+struct vx_error *vx_read_symbol_uint(struct vx_kernel *k, const char *name,
+				     size_t size, uint64_t *val)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(k, name, &addr);
+	return err ? err : vx_read_uint(k->t, addr, size, val);
 }

@@ -13,6 +13,10 @@
 #include "error.h"
 
 struct vx_types;
+struct vx_kernel;
+
+/* x86_64's page: the unit of the kernel's mappings and of the dump's blocks. */
+#define VX_PAGE_SIZE	4096ULL
 
 struct vx_target {
 	/*
@@ -80,5 +84,14 @@ struct vx_error *vx_read_uint(struct vx_target *t, uint64_t addr, size_t size,
  */
 struct vx_error *vx_read_cstring(struct vx_target *t, uint64_t addr, char *buf,
 				 size_t max);
+/*
+ * Look up kernel symbol name (vx_kernel_symbol()) and read len bytes
+ * there, or an unsigned integer of size bytes.  The error is the look-up's
+ * or the read's, unchanged: the caller says what it was reading for.
+ */
+struct vx_error *vx_read_symbol(struct vx_kernel *k, const char *name,
+				void *buf, size_t len);
+struct vx_error *vx_read_symbol_uint(struct vx_kernel *k, const char *name,
+				     size_t size, uint64_t *val);
 
 #endif

@@ -6,6 +6,7 @@
 
 /* The walker asks about 60 questions; this bounds a runaway caller. */
 #define MAX_CACHED 4096
+#define MAX_PATH 256
 
 struct vx_type_query {
 	char *type, *path;
@@ -47,10 +48,57 @@ static struct vx_error *remember(struct vx_type_cache *c, const char *type,
 	return NULL;
 }
 
+/* The member at path in type, walked component by component. */
+static struct vx_error *walk_path(const struct vx_path_ops *ops, void *src,
+				  void *cursor, const char *type,
+				  const char *path, struct vx_member *out)
+{
+	char buf[MAX_PATH], *component, *next;
+	struct vx_error *err;
+	uint64_t bits = 0;
+	bool found;
+
+	if (!*path || strlen(path) >= sizeof(buf))
+		return vx_error_create(VX_ERR_USAGE, "bad member path '%s'", path);
+	strcpy(buf, path);
+	err = ops->start(src, type, cursor);
+	for (component = buf; !err && component; component = next) {
+		next = strchr(component, '.');
+		if (next)
+			*next++ = '\0';
+		if (!ops->is_aggregate(src, cursor))
+			return vx_error_create(VX_ERR_NOT_FOUND,
+					       "%s.%s: '%s' is not inside a struct or union (%s)",
+					       type, path, component, ops->source);
+		found = false;
+		err = ops->find(src, cursor, component, &bits, &found);
+		if (!err && !found)
+			return vx_error_create(VX_ERR_NOT_FOUND,
+					       "no member '%s' in %s (%s)",
+					       path, type, ops->source);
+		if (!err && next)
+			err = ops->descend(src, cursor);
+	}
+	return err ? err : ops->extent(src, cursor, bits, out);
+}
+
+static struct vx_error *resolve(const struct vx_path_ops *ops, void *src,
+				const char *type, const char *path,
+				struct vx_member *out)
+{
+	void *cursor = calloc(1, ops->cursor_size);
+	struct vx_error *err;
+
+	if (!cursor)
+		return vx_error_nomem_in("%s member path", ops->source);
+	err = walk_path(ops, src, cursor, type, path, out);
+	free(cursor);
+	return err;
+}
+
 struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
 				      const char *path, struct vx_member *out,
-				      vx_resolve_member_fn resolve,
-				      void *source)
+				      const struct vx_path_ops *ops, void *src)
 {
 	struct vx_error *err, *cache_err;
 
@@ -64,7 +112,7 @@ struct vx_error *vx_type_cache_member(struct vx_type_cache *c, const char *type,
 		*out = q->member;
 		return NULL;
 	}
-	err = resolve(source, type, path, out);
+	err = resolve(ops, src, type, path, out);
 	if (err && !vx_error_is(err, VX_ERR_NOT_FOUND))
 		return err;
 	cache_err = remember(c, type, path, err ? err->message : NULL,
@@ -84,3 +132,4 @@ void vx_type_cache_free(struct vx_type_cache *c)
 	c->queries = NULL;
 	c->count = 0;
 }
+

@@ -23,14 +23,21 @@ enum verdict {
 	VERDICT_UNKNOWN,
 };
 
-static const char *const verdict_names[] = {
-	[VERDICT_PAGES] = "out of memory (pages)",
-	[VERDICT_FRAGMENTED] = "out of address space (fragmentation)",
-	[VERDICT_EXHAUSTED] = "out of address space (exhaustion)",
-	[VERDICT_RESTRICTED] = "restricted range",
-	[VERDICT_TRANSIENT] = "out of address space at the time; it fits now",
-	[VERDICT_NOT_VMALLOC] = "not a vmalloc address-space failure",
-	[VERDICT_UNKNOWN] = "unknown",
+/* A stable identifier for scripts, and the sentence for people. */
+static const struct {
+	const char *id, *text;
+} verdict_names[] = {
+	[VERDICT_PAGES] = { "out_of_memory_pages", "out of memory (pages)" },
+	[VERDICT_FRAGMENTED] = { "address_space_fragmented",
+				 "out of address space (fragmentation)" },
+	[VERDICT_EXHAUSTED] = { "address_space_exhausted",
+				"out of address space (exhaustion)" },
+	[VERDICT_RESTRICTED] = { "restricted_range", "restricted range" },
+	[VERDICT_TRANSIENT] = { "address_space_transient",
+				"out of address space at the time; it fits now" },
+	[VERDICT_NOT_VMALLOC] = { "not_vmalloc",
+				  "not a vmalloc address-space failure" },
+	[VERDICT_UNKNOWN] = { "unknown", "unknown" },
 };
 
 struct judged {
@@ -120,8 +127,18 @@ static void judge(const struct vx_space *s, struct judged *j)
 	}
 }
 
+static void print_trace(FILE *out, const struct vx_failure *f)
+{
+	if (!f->trace_len)
+		return;
+	fputs("  call trace:", out);
+	for (unsigned int i = 0; i < f->trace_len; i++)
+		fprintf(out, " %s", f->trace[i]);
+	fputc('\n', out);
+}
+
 static void print_text(FILE *out, const struct vx_space *s,
-		       const struct judged *j)
+		       const struct vx_failure_list *l, const struct judged *j)
 {
 	const struct vx_failure *f = j->f;
 	char a[32], b[32];
@@ -136,22 +153,53 @@ static void print_text(FILE *out, const struct vx_space *s,
 		f->size && f->size_includes_guard ? " (guard page included)" : "",
 		vx_failure_path_name(f->path),
 		j->window >= 0 ? s->win[j->window].name : "none");
+	if (f->has_range)
+		fprintf(out, "  range: 0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
+			f->range_start, f->range_end);
 	if (j->fit_known)
 		fprintf(out, "  now: %s (largest free extent %s, free in window %s)\n",
 			j->fit.verdict == VX_FIT_OK ? "it would fit" : "it would not fit",
 			vx_human_bytes(j->fit.largest_free, a, sizeof(a)),
 			vx_human_bytes(j->fit.total_free, b, sizeof(b)));
-	fprintf(out, "  verdict: %s\n", verdict_names[j->verdict]);
-	if (f->trace_len) {
-		fputs("  call trace:", out);
-		for (unsigned int i = 0; i < f->trace_len; i++)
-			fprintf(out, " %s", f->trace[i]);
-		fputc('\n', out);
+	fprintf(out, "  verdict: %s\n", verdict_names[j->verdict].text);
+	print_trace(out, f);
+	if (f->related >= 0)
+		fprintf(out, "  same event as seq %" PRIu64 "\n",
+			l->items[f->related].seq);
+}
+
+/* What the message alone says: sizes, mode, range, percpu arguments. */
+static void json_message_fields(struct vx_json *w, const struct vx_failure *f)
+{
+	vx_json_string_field(w, "kind", vx_failure_kind_name(f->kind));
+	vx_json_string_field(w, "verdict_hint", vx_verdict_hint_name(f->hint));
+	vx_json_string_field(w, "path", vx_failure_path_name(f->path));
+	vx_json_uint_field(w, "size", f->size);
+	vx_json_bool_field(w, "size_includes_guard", f->size_includes_guard);
+	if (f->kind == VX_FAIL_PAGES && f->size_includes_guard)
+		vx_json_uint_field(w, "allocated", f->allocated);
+	if (f->kind == VX_FAIL_PAGE_ARRAY)
+		vx_json_uint_field(w, "array_size", f->array_size);
+	if (f->page_order >= 0)
+		vx_json_int_field(w, "page_order", f->page_order);
+	if (f->kind == VX_FAIL_PERCPU) {
+		vx_json_uint_field(w, "align", f->align);
+		vx_json_int_field(w, "atomic", f->atomic);
+	}
+	if (f->detail[0])
+		vx_json_string_field(w, "detail", f->detail);
+	if (f->gfp[0]) {
+		vx_json_string_field(w, "gfp", f->gfp);
+		vx_json_uint_field(w, "gfp_mask", f->gfp_mask);
+	}
+	if (f->has_range) {
+		vx_json_addr_field(w, "range_start", f->range_start);
+		vx_json_addr_field(w, "range_end", f->range_end);
 	}
 }
 
 static void print_json(struct vx_json *w, const struct vx_space *s,
-		       const struct judged *j)
+		       const struct vx_failure_list *l, const struct judged *j)
 {
 	const struct vx_failure *f = j->f;
 
@@ -161,10 +209,9 @@ static void print_json(struct vx_json *w, const struct vx_space *s,
 	vx_json_string_field(w, "comm", f->comm);
 	if (f->has_pid)
 		vx_json_uint_field(w, "pid", f->pid);
-	vx_json_string_field(w, "kind", vx_failure_kind_name(f->kind));
-	vx_json_string_field(w, "path", vx_failure_path_name(f->path));
-	vx_json_uint_field(w, "size", f->size);
-	vx_json_bool_field(w, "size_includes_guard", f->size_includes_guard);
+	if (f->has_cpu)
+		vx_json_uint_field(w, "cpu", f->cpu);
+	json_message_fields(w, f);
 	if (j->window >= 0)
 		vx_json_string_field(w, "window", s->win[j->window].name);
 	else
@@ -174,20 +221,55 @@ static void print_json(struct vx_json *w, const struct vx_space *s,
 		vx_json_uint_field(w, "largest_free", j->fit.largest_free);
 		vx_json_uint_field(w, "free_bytes", j->fit.total_free);
 	}
-	vx_json_string_field(w, "verdict", verdict_names[j->verdict]);
+	vx_json_string_field(w, "verdict", verdict_names[j->verdict].id);
+	vx_json_string_field(w, "verdict_text", verdict_names[j->verdict].text);
 	vx_json_string_field(w, "message", f->message);
-	vx_json_array_field(w, "trace");
+	vx_json_array_field(w, "call_trace");
 	for (unsigned int i = 0; i < f->trace_len; i++)
 		vx_json_string(w, f->trace[i]);
 	vx_json_end_array(w);
+	if (f->related >= 0)
+		vx_json_uint_field(w, "related_seq", l->items[f->related].seq);
 	vx_json_end_object(w);
+}
+
+struct vx_error *vx_failures_report(const struct vx_space *s,
+				    const struct vx_failure_list *l,
+				    const struct vx_options *o, FILE *out)
+{
+	struct vx_json *w = NULL;
+
+	if (o->json) {
+		w = vx_json_create(out, o->pretty);
+		if (!w)
+			return vx_error_nomem_in("--failures report");
+		vx_json_start_object(w);
+		vx_json_uint_field(w, "log_records", l->records);
+		vx_json_array_field(w, "failures");
+	} else if (!l->count) {
+		fprintf(out, "no vmalloc failure in the kernel log (%" PRIu64 " records)\n",
+			l->records);
+	}
+	for (size_t i = 0; i < l->count; i++) {
+		struct judged j = { .f = &l->items[i] };
+
+		judge(s, &j);
+		if (w)
+			print_json(w, s, l, &j);
+		else
+			print_text(out, s, l, &j);
+	}
+	if (!w)
+		return NULL;
+	vx_json_end_array(w);
+	vx_json_end_object(w);
+	return vx_json_destroy(w);
 }
 
 struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
 				 FILE *out)
 {
 	struct vx_failure_list list = { 0 };
-	struct vx_json *w = NULL;
 	struct vx_error *err;
 	struct vx_space s;
 	struct vx_vmap m;
@@ -196,39 +278,10 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o
 	if (err)
 		return err;	/* it says "reading the kernel log" */
 	err = vx_space_open(k, &m, &s);
-	if (err) {
-		vx_failure_list_free(&list);
-		return err;
+	if (!err) {
+		err = vx_failures_report(&s, &list, o, out);
+		vx_space_close(&m, &s);
 	}
-	if (o->json) {
-		w = vx_json_create(out, o->pretty);
-		if (!w) {
-			err = &vx_error_nomem;
-			goto out;
-		}
-		vx_json_start_object(w);
-		vx_json_uint_field(w, "log_records", list.records);
-		vx_json_array_field(w, "failures");
-	} else if (!list.count) {
-		fprintf(out, "no vmalloc failure in the kernel log (%" PRIu64 " records)\n",
-			list.records);
-	}
-	for (size_t i = 0; i < list.count; i++) {
-		struct judged j = { .f = &list.items[i] };
-
-		judge(&s, &j);
-		if (w)
-			print_json(w, &s, &j);
-		else
-			print_text(out, &s, &j);
-	}
-	if (w) {
-		vx_json_end_array(w);
-		vx_json_end_object(w);
-		err = vx_json_destroy(w);
-	}
-out:
-	vx_space_close(&m, &s);
 	vx_failure_list_free(&list);
 	return err;
 }

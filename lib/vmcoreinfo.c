@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printk.h"
 #include "vmcoreinfo.h"
 
 struct vx_error *vx_vmcoreinfo_parse(const char *text,
@@ -159,4 +160,27 @@ bool vx_release_version_code(const char *release, uint32_t *code)
 	}
 	*code = (uint32_t)(a << 16 | b << 8 | c);
 	return true;
+}
+
+/*
+ * The keys kernel.c and kallsyms.c read, and the SYMBOL()s they look up
+ * through vx_kernel_symbol(); printk.c lists its own.
+ */
+static const char *const core_keys[] = {
+	"OSRELEASE", "PAGESIZE", "KERNELOFFSET",
+	"SYMBOL(_stext)", "SYMBOL(_end)", "SYMBOL(kallsyms_names)", "SYMBOL(kallsyms_num_syms)",
+	"SYMBOL(kallsyms_token_table)", "SYMBOL(kallsyms_token_index)",
+	"SYMBOL(kallsyms_offsets)", "SYMBOL(kallsyms_relative_base)",
+	"SYMBOL(vmap_area_list)",
+	"NUMBER(pgtable_l5_enabled)", "NUMBER(VMALLOC_START)",
+	"NUMBER(KERNEL_IMAGE_SIZE)", "NUMBER(phys_base)",
+	"LENGTH(node_data)", "SIZE(nodemask_t)",
+};
+
+void vx_vmcoreinfo_each_key(void (*fn)(const char *key, void *arg),
+			    void *arg)
+{
+	for (size_t i = 0; i < sizeof(core_keys) / sizeof(core_keys[0]); i++)
+		fn(core_keys[i], arg);
+	vx_printk_vmcoreinfo_keys(fn, arg);
 }

@@ -51,4 +51,12 @@ uint64_t vx_vmcoreinfo_kerneloffset(const struct vx_vmcoreinfo *v);
  */
 bool vx_release_version_code(const char *release, uint32_t *code);
 
+/*
+ * Call fn with every VMCOREINFO key lib/ reads, for a front end that can
+ * only rebuild the text key by key (crash answers one key at a time).
+ * A key read elsewhere in lib/ belongs in this list (vmcoreinfo.c).
+ */
+void vx_vmcoreinfo_each_key(void (*fn)(const char *key, void *arg),
+			    void *arg);
+
 #endif

@@ -3,6 +3,8 @@
 #ifndef VMAPX_VMFLAGS_H
 #define VMAPX_VMFLAGS_H
 
+#include <stdint.h>
+
 #define VX_VM_IOREMAP		0x00000001u	/* "ioremap" */
 #define VX_VM_ALLOC		0x00000002u	/* "vmalloc" */
 #define VX_VM_MAP		0x00000004u	/* "vmap" */
@@ -14,5 +16,20 @@
 /* va->flags (6.3+). */
 #define VX_VMAP_RAM		0x1u
 #define VX_VMAP_BLOCK		0x2u
+
+/* "vpages" is not a vm_struct flag: vm->pages itself is vmalloc'ed. */
+#define VX_VM_VPAGES		0x80000000u
+
+/*
+ * The flag words of a vmallocinfo line (and of --parse), in the order
+ * show_vmalloc_info() prints them; the printer and the parser both walk
+ * this one table.
+ */
+struct vx_vm_word {
+	uint32_t flag;
+	const char *word;
+};
+#define VX_NR_VM_WORDS	7
+extern const struct vx_vm_word vx_vm_words[VX_NR_VM_WORDS];
 
 #endif

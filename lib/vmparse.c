@@ -19,21 +19,6 @@
 
 #include "vmparse.h"
 
-/* Flag words in the order the kernel prints them. */
-static const struct {
-	const char *word;
-	uint32_t flag;
-} flag_words[] = {
-	{ "ioremap", VX_VM_IOREMAP },
-	{ "sparse", VX_VM_SPARSE },
-	{ "vmalloc", VX_VM_ALLOC },
-	{ "vmap", VX_VM_MAP },
-	{ "user", VX_VM_USERMAP },
-	{ "dma-coherent", VX_VM_DMA_COHERENT },
-	{ "vpages", VX_VM_VPAGES },
-};
-#define NR_FLAG_WORDS (sizeof(flag_words) / sizeof(flag_words[0]))
-
 /*
  * Lowest x86_64 kernel address with 5-level paging (4-level starts at
  * 0xffff800000000000, above it); hashes are 32-bit, so never alike.
@@ -336,8 +321,8 @@ static int flag_word_index(struct span tok)
 {
 	size_t i;
 
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (span_is(tok, flag_words[i].word))
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (span_is(tok, vx_vm_words[i].word))
 			return i;
 	return -1;
 }
@@ -349,7 +334,7 @@ enum vm_stage {
 	STAGE_PAGES,
 	STAGE_PHYS,
 	STAGE_FLAGS,		/* + index of the last flag word */
-	STAGE_NUMA = STAGE_FLAGS + NR_FLAG_WORDS,
+	STAGE_NUMA = STAGE_FLAGS + VX_NR_VM_WORDS,
 };
 
 static int parse_vm_token(struct line_parser *lp, struct span tok, int *stage,
@@ -385,7 +370,7 @@ static int parse_vm_token(struct line_parser *lp, struct span tok, int *stage,
 		if (*stage > STAGE_FLAGS + word)
 			return fail(lp, "flag word repeated or out of order", tok);
 		*stage = STAGE_FLAGS + word + 1;
-		lp->line->flags |= flag_words[word].flag;
+		lp->line->flags |= vx_vm_words[word].flag;
 		return 0;
 	}
 	if (tok.p[0] == 'N' && tok.len > 1 && tok.p[1] >= '0' && tok.p[1] <= '9') {
@@ -523,8 +508,7 @@ static struct vx_error *line_error(const char *name, unsigned long lineno,
 				   const struct line_parser *lp)
 {
 	if (lp->problem == out_of_memory)
-		return vx_error_create(VX_ERR_NOMEM, "%s:%lu: out of memory",
-				       name, lineno);
+		return vx_error_nomem_in("%s:%lu", name, lineno);
 	if (lp->detail[0])
 		return vx_error_create(VX_ERR_INVALID, "%s:%lu: %s: \"%s\"",
 				       name, lineno, lp->problem, lp->detail);
@@ -542,8 +526,7 @@ static struct vx_error *grow_lines(struct vx_snapshot *snap, size_t *cap)
 	n = *cap ? *cap * 2 : 256;
 	lines = realloc(snap->lines, n * sizeof(*lines));
 	if (!lines)
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory for %zu lines",
-				       snap->name, n);
+		return vx_error_nomem_in("%s: %zu lines", snap->name, n);
 	snap->lines = lines;
 	*cap = n;
 	return NULL;
@@ -680,7 +663,7 @@ static struct vx_error *new_snapshot(const char *name, struct vx_snapshot **out)
 
 	if (!snap || !(snap->name = strdup(name))) {
 		free(snap);
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", name);
+		return vx_error_nomem_in("%s", name);
 	}
 	snap->final_newline = true;
 	*out = snap;
@@ -761,7 +744,7 @@ static struct vx_error *parse_stream(struct vx_snapshot *snap, FILE *in,
 	bool skipping = false;
 
 	if (!buf)
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", snap->name);
+		return vx_error_nomem_in("%s", snap->name);
 	do {
 		got = fread(buf + have, 1, STREAM_CHUNK, in);
 		total += got;
@@ -827,7 +810,7 @@ static struct vx_error *open_text(const char *path, FILE **in)
 	*in = fdopen(fd, "r");
 	if (!*in) {
 		close(fd);
-		return vx_error_create(VX_ERR_NOMEM, "%s: out of memory", path);
+		return vx_error_nomem_in("%s", path);
 	}
 	return NULL;
 }
@@ -901,9 +884,9 @@ static void append_vm_fields(struct appender *a, const struct vx_vmline *l)
 		append(a, " pages=%" PRIu64, l->pages);
 	if (l->has_phys)
 		append(a, " phys=0x%016" PRIx64, l->phys);
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (l->flags & flag_words[i].flag)
-			append(a, " %s", flag_words[i].word);
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (l->flags & vx_vm_words[i].flag)
+			append(a, " %s", vx_vm_words[i].word);
 	for (i = 0; i < l->nr_numa; i++)
 		append(a, " N%u=%u", l->numa[i].node, l->numa[i].pages);
 }
@@ -1027,9 +1010,9 @@ void vx_vmline_print_json(struct vx_json *w, const struct vx_vmline *l)
 	else
 		vx_json_null_field(w, "phys");
 	vx_json_array_field(w, "flags");
-	for (i = 0; i < NR_FLAG_WORDS; i++)
-		if (l->flags & flag_words[i].flag)
-			vx_json_string(w, flag_words[i].word);
+	for (i = 0; i < VX_NR_VM_WORDS; i++)
+		if (l->flags & vx_vm_words[i].flag)
+			vx_json_string(w, vx_vm_words[i].word);
 	vx_json_end_array(w);
 	vx_json_array_field(w, "numa");
 	for (i = 0; i < l->nr_numa; i++) {

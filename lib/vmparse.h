@@ -26,9 +26,7 @@
 #define VX_VMPARSE_MAX_FILE	(1ull << 30)	/* bytes */
 #define VX_VMPARSE_MAX_NODE	1023		/* MAX_NUMNODES - 1 on Debian */
 
-/* The printed flag words are the kernel's VM_* bits (vmflags.h); and: */
-/* "vpages" is not a vm_struct flag: vm->pages itself is vmalloc'ed. */
-#define VX_VM_VPAGES		0x80000000u
+/* The printed flag words are the kernel's VM_* bits and "vpages" (vmflags.h). */
 
 enum vx_vmline_kind {
 	VX_VMLINE_VM,		/* a vm_struct: "... size [caller] [pages=]..." */

@@ -5,34 +5,33 @@
 #include <string.h>
 
 #include "symmap.h"
+#include "symtab.h"
 
 #define MAX_SYMBOLS (1U << 23)
 
-struct sym {
-	char *name;
-	uint64_t addr;
-	size_t order;	/* line order: the first of equal names wins */
-};
-
 struct vx_symmap {
-	struct sym *syms;
-	size_t n;
+	struct vx_symtab syms;	/* names owned here; file order breaks ties */
 };
 
-static int by_name(const void *a, const void *b)
+static struct vx_error *add_line(struct vx_symmap *m, const char *name,
+				 uint64_t addr)
 {
-	const struct sym *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	char *copy = strdup(name);
+	struct vx_error *err;
 
-	if (c)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+	if (!copy)
+		return vx_error_nomem_in("System.map symbol");
+	err = vx_symtab_add(&m->syms, copy, addr, false);
+	if (err)
+		free(copy);
+	return err;
 }
 
 struct vx_error *vx_symmap_open(const char *path, struct vx_symmap **out)
 {
+	struct vx_error *err = NULL;
 	struct vx_symmap *m;
-	size_t cap = 0, lineno = 0;
+	size_t lineno = 0;
 	char line[1024];
 	FILE *f;
 
@@ -40,78 +39,53 @@ struct vx_error *vx_symmap_open(const char *path, struct vx_symmap **out)
 	if (!f)
 		return vx_error_create(VX_ERR_IO, "%s: %s", path, strerror(errno));
 	m = calloc(1, sizeof(*m));
-	if (!m)
-		goto nomem;
-	while (fgets(line, sizeof(line), f)) {
+	if (!m) {
+		fclose(f);
+		return vx_error_nomem_in("%s", path);
+	}
+	while (!err && m->syms.n < MAX_SYMBOLS && fgets(line, sizeof(line), f)) {
 		char type, name[512];
 		unsigned long long addr;
 
 		lineno++;
-		if (sscanf(line, "%llx %c %511s", &addr, &type, name) != 3) {
-			fclose(f);
-			vx_symmap_free(m);
-			return vx_error_create(VX_ERR_INVALID,
-					       "%s:%zu: not a System.map line",
-					       path, lineno);
-		}
-		if (m->n == cap) {
-			struct sym *grown;
-
-			if (cap >= MAX_SYMBOLS)
-				break;
-			cap = cap ? cap * 2 : 4096;
-			grown = realloc(m->syms, cap * sizeof(*grown));
-			if (!grown)
-				goto nomem;
-			m->syms = grown;
-		}
-		m->syms[m->n].name = strdup(name);
-		if (!m->syms[m->n].name)
-			goto nomem;
-		m->syms[m->n].order = m->n;
-		m->syms[m->n++].addr = addr;
+		if (sscanf(line, "%llx %c %511s", &addr, &type, name) != 3)
+			err = vx_error_create(VX_ERR_INVALID,
+					      "%s:%zu: not a System.map line",
+					      path, lineno);
+		else
+			err = add_line(m, name, addr);
 	}
 	fclose(f);
-	if (m->n < 2)
-		return vx_symmap_free(m),
-		       vx_error_create(VX_ERR_INVALID,
-				       "%s: no symbols (Debian's /boot/System.map is a stub; use the -dbg package's)",
-				       path);
-	qsort(m->syms, m->n, sizeof(*m->syms), by_name);
+	if (!err && m->syms.n < 2)
+		err = vx_error_create(VX_ERR_INVALID,
+				      "%s: no symbols (Debian's /boot/System.map is a stub; use the -dbg package's)",
+				      path);
+	if (err) {
+		vx_symmap_free(m);
+		return vx_error_is(err, VX_ERR_NOMEM) ?
+		       vx_error_wrap(err, "%s", path) : err;
+	}
+	vx_symtab_sort(&m->syms);
 	*out = m;
 	return NULL;
-nomem:
-	fclose(f);
-	vx_symmap_free(m);
-	return &vx_error_nomem;
 }
 
 bool vx_symmap_lookup(const struct vx_symmap *m, const char *name,
 		      uint64_t *addr)
 {
-	size_t lo = 0, hi = m->n;
+	const struct vx_symtab_entry *s = vx_symtab_find(&m->syms, name);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(m->syms[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < m->n && !strcmp(m->syms[lo].name, name)) {
-		*addr = m->syms[lo].addr;
-		return true;
-	}
-	return false;
+	if (s)
+		*addr = s->addr;
+	return s != NULL;
 }
 
 void vx_symmap_free(struct vx_symmap *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n; i++)
-		free(m->syms[i].name);
-	free(m->syms);
+	for (size_t i = 0; i < m->syms.n; i++)
+		free((char *)m->syms.v[i].name);
+	vx_symtab_free(&m->syms);
 	free(m);
 }

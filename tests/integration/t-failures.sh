@@ -24,14 +24,17 @@ for c in $(cases); do
 		bad "$c: no failure of size $want among $n: $(jq -c '[.failures[] | .size]' <<<"$json")"
 		continue
 	fi
-	verdict=$(jq -r --argjson s "$want" '[.failures[] | select(.size == $s)][0].verdict' <<<"$json")
+	first='[.failures[] | select(.size == $s)][0]'
+	verdict=$(jq -r --argjson s "$want" "$first.verdict" <<<"$json")
 	# The guest asked for more than all of RAM: pages, not address space.
-	[ "$verdict" = "out of memory (pages)" ] && ok "$c: verdict out of memory (pages)" ||
-		bad "$c: verdict '$verdict', want out of memory (pages)"
-	fits=$(jq -r --argjson s "$want" '[.failures[] | select(.size == $s)][0].fits_now' <<<"$json")
+	[ "$verdict" = out_of_memory_pages ] && ok "$c: verdict out_of_memory_pages" ||
+		bad "$c: verdict '$verdict', want out_of_memory_pages"
+	fits=$(jq -r --argjson s "$want" "$first.fits_now" <<<"$json")
 	[ "$fits" = true ] && ok "$c: the request would fit in the address space now" ||
 		bad "$c: fits_now is $fits for a 1.5 GiB request in a 32 TiB window"
-	"$VMAPX" --failures "$d/vmcore.kdump" | grep -q '^  verdict: out of memory (pages)' &&
-		ok "$c: the text report gives the same verdict" || bad "$c: text report lacks the verdict"
+	text=$(jq -r --argjson s "$want" "$first.verdict_text" <<<"$json")
+	[ -n "$text" ] && "$VMAPX" --failures "$d/vmcore.kdump" | grep -qxF "  verdict: $text" &&
+		ok "$c: the text report gives the same verdict ($text)" ||
+		bad "$c: text report lacks the verdict '$text'"
 done
 finish

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The BTF type source on blobs built here with libbpf's writer API, shaped
- * like the kernel's (anonymous unions in vmap_area, nested rb_list in
- * vmap_node, typedef'd nodemask_t, 6.12's DECL_TAG/TYPE_TAG kinds), plus
- * truncated and corrupted blobs.
+ * The BTF type source on blobs built here with libbpf's writer API: the
+ * shared contract of every type source (types_contract.h) on a blob of
+ * its kernel-shaped types, then what is BTF's own: 6.12's DECL_TAG and
+ * TYPE_TAG kinds, forward declarations and duplicate definitions,
+ * truncated and corrupted blobs, the blob read from the dump.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include "fake_mem.h"
 #include "target.h"
 #include "types.h"
+#include "types_contract.h"
 
 struct kernelish_ids {
 	int ulong, uint, u8, list_head;
@@ -127,28 +129,23 @@ static struct vx_types *types_of(struct btf *b)
 	return ty;
 }
 
-static void expect_member(struct vx_types *ty, const char *type,
-			  const char *path, uint64_t offset, uint64_t size)
+/* typedef struct { unsigned long bits[16]; } nodemask_t; and flags_word. */
+static void add_nodemask_and_bitfields(struct btf *b, struct kernelish_ids *ids)
 {
-	struct vx_member m;
-	struct vx_error *err = vx_member(ty, type, path, &m);
+	int arr, anon, idx;
 
-	if (err)
-		fail_msg("%s.%s: %s", type, path, err->message);
-	assert_int_equal(m.offset, offset);
-	assert_int_equal(m.size, size);
+	idx = ok(btf__add_int(b, "int", 4, BTF_INT_SIGNED));
+	arr = ok(btf__add_array(b, idx, ids->ulong, 16));
+	anon = ok(btf__add_struct(b, NULL, 128));
+	ok(btf__add_field(b, "bits", arr, 0, 0));
+	ok(btf__add_typedef(b, "nodemask_t", anon));
+	ok(btf__add_struct(b, "flags_word", 4));
+	ok(btf__add_field(b, "lo", ids->uint, 0, 3));
+	ok(btf__add_field(b, "mid", ids->uint, 3, 10));
+	ok(btf__add_field(b, "hi", ids->uint, 13, 8));
 }
 
-static void expect_size(struct vx_types *ty, const char *type, uint64_t size)
-{
-	uint64_t got = 0;
-	struct vx_error *err = vx_type_size(ty, type, &got);
-
-	if (err)
-		fail_msg("sizeof %s: %s", type, err->message);
-	assert_int_equal(got, size);
-}
-
+/* The fixture of the shared contract (types_contract.h). */
 static struct vx_types *kernelish_types(void)
 {
 	struct btf *b = btf__new_empty();
@@ -158,105 +155,14 @@ static struct vx_types *kernelish_types(void)
 	add_basics(b, &ids);
 	add_vmap_area(b, &ids);
 	add_vmap_node(b, &ids);
+	add_nodemask_and_bitfields(b, &ids);
 	return types_of(b);
 }
 
-static void test_anonymous_union_members_are_found_as_direct(void **state)
-{
-	struct vx_types *ty = kernelish_types();
-
-	expect_size(ty, "vmap_area", 72);
-	expect_member(ty, "vmap_area", "va_start", 0, 8);
-	expect_member(ty, "vmap_area", "rb_node", 16, 24);
-	expect_member(ty, "vmap_area", "list", 40, 16);
-	expect_member(ty, "vmap_area", "vm", 56, 8);
-	expect_member(ty, "vmap_area", "subtree_max_size", 56, 8);
-	expect_member(ty, "vmap_area", "purge_list", 56, 8);
-	expect_member(ty, "vmap_area", "flags", 64, 8);
-	vx_types_destroy(ty);
-}
-
-static void test_nested_paths_add_offsets(void **state)
-{
-	struct vx_types *ty = kernelish_types();
-
-	expect_member(ty, "vmap_node", "busy.head", 6160, 16);
-	expect_member(ty, "vmap_node", "lazy.head", 6192, 16);
-	expect_member(ty, "vmap_node", "busy.head.prev", 6168, 8);
-	expect_member(ty, "vmap_area", "rb_node.rb_left", 32, 8);
-	expect_member(ty, "vmap_node", "purge_list", 6216, 16);
-	vx_types_destroy(ty);
-}
-
-static void test_array_member_size_is_whole_array(void **state)
-{
-	struct vx_types *ty = kernelish_types();
-
-	expect_member(ty, "vmap_node", "pool", 0, 256 * 24);
-	expect_size(ty, "vmap_node", 6272);
-	expect_member(ty, "vmap_pool", "len", 16, 8);
-	vx_types_destroy(ty);
-}
-
-static void test_absent_member_is_not_found_naming_both(void **state)
-{
-	struct vx_types *ty = kernelish_types();
-	struct vx_member m;
-	struct vx_error *err;
-	int round;
-
-	/* Twice: the second answer comes from the cache and must agree. */
-	for (round = 0; round < 2; round++) {
-		err = vx_member(ty, "vmap_area", "requested_size", &m);
-		assert_non_null(err);
-		assert_int_equal(err->code, VX_ERR_NOT_FOUND);
-		assert_non_null(strstr(err->message, "requested_size"));
-		assert_non_null(strstr(err->message, "vmap_area"));
-		vx_error_destroy(err);
-	}
-	err = vx_member(ty, "vmap_area", "va_start.x", &m);
-	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
-	vx_error_destroy(err);
-	err = vx_member(ty, "no_such_struct", "x", &m);
-	assert_int_equal(err->code, VX_ERR_NOT_FOUND);
-	assert_non_null(strstr(err->message, "no_such_struct"));
-	vx_error_destroy(err);
-	vx_types_destroy(ty);
-}
-
-static void test_cached_answers_equal_first_answers(void **state)
-{
-	struct vx_types *ty = kernelish_types();
-	struct vx_member first, again;
-	int i;
-
-	assert_null(vx_member(ty, "vmap_node", "busy.head", &first));
-	for (i = 0; i < 100; i++) {
-		assert_null(vx_member(ty, "vmap_node", "busy.head", &again));
-		assert_memory_equal(&first, &again, sizeof(first));
-	}
-	vx_types_destroy(ty);
-}
-
-/* typedef struct { unsigned long bits[16]; } nodemask_t; */
-static void test_typedef_of_anonymous_struct(void **state)
-{
-	struct btf *b = btf__new_empty();
-	struct kernelish_ids ids;
-	struct vx_types *ty;
-	int arr, anon, idx;
-
-	add_basics(b, &ids);
-	idx = ok(btf__add_int(b, "int", 4, BTF_INT_SIGNED));
-	arr = ok(btf__add_array(b, idx, ids.ulong, 16));
-	anon = ok(btf__add_struct(b, NULL, 128));
-	ok(btf__add_field(b, "bits", arr, 0, 0));
-	ok(btf__add_typedef(b, "nodemask_t", anon));
-	ty = types_of(b);
-	expect_size(ty, "nodemask_t", 128);
-	expect_member(ty, "nodemask_t", "bits", 0, 128);
-	vx_types_destroy(ty);
-}
+static struct types_contract btf_contract = {
+	.open = kernelish_types,
+	.source = "BTF",
+};
 
 /*
  * 6.12+ BTF: DECL_TAG on a struct and a member, TYPE_TAG (__rcu, __user)
@@ -295,13 +201,13 @@ static void test_decl_tag_and_type_tag_kinds_are_understood(void **state)
 	ok(btf__add_decl_tag(b, "rcu_protected", mod, 2));
 	ok(btf__add_decl_tag(b, "user", mk, 1));
 	ty = types_of(b);
-	expect_size(ty, "module", 80);
-	expect_member(ty, "module", "kallsyms", 24, 8);
-	expect_member(ty, "module", "core_kallsyms", 32, 32);
-	expect_member(ty, "module", "core_kallsyms.strtab", 48, 8);
-	expect_member(ty, "module", "counter", 64, 8);
-	expect_member(ty, "module", "user_ptr", 72, 8);
-	expect_member(ty, "mod_kallsyms", "num_symtab", 8, 4);
+	types_expect_size(ty, "module", 80);
+	types_expect_member(ty, "module", "kallsyms", 24, 8);
+	types_expect_member(ty, "module", "core_kallsyms", 32, 32);
+	types_expect_member(ty, "module", "core_kallsyms.strtab", 48, 8);
+	types_expect_member(ty, "module", "counter", 64, 8);
+	types_expect_member(ty, "module", "user_ptr", 72, 8);
+	types_expect_member(ty, "mod_kallsyms", "num_symtab", 8, 4);
 	vx_types_destroy(ty);
 }
 
@@ -324,27 +230,8 @@ static void test_complete_definition_preferred_and_first_wins(void **state)
 	ok(btf__add_struct(b, "vm_struct", 80));
 	ok(btf__add_field(b, "addr", ids.ulong, 128, 0));
 	ty = types_of(b);
-	expect_size(ty, "vm_struct", 64);
-	expect_member(ty, "vm_struct", "addr", 8, 8);
-	vx_types_destroy(ty);
-}
-
-/* Bitfields: offset of the byte with the first bit, size of the bytes touched. */
-static void test_bitfield_reports_containing_bytes(void **state)
-{
-	struct btf *b = btf__new_empty();
-	struct kernelish_ids ids;
-	struct vx_types *ty;
-
-	add_basics(b, &ids);
-	ok(btf__add_struct(b, "page_flags", 8));
-	ok(btf__add_field(b, "lo", ids.uint, 0, 3));
-	ok(btf__add_field(b, "mid", ids.uint, 3, 10));
-	ok(btf__add_field(b, "hi", ids.uint, 32, 8));
-	ty = types_of(b);
-	expect_member(ty, "page_flags", "lo", 0, 1);
-	expect_member(ty, "page_flags", "mid", 0, 2);
-	expect_member(ty, "page_flags", "hi", 4, 1);
+	types_expect_size(ty, "vm_struct", 64);
+	types_expect_member(ty, "vm_struct", "addr", 8, 8);
 	vx_types_destroy(ty);
 }
 
@@ -433,7 +320,7 @@ static void test_blob_read_from_target(void **state)
 	fake_mem_add(t, base, blob, size);
 	assert_null(vx_btf_types_from_target(t, base, base + size, &ty));
 	assert_string_equal(ty->source, "BTF (dump)");
-	expect_member(ty, "vmap_area", "flags", 64, 8);
+	types_expect_member(ty, "vmap_area", "flags", 64, 8);
 	vx_types_destroy(ty);
 	free(blob);
 	fake_mem_destroy(t);
@@ -473,15 +360,9 @@ static void test_unreadable_or_absurd_target_range_fails(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_anonymous_union_members_are_found_as_direct),
-		cmocka_unit_test(test_nested_paths_add_offsets),
-		cmocka_unit_test(test_array_member_size_is_whole_array),
-		cmocka_unit_test(test_absent_member_is_not_found_naming_both),
-		cmocka_unit_test(test_cached_answers_equal_first_answers),
-		cmocka_unit_test(test_typedef_of_anonymous_struct),
+		TYPES_CONTRACT_TESTS(btf_contract),
 		cmocka_unit_test(test_decl_tag_and_type_tag_kinds_are_understood),
 		cmocka_unit_test(test_complete_definition_preferred_and_first_wins),
-		cmocka_unit_test(test_bitfield_reports_containing_bytes),
 		cmocka_unit_test(test_truncated_blobs_are_rejected_cleanly),
 		cmocka_unit_test(test_corrupted_blobs_never_crash),
 		cmocka_unit_test(test_blob_read_from_target),

@@ -2,7 +2,9 @@
 /*
  * lib/failures.c: every failure message of doc/kernel.md §7 in each
  * kernel's wording with its verdict hint, then whole logs (stack dumps,
- * continuation records, interleaved callers) in fake printk rings.
+ * continuation records, interleaved callers) in fake printk rings; then
+ * the --failures report of lib/verdict.c, text and JSON, on those logs
+ * against a hand-built address space.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +15,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "commands.h"
 #include "failures.h"
 #include "fake_log.h"
-#include "json.h"
 #include "printk.h"
+#include "space.h"
+#include "vmflags.h"
 #include "vmcoreinfo.h"
 
 static struct vx_failure parse_ok(const char *text)
@@ -434,39 +438,144 @@ static void test_trace_of_another_caller_is_not_attached(void **state)
 	fake_log_destroy(fl);
 }
 
-static void test_report_and_json_carry_the_verdict(void **state)
+/* ---- the --failures report (lib/verdict.c) on a hand-built space ---- */
+
+#define VSTART	UINT64_C(0xffffc90000000000)
+#define VEND	(VSTART + (UINT64_C(32) << 40) - 1)	/* 32 TiB, end inclusive */
+#define MSTART	UINT64_C(0xffffffffc0000000)
+#define MEND	UINT64_C(0xffffffffff000000)
+#define MIB	(UINT64_C(1) << 20)
+
+static const char *no_name(void *ctx, uint64_t caller, char *buf, size_t size)
 {
-	struct fake_log *fl = log_of(&fake_log_layout_61, module_61, N(module_61));
+	snprintf(buf, size, "%s", "some_driver");
+	return buf;
+}
+
+static void add_area(struct vx_vmap *m, enum vx_state st, uint64_t start,
+		     uint64_t end)
+{
+	struct vx_area_list *l = &m->lists[st];
+	struct vx_area *a;
+
+	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	assert_non_null(l->v);
+	a = &l->v[l->n++];
+	*a = (struct vx_area){ .start = start, .end = end, .state = st,
+			       .node = -1, .va = 0x1000 + l->n };
+	if (st == VX_BUSY)
+		a->vm = (struct vx_vm){ .addr = start, .size = end - start,
+					.flags = VX_VM_ALLOC, .caller = 1 };
+	a->vm_read = st == VX_BUSY;
+}
+
+/*
+ * vmalloc: 1 MiB busy, the rest free.  modules: two 12 MiB free extents
+ * between busy areas, so 16 MiB fits nowhere although 24 MiB are free.
+ */
+static void report_space(struct vx_vmap *m, struct vx_space *s)
+{
+	struct vx_space_config c = {
+		.vmalloc_start = VSTART, .vmalloc_end = VEND,
+		.modules_start = MSTART, .modules_end = MEND,
+		.caller_name = no_name,
+	};
+
+	memset(m, 0, sizeof(*m));
+	add_area(m, VX_FREE, 1, VSTART);
+	add_area(m, VX_BUSY, VSTART, VSTART + MIB);
+	add_area(m, VX_FREE, VSTART + MIB, VEND + 1);
+	add_area(m, VX_BUSY, MSTART, MSTART + 16 * MIB);
+	add_area(m, VX_FREE, MSTART + 16 * MIB, MSTART + 28 * MIB);
+	add_area(m, VX_BUSY, MSTART + 28 * MIB, MSTART + 44 * MIB);
+	add_area(m, VX_FREE, MSTART + 44 * MIB, MSTART + 56 * MIB);
+	add_area(m, VX_BUSY, MSTART + 56 * MIB, MEND);
+	assert_null(vx_space_build(&c, m, s));
+}
+
+/* The report of the failures in lines, text or JSON, as one string. */
+static char *report_of(const struct line *lines, size_t n, bool json)
+{
+	struct fake_log *fl = log_of(&fake_log_layout_61, lines, n);
+	struct vx_options o = { .json = json };
 	struct vx_failure_list l;
+	struct vx_space s;
+	struct vx_vmap m;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	struct vx_json *w;
 
 	scan(fl, &l);
+	report_space(&m, &s);
 	f = open_memstream(&buf, &len);
-	vx_failures_print(f, &l);
+	assert_null(vx_failures_report(&s, &l, &o, f));
 	fclose(f);
-	assert_non_null(strstr(buf, "2 vmalloc-related failure messages in 20 log records"));
-	assert_non_null(strstr(buf, "modprobe (pid 523): vm_struct, size 16777216"));
-	assert_non_null(strstr(buf, "verdict hint: out of address space"));
-	assert_non_null(strstr(buf, "path: module_load"));
-	assert_non_null(strstr(buf, "same event as seq 1"));
-	free(buf);
-
-	f = open_memstream(&buf, &len);
-	w = vx_json_create(f, false);
-	vx_failures_json(w, &l);
-	assert_null(vx_json_destroy(w));
-	fclose(f);
-	assert_non_null(strstr(buf, "\"kind\":\"vm_struct\""));
-	assert_non_null(strstr(buf, "\"verdict_hint\":\"address_space\""));
-	assert_non_null(strstr(buf, "\"size\":16781312,\"size_includes_guard\":true"));
-	assert_non_null(strstr(buf, "\"call_trace\":[\"dump_stack_lvl\",\"warn_alloc\""));
-	assert_non_null(strstr(buf, "\"related_seq\":1"));
-	free(buf);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
 	vx_failure_list_free(&l);
 	fake_log_destroy(fl);
+	return buf;
+}
+
+static void test_report_judges_module_load_failure_as_fragmentation(void **state)
+{
+	char *text = report_of(module_61, N(module_61), false);
+	char *json = report_of(module_61, N(module_61), true);
+
+	assert_non_null(strstr(text, "modprobe (pid 523): modprobe: vmalloc error: size 16777216"));
+	assert_non_null(strstr(text, "  request: 16 MiB, path module_load, window modules\n"));
+	assert_non_null(strstr(text, "  now: it would not fit (largest free extent 12 MiB, free in window 24 MiB)\n"));
+	assert_non_null(strstr(text, "  verdict: out of address space (fragmentation)\n"));
+	assert_non_null(strstr(text, "  same event as seq 1\n"));
+	assert_non_null(strstr(json, "\"log_records\":20"));
+	assert_non_null(strstr(json, "\"kind\":\"vm_struct\",\"verdict_hint\":\"address_space\",\"path\":\"module_load\""));
+	assert_non_null(strstr(json, "\"size\":16781312,\"size_includes_guard\":true"));
+	assert_non_null(strstr(json, "\"gfp\":\"0xcc0(GFP_KERNEL)\",\"gfp_mask\":3264"));
+	assert_non_null(strstr(json, "\"window\":\"modules\",\"fits_now\":false"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_fragmented\",\"verdict_text\":\"out of address space (fragmentation)\""));
+	assert_non_null(strstr(json, "\"call_trace\":[\"dump_stack_lvl\",\"warn_alloc\""));
+	assert_non_null(strstr(json, "\"related_seq\":1"));
+	free(text);
+	free(json);
+}
+
+static const struct line total_pages_61[] = {
+	{ 113, 0, "vfail: vmalloc error: size 1610612736, exceeds total pages, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0" },
+	{ 113, 2, "Call Trace:" },
+	{ 113, 2, " __vmalloc_node+0x4e/0x70" },
+	{ 113, 2, " </TASK>" },
+};
+
+static void test_report_says_out_of_pages_when_the_request_fits_now(void **state)
+{
+	char *text = report_of(total_pages_61, N(total_pages_61), false);
+	char *json = report_of(total_pages_61, N(total_pages_61), true);
+
+	assert_non_null(strstr(text, "  request: 1.5 GiB, path vmalloc, window vmalloc\n"));
+	assert_non_null(strstr(text, "  now: it would fit"));
+	assert_non_null(strstr(text, "  verdict: out of memory (pages)\n"));
+	assert_non_null(strstr(text, "  call trace: __vmalloc_node\n"));
+	assert_null(strstr(text, "same event"));
+	assert_non_null(strstr(json, "\"fits_now\":true"));
+	assert_non_null(strstr(json, "\"verdict\":\"out_of_memory_pages\",\"verdict_text\":\"out of memory (pages)\""));
+	assert_null(strstr(json, "related_seq"));
+	free(text);
+	free(json);
+}
+
+static void test_report_of_a_clean_log_counts_its_records(void **state)
+{
+	static const struct line quiet[] = {
+		{ 1, 2, "Linux version 6.1.0-50-amd64" },
+		{ 1, 2, "Command line: console=ttyS0" },
+	};
+	char *text = report_of(quiet, N(quiet), false);
+	char *json = report_of(quiet, N(quiet), true);
+
+	assert_string_equal(text, "no vmalloc failure in the kernel log (2 records)\n");
+	assert_string_equal(json, "{\"log_records\":2,\"failures\":[]}\n");
+	free(text);
+	free(json);
 }
 
 static void test_scan_error_names_the_kernel_log(void **state)
@@ -511,7 +620,9 @@ int main(void)
 		cmocka_unit_test(test_612_kvmalloc_failure_is_restricted_range_with_range),
 		cmocka_unit_test(test_72_percpu_execmem_and_interrupt_failures),
 		cmocka_unit_test(test_trace_of_another_caller_is_not_attached),
-		cmocka_unit_test(test_report_and_json_carry_the_verdict),
+		cmocka_unit_test(test_report_judges_module_load_failure_as_fragmentation),
+		cmocka_unit_test(test_report_says_out_of_pages_when_the_request_fits_now),
+		cmocka_unit_test(test_report_of_a_clean_log_counts_its_records),
 		cmocka_unit_test(test_scan_error_names_the_kernel_log),
 	};
 
