@@ -293,28 +293,41 @@ static void hex_string(const uint8_t *id, size_t len, char *buf, size_t size)
 static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 {
 	const char *want_id, *release;
-	struct vx_error *err = NULL;
+	struct vx_error *err, *lookup;
 	const uint8_t *id;
 	char have[128], banner[512];
 	size_t len;
+	const char *p;
 
 	want_id = vx_vmcoreinfo_get(&d->vmci, "BUILD-ID");
 	release = vx_vmcoreinfo_get(&d->vmci, "OSRELEASE");
-	if (want_id && !vx_elf_build_id(d->elf, &id, &len)) {
-		hex_string(id, len, have, sizeof(have));
-		if (strcasecmp(have, want_id))
-			err = vx_error_create(VX_ERR_MISMATCH,
-					      "%s does not match %s: build-id %s, the dump's is %s",
-					      vmlinux, d->path, have, want_id);
-	} else if (release && !vx_elf_banner(d->elf, banner, sizeof(banner))) {
-		const char *p = strstr(banner, "Linux version ");
-		size_t n = strlen(release);
-
-		if (!p || strncmp(p + 14, release, n) || p[14 + n] != ' ')
-			err = vx_error_create(VX_ERR_MISMATCH,
-					      "%s does not match %s: its banner is \"%.80s\", the dump's release %s",
-					      vmlinux, d->path, banner, release);
+	/* The build-id decides when both sides have one; else the banner. */
+	if (want_id) {
+		lookup = vx_elf_build_id(d->elf, &id, &len);
+		if (!lookup) {
+			hex_string(id, len, have, sizeof(have));
+			if (!strcasecmp(have, want_id))
+				return NULL;
+			return vx_error_create(VX_ERR_MISMATCH,
+					       "%s does not match %s: build-id %s, the dump's is %s",
+					       vmlinux, d->path, have, want_id);
+		}
+		vx_error_destroy(lookup);
 	}
+	if (!release)
+		return NULL;
+	lookup = vx_elf_banner(d->elf, banner, sizeof(banner));
+	if (lookup) {
+		vx_error_destroy(lookup);	/* nothing to compare with */
+		return NULL;
+	}
+	p = strstr(banner, "Linux version ");
+	if (p && !strncmp(p + 14, release, strlen(release)) &&
+	    p[14 + strlen(release)] == ' ')
+		return NULL;
+	err = vx_error_create(VX_ERR_MISMATCH,
+			      "%s does not match %s: its banner is \"%.80s\", the dump's release %s",
+			      vmlinux, d->path, banner, release);
 	return err;
 }
 
