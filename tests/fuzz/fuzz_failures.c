@@ -14,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "failures.h"
+#include "options.h"
+#include "space.h"
+#include "walk.h"
 #include "fuzz.h"
 #include "json.h"
 #include "printk.h"
@@ -54,10 +58,35 @@ static void feed(struct vx_failure_scanner *sc, const char *text, size_t len,
 	free(copy);
 }
 
+/*
+ * The product's report (lib/verdict.c) judges each failure against an
+ * address space: an empty vmalloc and modules window (nothing busy), the
+ * same for every input, so only the failure list varies.
+ */
+static void report(const struct vx_failure_list *l, bool json)
+{
+	static struct vx_space space;
+	static bool built;
+	struct vx_options o = { .json = json, .pretty = l->count & 1 };
+
+	if (!built) {
+		struct vx_space_config c = {
+			.vmalloc_start = 0xffffc90000000000ULL,
+			.vmalloc_end = 0xffffe8ffffffffffULL,
+			.modules_start = 0xffffffffc0000000ULL,
+			.modules_end = 0xffffffffff000000ULL,
+		};
+		static struct vx_vmap empty;
+
+		if (vx_space_build(&c, &empty, &space))
+			abort();
+		built = true;
+	}
+	fuzz_check_error(vx_failures_report(&space, l, &o, fuzz_null_stream()));
+}
+
 static void check_list(const struct vx_failure_list *l)
 {
-	struct vx_json *w;
-
 	for (size_t i = 0; i < l->count; i++) {
 		const struct vx_failure *f = &l->items[i];
 
@@ -67,12 +96,8 @@ static void check_list(const struct vx_failure_list *l)
 		    (f->related >= 0 && (size_t)f->related >= l->count))
 			abort();
 	}
-	vx_failures_print(fuzz_null_stream(), l);
-	w = vx_json_create(fuzz_null_stream(), l->count & 1);
-	if (!w)
-		return;
-	vx_failures_json(w, l);
-	fuzz_check_error(vx_json_destroy(w));
+	report(l, false);
+	report(l, true);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
