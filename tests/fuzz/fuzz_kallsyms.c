@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loc.relative_base = flags & 1 ? VARS + 8 : 0;
 	if (flags & 4)
 		loc.markers = 0;
-	fuzz_check_error(vx_kallsyms_load(t, &loc, &ks));
+	fuzz_check_error(vx_kallsyms_load(t, &loc, NULL, &ks));
 	if (ks) {
 		exercise(ks);
 		vx_kallsyms_free(ks);

@@ -34,7 +34,7 @@ static void decode(struct vx_target *t, const struct vx_kallsyms_loc *loc)
 	struct vx_kallsyms *ks = NULL;
 	char type;
 
-	fuzz_check_error(vx_kallsyms_load(t, loc, &ks));
+	fuzz_check_error(vx_kallsyms_load(t, loc, NULL, &ks));
 	if (!ks)
 		return;
 	for (uint32_t i = 0; i < vx_kallsyms_count(ks) && i < 5000; i++)
