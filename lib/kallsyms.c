@@ -396,8 +396,14 @@ static int vmcoreinfo_agrees(struct vx_kallsyms *ks,
 			continue;
 		memcpy(name, key + 7, len - 8);
 		name[len - 8] = '\0';
-		/* The value at hand: looking the key up again is O(lines). */
-		if (printed_by_value(name) || !parse_hex(v->values[k], &addr))
+		/*
+		 * The value at hand: looking the key up again is O(lines).
+		 * Every vmlinux symbol VMCOREINFO can name by address is in
+		 * the image mapping; a value elsewhere was printed by value
+		 * (a pointer), whatever the name, and says nothing here.
+		 */
+		if (printed_by_value(name) || !parse_hex(v->values[k], &addr) ||
+		    !in_image(addr))
 			continue;
 		switch (named_at(ks, name, addr, &seen)) {
 		case NAMED_ABSENT:

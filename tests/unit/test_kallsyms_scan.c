@@ -681,13 +681,19 @@ static void test_load_decodes_each_layouts_addresses(void **state)
 	}
 }
 
-/* SYMBOL(name)=addr lines for symbols i and j, with addr + skew for j. */
+/*
+ * SYMBOL(name)=addr lines for symbols i and j, with addr + skew for j;
+ * symbol i + 1 as a pointer printed by value (outside the image: not
+ * checked, like mem_section).
+ */
 static char *vmcoreinfo_naming(int i, int j, uint64_t skew)
 {
 	char *text;
 
 	if (asprintf(&text, "OSRELEASE=x\nSYMBOL(mem_section)=ffff888000001000\n"
+		     "SYMBOL(%s)=ffff888000002000\n"
 		     "SYMBOL(%s)=%lx\nSYMBOL(%s)=%lx\nKERNELOFFSET=0\n",
+		     name_of(i + 1),
 		     name_of(i), (unsigned long)syms[i].addr, name_of(j),
 		     (unsigned long)(syms[j].addr + skew)) < 0)
 		abort();
