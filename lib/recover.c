@@ -325,7 +325,9 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 	if (err)
 		return err;
 	/* Lists of busy and lazy areas are sorted by address (link_va()). */
-	qsort(list->v + first, list->n - first, sizeof(list->v[0]), by_start);
+	if (list->n > first)
+		qsort(list->v + first, list->n - first, sizeof(list->v[0]),
+		      by_start);
 	record(k, &c, lost, fault);
 	return NULL;
 }
