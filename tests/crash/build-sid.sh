@@ -56,8 +56,11 @@ fi
 B=/build/vmapx-$(printf '%s' "$SRC" | sha1sum | cut -c1-12)
 W=$ROOT$B
 mkdir -p "$W/src"
-rm -rf "$W/src/lib" "$W/src/extension"
+rm -rf "$W/src/lib" "$W/src/extension" "$W/src/tests"
+# the Makefile includes tests/fuzz/fuzz.mk: copy what it includes too
+mkdir -p "$W/src/tests/fuzz"
 cp -a "$SRC/lib" "$SRC/extension" "$SRC/Makefile" "$W/src/"
+cp -a "$SRC/tests/fuzz/fuzz.mk" "$W/src/tests/fuzz/"
 in_root make -C "$B/src" B="$B/out" "$B/out/vmapx.so" \
 	>"$ROOT/var/log/vmapx-build.log" 2>&1 ||
 	{ cat "$ROOT/var/log/vmapx-build.log" >&2; die "build failed"; }
