@@ -42,13 +42,15 @@ has_vmlinux() {
 }
 
 # No dumps: fine outside CI (say why), a failure in CI.
+#   require_cases [LISTER [WHAT]]: LISTER (default cases) prints the case names, WHAT names them.
 require_cases() {
-	if [ -z "$(cases)" ]; then
+	local lister=${1:-cases} what=${2:-dumps}
+	if [ -z "$("$lister")" ]; then
 		if [ "${CI:-}" = true ]; then
-			bad "no dumps in $DUMPS (make dumps failed?)"
+			bad "no $what in $DUMPS (make dumps failed?)"
 			exit 1
 		fi
-		echo "skip: no dumps in $DUMPS (run make dumps)"
+		echo "skip: no $what in $DUMPS (run make dumps)"
 		exit 0
 	fi
 }

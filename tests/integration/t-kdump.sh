@@ -21,14 +21,7 @@ GAPS=${KDUMP_GAPS:-$(dirname "$0")/kdump-gaps}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ -z "$(kdump_cases)" ]; then
-	if [ "${CI:-}" = true ]; then
-		bad "no kdump cases in $DUMPS (make dumps failed?)"
-		exit 1
-	fi
-	echo "skip: no kdump cases in $DUMPS (run make dumps)"
-	exit 0
-fi
+require_cases kdump_cases "kdump cases"
 
 # listed_gap CASE FILE: kdump-gaps names this file ("filtered" = every makedumpfile output)
 listed_gap() {
