@@ -27,29 +27,34 @@ static bool overlaps(const struct rec *a, const struct rec *b)
 	return a->off < b->off + b->len && b->off < a->off + a->len;
 }
 
-/* Each record's bytes are at its offset unless a later record overlaps. */
+/*
+ * Each record's bytes are at its offset unless a later record overlaps.
+ * The first 64 records are checked; every later record still counts as
+ * one that may overwrite them.
+ */
 static void check_rebuilt(const uint8_t *data, size_t size, int out)
 {
-	struct rec r[64];
+	struct rec r[64], later_rec;
+	bool covered[64] = { false };
 	size_t n = 0, pos = HEADER;
 	uint8_t got[256];
 
-	while (pos + 16 <= size && n < 64) {
+	while (pos + 16 <= size) {
 		int64_t v[2];
+		struct rec *cur = n < 64 ? &r[n] : &later_rec;
 
 		memcpy(v, data + pos, 16);
-		r[n] = (struct rec){ be64toh(v[0]), be64toh(v[1]), pos + 16 };
-		if (r[n].off == -1 && r[n].len == -1)
+		*cur = (struct rec){ be64toh(v[0]), be64toh(v[1]), pos + 16 };
+		if ((cur->off == -1 && cur->len == -1) || cur->len < 0 ||
+		    (uint64_t)cur->len > size - pos - 16)
 			break;
-		pos += 16 + r[n].len;
+		for (size_t i = 0; i < n && i < 64; i++)
+			covered[i] |= overlaps(&r[i], cur);
+		pos += 16 + cur->len;
 		n++;
 	}
-	for (size_t i = 0; i < n; i++) {
-		bool later = false;
-
-		for (size_t j = i + 1; j < n; j++)
-			later |= overlaps(&r[i], &r[j]);
-		if (later || r[i].len > (int64_t)sizeof(got))
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (covered[i] || r[i].len > (int64_t)sizeof(got))
 			continue;
 		if (pread(out, got, r[i].len, r[i].off) != r[i].len ||
 		    memcmp(got, data + r[i].pos, r[i].len))
