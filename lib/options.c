@@ -27,6 +27,8 @@ const struct vx_option vx_options_table[] = {
 	  "addresses as kptr_restrict=1, 0 or 2 showed them (default raw)" },
 	{ "json", 'j', NULL, VX_FE_BOTH, "JSON output" },
 	{ "pretty", 'J', NULL, VX_FE_BOTH, "indented JSON output" },
+	{ "live", 'L', NULL, VX_FE_TOOL,
+	  "the running kernel (/proc/kcore, root) instead of a VMCORE" },
 	{ "vmlinux", 'k', "FILE", VX_FE_TOOL,
 	  "types from this vmlinux's DWARF (default: BTF in the dump)" },
 	{ "system-map", 'm', "FILE", VX_FE_TOOL,
@@ -123,6 +125,7 @@ static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
 			o->mode = VX_MODE_FRAG;
 		return vx_parse_size(arg, &o->fit_size, &o->fit_align);
 	case 'a': o->all = true; return NULL;
+	case 'L': o->live = true; return NULL;
 	case 'j': o->json = true; return NULL;
 	case 'J': o->json = o->pretty = true; return NULL;
 	case 'v': o->verbose = true; return NULL;

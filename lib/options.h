@@ -44,6 +44,7 @@ struct vx_options {
 	enum vx_mode mode;
 	enum vx_kptr kptr;
 	bool json, pretty, verbose, all;
+	bool live;		/* --live: the running kernel is the VMCORE (or NEW) */
 	const char *vmlinux[2];	/* -k, once per dump */
 	int nr_vmlinux;
 	const char *system_map;

@@ -7,6 +7,7 @@
 #ifndef VMAPX_TARGET_H
 #define VMAPX_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,12 @@ struct vx_target {
 	const char *vmcoreinfo;
 	/* Optional type source (DWARF, crash); NULL: BTF from the dump. */
 	struct vx_types *types;
+	/*
+	 * The memory is a running kernel's (--live): it changes while it is
+	 * read, so the walker checks what it read and walks again
+	 * (lib/walk.c) where a dump's inconsistency would be corruption.
+	 */
+	bool live;
 	/* Name of the dump for messages ("vmcore.kdump"). */
 	const char *name;
 	/* Backend data. */

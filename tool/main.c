@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "dump.h"
 #include "kernel.h"
+#include "live.h"
 #include "options.h"
 
 static const char *prog = "vmapx";
@@ -18,13 +19,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [OPTIONS] VMCORE\n"
+		"       %s --live [OPTIONS]           (the running kernel, as root)\n"
 		"       %s --diff [OPTIONS] OLD NEW   (each a vmcore or a vmallocinfo snapshot)\n"
+		"       %s --diff --live [OPTIONS] OLD   (NEW is the running kernel)\n"
 		"       %s --parse [-j] SNAPSHOT\n"
 		"\n"
 		"Rebuilds the kernel's vmalloc bookkeeping from an x86_64 vmcore.\n"
 		"With no mode option, prints /proc/vmallocinfo exactly as that kernel did.\n"
 		"\n"
-		"Options:\n", prog, prog, prog);
+		"Options:\n", prog, prog, prog, prog, prog);
 	vx_options_help(f, VX_FE_TOOL, "  ");
 	fprintf(f,
 		"\n"
@@ -44,6 +47,7 @@ static int fail(struct vx_error *err, bool json)
 
 struct opened {
 	struct vx_dump *dump;
+	struct vx_live *live;
 	struct vx_kernel *k;
 	const char *path;
 	bool verbose;		/* -v: every skip, not one line per kind */
@@ -77,24 +81,50 @@ static struct vx_error *name_input(struct vx_error *err, const char *path)
 	return err;
 }
 
-static struct vx_error *open_kernel(const char *path, const char *vmlinux,
+/* The target behind path, or the running kernel when path is NULL. */
+static struct vx_error *open_target(const char *path, const char *vmlinux,
 				    const struct vx_options *o,
-				    struct opened *out)
+				    struct opened *out, struct vx_target **t)
 {
 	struct vx_dump_opts dopts = {
 		.vmlinux = vmlinux,
 		.system_map = o->system_map,
 	};
+	struct vx_live_opts lopts = {
+		.vmlinux = vmlinux,
+		.system_map = o->system_map,
+	};
 	struct vx_error *err;
 
-	out->path = path;
-	out->verbose = o->verbose;
+	if (!path) {
+		err = vx_live_open(&lopts, &out->live);
+		if (!err)
+			*t = vx_live_target(out->live);
+		return err;
+	}
 	err = vx_dump_open(path, &dopts, &out->dump);
+	if (!err)
+		*t = vx_dump_target(out->dump);
+	return name_input(err, path);
+}
+
+/* path NULL: --live. */
+static struct vx_error *open_kernel(const char *path, const char *vmlinux,
+				    const struct vx_options *o,
+				    struct opened *out)
+{
+	struct vx_target *t = NULL;
+	struct vx_error *err;
+
+	out->verbose = o->verbose;
+	out->path = path;
+	err = open_target(path, vmlinux, o, out, &t);
 	if (err)
-		return name_input(err, path);
-	err = vx_kernel_open(vx_dump_target(out->dump), &out->k);
+		return err;
+	out->path = t->name;
+	err = vx_kernel_open(t, &out->k);
 	if (err)
-		return name_input(err, path);
+		return name_input(err, out->path);
 	if (o->verbose)
 		vx_kernel_describe(out->k, stderr);
 	return NULL;
@@ -107,8 +137,10 @@ static void close_kernel(struct opened *op)
 		vx_kernel_close(op->k);
 	}
 	vx_dump_close(op->dump);
+	vx_live_close(op->live);
 	op->k = NULL;
 	op->dump = NULL;
+	op->live = NULL;
 }
 
 static int finish(struct vx_error *err, int status, const struct vx_options *o)
@@ -125,50 +157,60 @@ static int run_on_dump(const struct vx_options *o)
 	struct opened op = { 0 };
 	struct vx_error *err;
 	int status = VX_EXIT_OK;
+	int want = o->live ? 0 : 1;
 
-	if (o->nr_args != 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
+	if (o->nr_args != want)
+		return fail(o->live ?
+			    vx_error_create(VX_ERR_USAGE,
+					    "--live reads the running kernel: no VMCORE argument") :
+			    vx_error_create(VX_ERR_USAGE,
 					    o->nr_args ? "one VMCORE expected, got %d arguments" :
 							 "no VMCORE given", o->nr_args),
 			    o->json);
 	if (o->nr_vmlinux > 1)
 		return fail(vx_error_create(VX_ERR_USAGE,
 					    "-k given twice for one dump"), o->json);
-	err = open_kernel(o->args[0], o->nr_vmlinux ? o->vmlinux[0] : NULL, o,
-			  &op);
+	err = open_kernel(o->live ? NULL : o->args[0],
+			  o->nr_vmlinux ? o->vmlinux[0] : NULL, o, &op);
 	if (!err)
 		err = name_input(vx_command_run(op.k, o, stdout, &status),
-				 o->args[0]);
+				 op.path);
 	fflush(stdout);
 	close_kernel(&op);
 	return finish(err, status, o);
 }
 
-/* OLD and NEW are dumps or snapshots, told apart by content. */
+/*
+ * OLD and NEW are dumps or snapshots, told apart by content; with
+ * --live, NEW is the running kernel.
+ */
 static int run_diff(const struct vx_options *o)
 {
 	struct opened op[2] = { { 0 } };
 	struct vx_diff_side side[2];
 	struct vx_error *err = NULL;
-	int status = VX_EXIT_OK, dumps = 0;
+	int status = VX_EXIT_OK, dumps = 0, nr_files = o->live ? 1 : 2;
 
-	if (o->nr_args != 2)
-		return fail(vx_error_create(VX_ERR_USAGE,
+	if (o->nr_args != nr_files)
+		return fail(vx_error_create(VX_ERR_USAGE, o->live ?
+					    "--diff --live wants OLD, got %d arguments" :
 					    "--diff wants OLD and NEW, got %d arguments",
 					    o->nr_args), o->json);
 	for (int i = 0; i < 2 && !err; i++) {
-		int is_dump = vx_file_is_dump(o->args[i]);
+		const char *path = i < nr_files ? o->args[i] : NULL;
+		int is_dump = path ? vx_file_is_dump(path) : 1;
 
-		side[i] = (struct vx_diff_side){ .path = o->args[i] };
+		side[i] = (struct vx_diff_side){ .path = path };
 		if (is_dump < 0)
-			err = vx_error_create(VX_ERR_IO, "%s: %m", o->args[i]);
+			err = vx_error_create(VX_ERR_IO, "%s: %m", path);
 		else if (is_dump) {
 			const char *vmlinux = dumps < o->nr_vmlinux ?
 					      o->vmlinux[dumps] : NULL;
 
 			dumps++;
-			err = open_kernel(o->args[i], vmlinux, o, &op[i]);
+			err = open_kernel(path, vmlinux, o, &op[i]);
 			side[i].k = op[i].k;
+			side[i].path = op[i].path;
 		}
 	}
 	if (!err && o->nr_vmlinux > dumps)
