@@ -1,0 +1,199 @@
+/* vlive: the live test's driver inside the guest (tests/integration/t-live.sh).
+ *
+ *   vlive PORT VMAPX
+ *
+ * 1. Up to 20 rounds: read /proc/vmallocinfo (A), run VMAPX --live (L), read /proc/vmallocinfo
+ *    again (B), nothing forked in between.  The first round with A == B ends the loop: L must be
+ *    B byte for byte.  The kernel caches freed task stacks, so the fork of VMAPX itself leaves
+ *    the vmalloc space as it was.
+ * 2. Every mode once (--gaps, --frag, --frag -j, --fit, --callers, --failures, -j, -v,
+ *    --diff against B as a snapshot), as root.
+ * 3. VMAPX --live as uid 65534 (no CAP_SYS_RAWIO), then under lockdown=confidentiality (set now:
+ *    the kernel cannot lift it, so this is last).
+ * Everything goes to PORT as sections "=== BEGIN name rc=N secs=S" ... "=== END name".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int port;
+
+static void out(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(port, buf, len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void outf(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	out(line, strlen(line));
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whole file in 64 KiB reads (1-byte reads restart the 5.10/6.1 seq_file walk). */
+static char *slurp(const char *path, size_t *len)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || !buf) {
+		free(buf);
+		*len = 0;
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 65536 && !(buf = realloc(buf, cap *= 2)))
+			_exit(1);
+		ssize_t r = read(fd, buf + n, 65536);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+static int run(char *const argv[], uid_t uid, double *secs)
+{
+	double t0 = now();
+	int status;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open("/tmp/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open("/tmp/err", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(e, 2);
+		if (uid && (setgid(uid) || setuid(uid)))
+			_exit(125);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*secs = now() - t0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void send_file(const char *path)
+{
+	size_t len;
+	char *buf = slurp(path, &len);
+	out(buf, len);
+	if (len && buf[len - 1] != '\n')
+		out("\n", 1);
+	free(buf);
+}
+
+static void section(const char *name, char *const argv[], uid_t uid)
+{
+	double secs;
+	int rc = run(argv, uid, &secs);
+	outf("=== BEGIN %s rc=%d secs=%.3f\n", name, rc, secs);
+	send_file("/tmp/out");
+	outf("=== STDERR %s\n", name);
+	send_file("/tmp/err");
+	outf("=== END %s\n", name);
+}
+
+static void agree(char *vmapx)
+{
+	char *argv[] = { vmapx, "--live", NULL };
+	size_t la, lb, ll;
+	double secs, tread = 0;
+	int round, rc = -1;
+	char *a = NULL, *b = NULL, *l = NULL;
+
+	for (round = 1; round <= 20; round++) {
+		free(a);
+		free(b);
+		a = slurp("/proc/vmallocinfo", &la);
+		rc = run(argv, 0, &secs);
+		double t0 = now();
+		b = slurp("/proc/vmallocinfo", &lb);
+		tread = now() - t0;
+		if (la == lb && !memcmp(a, b, la))
+			break;
+	}
+	l = slurp("/tmp/out", &ll);
+	size_t lines = 0;
+	for (size_t i = 0; i < lb; i++)
+		lines += b[i] == '\n';
+	outf("=== RESULT info rounds=%d rc=%d agree=%d identical=%d lines=%zu live_secs=%.3f read_secs=%.3f\n",
+	     round, rc, round <= 20, ll == lb && !memcmp(l, b, lb),
+	     lines, secs, tread);
+	outf("=== BEGIN vmallocinfo rc=0 secs=0\n");
+	out(b, lb);
+	outf("=== END vmallocinfo\n");
+	outf("=== BEGIN live rc=%d secs=%.3f\n", rc, secs);
+	out(l, ll);
+	outf("=== STDERR live\n");
+	send_file("/tmp/err");
+	outf("=== END live\n");
+	int fd = open("/tmp/snap", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		if (write(fd, b, lb) != (ssize_t)lb)
+			outf("=== WARN snapshot write\n");
+		close(fd);
+	}
+	free(a);
+	free(b);
+	free(l);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	port = open(argv[1], O_RDWR);
+	if (port < 0)
+		return 1;
+	char *v = argv[2];
+	agree(v);
+	section("gaps", (char *[]){ v, "--live", "--gaps", NULL }, 0);
+	section("frag", (char *[]){ v, "--live", "--frag", NULL }, 0);
+	section("frag-json", (char *[]){ v, "-L", "--frag", "-j", NULL }, 0);
+	section("fit", (char *[]){ v, "--live", "--fit", "64K", NULL }, 0);
+	section("callers", (char *[]){ v, "--live", "--callers", NULL }, 0);
+	section("failures", (char *[]){ v, "--live", "--failures", NULL }, 0);
+	section("json", (char *[]){ v, "--live", "-j", NULL }, 0);
+	section("verbose", (char *[]){ v, "--live", "-v", NULL }, 0);
+	section("diff", (char *[]){ v, "--live", "--diff", "/tmp/snap", NULL }, 0);
+	section("nonroot", (char *[]){ v, "--live", NULL }, 65534);
+	int fd = open("/sys/kernel/security/lockdown", O_WRONLY);
+	if (fd >= 0 && write(fd, "confidentiality", 15) == 15) {
+		close(fd);
+		section("lockdown", (char *[]){ v, "--live", NULL }, 0);
+	} else {
+		outf("=== NOTE no lockdown: %s\n", strerror(errno));
+	}
+	outf("=== DONE\n");
+	return 0;
+}
