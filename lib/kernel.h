@@ -103,6 +103,12 @@ struct vx_kernel {
 	 */
 	bool only_known_lines;
 
+	/*
+	 * A live target (t->live): the first sign, in the walk under way,
+	 * that the kernel changed a list while it was read (walk.c), or NULL.
+	 */
+	char *walk_moved;
+
 	/* What could not be read: printed on stderr, exit status 3. */
 	char **skips;
 	size_t nr_skips;

@@ -107,8 +107,15 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list
 	if (!a->vm_ptr)
 		return NULL;
 	err = read_vm(k, a);
-	if (!err)
+	if (!err) {
+		/* setup_vmalloc_vm(): vm->addr is va_start for as long as both live. */
+		if (a->vm.addr != a->start)
+			a->torn = vx_walk_moved(k, "vmap_area at 0x%lx: its vm_struct at 0x%lx is for 0x%lx now",
+				      (unsigned long)va, (unsigned long)a->vm_ptr,
+				      (unsigned long)a->vm.addr);
 		return NULL;
+	}
+	vx_walk_moved(k, "%s", err->message);
 	/* Filtered out of the dump: counted, and said once (recover.c). */
 	if (vx_excluded(k->t, err->address) == 1) {
 		vx_recover_note_vm(k, err->address);
@@ -177,6 +184,7 @@ static struct vx_error *walk_list(struct vx_kernel *k,
 	}
 	return NULL;
 broken:
+	vx_walk_moved(k, "%s: %s", spec->what, err->message);
 	{
 		struct vx_error *nomem = vx_recover_list(k, spec, list, first,
 							 lost, err);
@@ -271,6 +279,7 @@ static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
 		node = get_u64(buf, l->va_purge_list);
 	}
 	if (err) {
+		vx_walk_moved(k, "vmap_purge_list: %s", err->message);
 		vx_kernel_skip(k, "vmap_purge_list: %s", err->message);
 		vx_error_destroy(err);
 	}
@@ -403,8 +412,8 @@ static void walk_free(struct vx_kernel *k, struct vx_vmap *m)
 	m->free_root_read = true;
 }
 
-struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
-			 struct vx_vmap *m)
+static struct vx_error *walk_once(struct vx_kernel *k, enum vx_walk_what what,
+				  struct vx_vmap *m)
 {
 	struct vx_error *err;
 
@@ -433,6 +442,13 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 		}
 	}
 	return NULL;
+}
+
+struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
+			 struct vx_vmap *m)
+{
+	return k->t->live ? vx_walk_live(k, what, m, walk_once) :
+			    walk_once(k, what, m);
 }
 
 void vx_vmap_free(struct vx_vmap *m)

@@ -45,6 +45,7 @@ struct vx_area {
 	uint8_t source;		/* enum vx_source */
 	bool vm_read;		/* vm holds *vm_ptr */
 	bool vm_lost;		/* *vm_ptr is on a page the dump's filter left out */
+	bool torn;		/* live: changed while it was read (walk_live.c drops it) */
 	struct vx_vm vm;
 };
 
@@ -82,5 +83,19 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list
 				  const uint8_t *buf, uint64_t va,
 				  enum vx_state state, int node,
 				  enum vx_source source);
+
+/*
+ * Private to lib/ (walk_live.c): on a live target, note the first sign
+ * that the kernel changed what the walk is reading.  Returns whether the
+ * target is live (on a dump, nothing is noted: a dump does not change).
+ */
+bool vx_walk_moved(struct vx_kernel *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+typedef struct vx_error *(*vx_walk_fn)(struct vx_kernel *k,
+				       enum vx_walk_what what,
+				       struct vx_vmap *m);
+/* Walk with once until a walk saw nothing move, a bounded number of times. */
+struct vx_error *vx_walk_live(struct vx_kernel *k, enum vx_walk_what what,
+			      struct vx_vmap *m, vx_walk_fn once);
 
 #endif
