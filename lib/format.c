@@ -66,6 +66,13 @@ static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
 		vx_error_destroy(err);
 		return err ? 1 : 0;
 	}
+	if (err && k->t->live) {
+		/* A running kernel freed the area since the walk: no torn line. */
+		vx_kernel_skip(k, "live kernel: area 0x%lx left out, freed while it was printed (%s)",
+			       (unsigned long)a->vm.addr, err->message);
+		vx_error_destroy(err);
+		return -1;
+	}
 	if (err) {
 		vx_kernel_skip(k, "node counts of 0x%lx: %s",
 			       (unsigned long)a->vm.addr, err->message);
@@ -75,17 +82,17 @@ static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
 	return 0;
 }
 
-static void print_numa(struct vx_kernel *k, const struct vx_area *a,
-		       uint32_t *counts, FILE *out)
+/* Node counts are printed when the kernel has NUMA and set the area up. */
+static bool numa_printed(const struct vx_kernel *k, const struct vx_area *a)
 {
-	int known;
-
-	if (!k->numa)
-		return;
 	/* 5.10-6.8 print uninitialized areas, but never their nodes. */
-	if (a->vm.flags & VX_VM_UNINITIALIZED)
-		return;
-	known = numa_counts(k, a, counts);
+	return k->numa && !(a->vm.flags & VX_VM_UNINITIALIZED);
+}
+
+/* known: numa_counts()'s answer for a, taken before the line was begun. */
+static void print_numa(struct vx_kernel *k, int known, uint32_t *counts,
+		       FILE *out)
+{
 	if (known == 1)
 		fputs(" [N<n>= unknown: pages[] not in dump]", out);
 	if (known)
@@ -125,7 +132,11 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 	const struct vx_vm *v = &a->vm;
 	uint64_t words = v->flags & ~(uint64_t)VX_VM_VPAGES;
 	char sym[1024];
+	int known = numa_printed(k, a) ? numa_counts(k, a, counts) : 2;
 
+	/* Live: pages[] gone since the walk; the whole line is left out. */
+	if (known < 0 && k->t->live)
+		return;
 	print_range(k, mode, v->addr, v->addr + v->size, out);
 	if (v->caller)
 		fprintf(out, " %s", vx_symbolize(k, v->caller, sym, sizeof(sym)));
@@ -145,7 +156,7 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 	for (size_t i = 0; i < VX_NR_VM_WORDS; i++)
 		if (words & vx_vm_words[i].flag)
 			fprintf(out, " %s", vx_vm_words[i].word);
-	print_numa(k, a, counts, out);
+	print_numa(k, known, counts, out);
 	fputc('\n', out);
 }
 

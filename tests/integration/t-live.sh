@@ -5,7 +5,9 @@
 # back until two reads of the file agree; the output must be that file byte for byte. Every mode
 # then runs live (--frag -j must add up), as uid 65534 (one-line error) and under lockdown. On the
 # host: the non-root error against a fake kcore file. Skips (with the reason) without QEMU or a
-# cached kernel.
+# cached kernel. LIVE_LARGE=N (make bench) adds one boot of LIVE_LARGE_SUITE (bookworm) with N
+# sleeping threads (each a vmap stack): byte for byte, --frag -j, and the wall time of
+# vmapx --live against cat /proc/vmallocinfo (also appended to $LIVE_BENCH_OUT if set).
 set -u
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +68,34 @@ print("\n".join(bad))
 PY
 }
 
+# Under churn: exit 0 or 3 within the time limit, well-formed lines only, each either in the
+# capture before or the one after the churn, or the churn's own (a task stack, brd's module
+# memory and the buffer finit_module reads it into, a lazily freed area).
+churn_callers='kernel_read_file|copy_process|dup_task_struct|alloc_thread_stack_node|kernel_clone|load_module|move_module|module_alloc|module_memory_alloc|execmem_[a-z_]*|layout_and_allocate|\[brd\]|unpurged vm_area'
+check_churn() { # suite out
+	local s=$1 o=$2 i rc codes="" stray badfmt=0 moved=0
+	: > "$tmp/$s.stray"
+	[ -n "$(section "$o" churn-before)" ] || { bad "$s: churn: no capture"; return; }
+	section "$o" churn-before > "$tmp/$s.known"
+	section "$o" churn-after >> "$tmp/$s.known"
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		rc=$(rc_of "$o" churn$i); codes+="$rc "
+		case $rc in 0|3) ;; *) bad "$s: churn run $i: exit ${rc:-none} (142: killed after 120 s): $(stderr_of "$o" churn$i | head -2 | tr '\n' ' ')" ;; esac
+		[ "$rc" != 3 ] || moved=$((moved + 1))
+		section "$o" churn$i > "$tmp/$s.churn"
+		badfmt=$((badfmt + $(grep -cvE '^0x[0-9a-f]{16}-0x[0-9a-f]{16} +[0-9]+ ' "$tmp/$s.churn")))
+		grep -vxFf "$tmp/$s.known" "$tmp/$s.churn" | grep -vE " ($churn_callers)" | sed "s/^/run $i: /" >> "$tmp/$s.stray"
+	done
+	stray=$(wc -l < "$tmp/$s.stray")
+	if [ $badfmt = 0 ] && [ $stray = 0 ]; then
+		ok "$s: 10 --live runs under churn (brd loaded and unloaded, bursts of 16 forks): exits $codes(3: what moved said on stderr), no malformed line, none outside the captures before and after but the churn's own"
+	else
+		bad "$s: under churn: $badfmt malformed lines, $stray lines in neither capture and not the churn's (exits $codes)"
+		head -3 "$tmp/$s.stray"
+	fi
+	[ $moved = 0 ] || stderr_of "$o" churn$(( $(sed -n 's/^=== BEGIN churn\([0-9]\) rc=3.*/\1/p' "$o" | head -1) )) | head -2 | sed "s/^/$s: under churn, stderr: /"
+}
+
 # initramfs: dumps/mkdump's cached one (modules, busybox) plus vmapx, its libraries, vlive, init
 make_initrd() {
 	local base=$1 dir=$tmp/ird lib
@@ -77,6 +107,7 @@ make_initrd() {
 		cp -L "$lib" "$dir$lib"
 	done
 	gcc -static -O2 -Wall -o "$dir/bin/vlive" "$HERE/live-guest/vlive.c" || return 1
+	gcc -static -O2 -Wall -o "$dir/bin/vthreads" "$HERE/../../dumps/guest/vthreads.c" || return 1
 	cp "$HERE/live-guest/init" "$dir/init"
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$tmp/initrd.gz"
 }
@@ -85,8 +116,8 @@ boot() { # suite release vmlinuz -> $tmp/$suite.out
 	local s=$1 rel=$2 vmlinuz=$3 t0 end
 	rm -f "$tmp/$s.out"; : > "$tmp/$s.out"
 	t0=$(date +%s)
-	qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 1024 \
-		-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" -append "console=ttyS0 panic=-1" \
+	qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m "${MEM:-1024}" \
+		-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" -append "console=ttyS0 panic=-1${APPEND:-}" \
 		-display none -monitor none -no-reboot -serial "file:$tmp/$s.console" \
 		-device virtio-serial-pci -chardev "file,id=vx,path=$tmp/$s.out" \
 		-device virtserialport,chardev=vx,name=vmapx > "$tmp/$s.qemu" 2>&1 & QPID=$!
@@ -130,6 +161,7 @@ check_guest() { # suite release
 	else
 		bad "$s: --live --diff: exit ${rc:-none}: $(section "$o" diff | head -6 | tr '\n' ' ') $(stderr_of "$o" diff | head -2)"
 	fi
+	check_churn "$s" "$o"
 	err=$(stderr_of "$o" nonroot)
 	[ "$(rc_of "$o" nonroot)" = 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] &&
 	[[ $err == *"/proc/kcore: "*"--live needs root (CAP_SYS_RAWIO)"* ]] &&
@@ -145,20 +177,46 @@ check_guest() { # suite release
 	if [ -n "${LIVE_KEEP:-}" ]; then mkdir -p "$LIVE_KEEP"; cp "$o" "$tmp/$s.console" "$LIVE_KEEP/"; fi
 }
 
-booted=0
-for s in $SUITES; do
-	kdir=$CACHE/kernels/$s
+check_large() { # suite release threads
+	local s=$1 rel=$2 o=$tmp/$1.out res err live cat
+	grep -q '^=== DONE' "$o" || { bad "$s large: the guest did not finish (console: $(tail -c 300 "$tmp/$s.console" | tr '\n' ' '))"; return; }
+	res=$(grep '^=== RESULT info' "$o")
+	[[ $res == *" agree=1 identical=1 "* ]] &&
+		ok "$s large ($3 threads): vmapx --live is /proc/vmallocinfo byte for byte ($(section "$o" live | wc -l) lines)" ||
+		bad "$s large: differs ($res): $(stderr_of "$o" live | head -2)"
+	section "$o" frag-json > "$tmp/$s.frag.json"
+	err=$(check_frag "$tmp/$s.frag.json" 2>&1)
+	[ -z "$err" ] && ok "$s large: --frag -j adds up, nothing unaccounted" || bad "$s large: --frag -j: $err"
+	live=$(sed -n 's/^=== TIME .* live_secs=\([0-9.]*\) .*/\1/p' "$o" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	cat=$(sed -n 's/^=== TIME .* cat_secs=\([0-9.]*\)$/\1/p' "$o" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	echo "bench $s ($rel, TCG, $(section "$o" live | wc -l) lines): vmapx --live median ${live} s, cat /proc/vmallocinfo median ${cat} s (5 runs each)"
+	[ -z "${LIVE_BENCH_OUT:-}" ] || grep '^=== TIME' "$o" | sed "s/^=== TIME/$s $rel lines=$(section "$o" live | wc -l)/" >> "$LIVE_BENCH_OUT"
+}
+
+# suite: kernel, release and initramfs from the cache, or a skip line
+find_kernel() {
+	kdir=$CACHE/kernels/$1
 	rel=$(cat "$kdir/release.txt" 2>/dev/null)
 	vmlinuz=$kdir/boot/vmlinuz-$rel
-	base=$(ls -t "$CACHE/initramfs/$s-$rel-"*.cpio.gz 2>/dev/null | head -1)
-	if [ -z "$rel" ] || [ ! -s "$vmlinuz" ] || [ -z "$base" ]; then
-		echo "skip $s: no cached kernel and initramfs in $CACHE (dumps/mkdump --suite $s makes them)"
-		continue
-	fi
+	base=$(ls -t "$CACHE/initramfs/$1-$rel-"*.cpio.gz 2>/dev/null | head -1)
+	[ -n "$rel" ] && [ -s "$vmlinuz" ] && [ -n "$base" ] && return 0
+	echo "skip $1: no cached kernel and initramfs in $CACHE (dumps/mkdump --suite $1 makes them)"
+	return 1
+}
+
+booted=0
+for s in $SUITES; do
+	find_kernel "$s" || continue
 	make_initrd "$base" || { bad "$s: building the initramfs"; continue; }
 	boot "$s" "$rel" "$vmlinuz"
 	check_guest "$s" "$rel"
 	booted=$((booted + 1))
 done
+if [ -n "${LIVE_LARGE:-}" ] && find_kernel "${LIVE_LARGE_SUITE:=bookworm}"; then
+	make_initrd "$base" || bad "large: building the initramfs"
+	MEM=4096 APPEND=" vmapx.threads=$LIVE_LARGE" boot "$LIVE_LARGE_SUITE" "$rel" "$vmlinuz"
+	check_large "$LIVE_LARGE_SUITE" "$rel" "$LIVE_LARGE"
+	booted=$((booted + 1))
+fi
 [ $booted -gt 0 ] || echo "skip: no guest booted"
 exit $((failures > 0))

@@ -1,6 +1,9 @@
 /* vlive: the live test's driver inside the guest (tests/integration/t-live.sh).
  *
- *   vlive PORT VMAPX
+ *   vlive PORT VMAPX [large]
+ *
+ * With "large" (the guest holds tens of thousands of task stacks) only step 1, then the timing:
+ * VMAPX --live and busybox cat /proc/vmallocinfo, 5 runs each, output to /dev/null.
  *
  * 1. Up to 20 rounds: read /proc/vmallocinfo (A), run VMAPX --live (L), read /proc/vmallocinfo
  *    again (B), nothing forked in between.  The first round with A == B ends the loop: L must be
@@ -8,7 +11,11 @@
  *    the vmalloc space as it was.
  * 2. Every mode once (--gaps, --frag, --frag -j, --fit, --callers, --failures, -j, -v,
  *    --diff against B as a snapshot), as root.
- * 3. VMAPX --live as uid 65534 (no CAP_SYS_RAWIO), then under lockdown=confidentiality (set now:
+ * 3. Churn: a child loads and unloads brd (finit_module/delete_module, no exec) and forks bursts
+ *    of 16 short-lived children (each a new vmap stack) while VMAPX --live runs 10 times (each
+ *    killed after 120 s: a hang).  /proc/vmallocinfo is read before the churn starts and after
+ *    it stopped; the host checks every line printed against those two reads.
+ * 4. VMAPX --live as uid 65534 (no CAP_SYS_RAWIO), then under lockdown=confidentiality (set now:
  *    the kernel cannot lift it, so this is last).
  * Everything goes to PORT as sections "=== BEGIN name rc=N secs=S" ... "=== END name".
  */
@@ -18,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,7 +90,14 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+static int run_limit(char *const argv[], uid_t uid, double *secs, unsigned limit);
+
 static int run(char *const argv[], uid_t uid, double *secs)
+{
+	return run_limit(argv, uid, secs, 0);
+}
+
+static int run_limit(char *const argv[], uid_t uid, double *secs, unsigned limit)
 {
 	double t0 = now();
 	int status;
@@ -93,6 +109,8 @@ static int run(char *const argv[], uid_t uid, double *secs)
 		dup2(e, 2);
 		if (uid && (setgid(uid) || setuid(uid)))
 			_exit(125);
+		if (limit)
+			alarm(limit);	/* SIGALRM kills a hang: rc 142 */
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -168,6 +186,65 @@ static void agree(char *vmapx)
 	free(l);
 }
 
+/* The churner: brd in and out, bursts of forks, until killed. */
+static void churn(void)
+{
+	for (unsigned i = 0;; i++) {
+		int fd = open("/lib/vmapx/extra/brd.ko", O_RDONLY);
+		if (fd >= 0) {
+			syscall(SYS_finit_module, fd, "", 0);
+			close(fd);
+		}
+		for (int c = 0; c < 16; c++)
+			if (fork() == 0) {
+				struct timespec ts = { 0, 2000000 };
+				nanosleep(&ts, NULL);
+				_exit(0);
+			}
+		while (wait(NULL) > 0)
+			;
+		syscall(SYS_delete_module, "brd", O_NONBLOCK);
+	}
+}
+
+static void churn_runs(char *vmapx)
+{
+	char *argv[] = { vmapx, "--live", NULL };
+	char name[32];
+	size_t len;
+	char *a = slurp("/proc/vmallocinfo", &len);
+	outf("=== BEGIN churn-before rc=0 secs=0\n");
+	out(a, len);
+	outf("=== END churn-before\n");
+	free(a);
+	pid_t pid = fork();
+	if (pid == 0)
+		churn();
+	struct timespec ts = { 0, 300000000 };
+	nanosleep(&ts, NULL);
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "churn%d", i);
+		double secs;
+		int rc = run_limit(argv, 0, &secs, 120);
+		outf("=== BEGIN %s rc=%d secs=%.3f\n", name, rc, secs);
+		send_file("/tmp/out");
+		outf("=== STDERR %s\n", name);
+		send_file("/tmp/err");
+		outf("=== END %s\n", name);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	while (wait(NULL) > 0)	/* the churner's orphans are ours (PID 1's child) */
+		;
+	syscall(SYS_delete_module, "brd", O_NONBLOCK);
+	a = slurp("/proc/vmallocinfo", &len);
+	outf("=== BEGIN churn-after rc=0 secs=0\n");
+	out(a, len);
+	outf("=== END churn-after\n");
+	free(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -177,6 +254,18 @@ int main(int argc, char **argv)
 		return 1;
 	char *v = argv[2];
 	agree(v);
+	if (argc > 3 && !strcmp(argv[3], "large")) {
+		section("frag-json", (char *[]){ v, "-L", "--frag", "-j", NULL }, 0);
+		for (int i = 0; i < 5; i++) {
+			double a, b;
+			int ra = run((char *[]){ v, "--live", NULL }, 0, &a);
+			int rb = run((char *[]){ "/bin/cat", "/proc/vmallocinfo", NULL }, 0, &b);
+			outf("=== TIME run=%d live_rc=%d live_secs=%.3f cat_rc=%d cat_secs=%.3f\n",
+			     i, ra, a, rb, b);
+		}
+		outf("=== DONE\n");
+		return 0;
+	}
 	section("gaps", (char *[]){ v, "--live", "--gaps", NULL }, 0);
 	section("frag", (char *[]){ v, "--live", "--frag", NULL }, 0);
 	section("frag-json", (char *[]){ v, "-L", "--frag", "-j", NULL }, 0);
@@ -186,6 +275,7 @@ int main(int argc, char **argv)
 	section("json", (char *[]){ v, "--live", "-j", NULL }, 0);
 	section("verbose", (char *[]){ v, "--live", "-v", NULL }, 0);
 	section("diff", (char *[]){ v, "--live", "--diff", "/tmp/snap", NULL }, 0);
+	churn_runs(v);
 	section("nonroot", (char *[]){ v, "--live", NULL }, 65534);
 	int fd = open("/sys/kernel/security/lockdown", O_WRONLY);
 	if (fd >= 0 && write(fd, "confidentiality", 15) == 15) {
