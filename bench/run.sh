@@ -53,5 +53,11 @@ measure() {
 				"$(sed -n 's/.*Collected : *//p' build/bench/cg.err)"
 		done
 	fi
+	# --live on the running kernel of a large guest (QEMU TCG): vmapx --live against cat
+	if [ "${BENCH_LIVE:-1}" = 1 ]; then
+		rm -f build/bench/live.txt
+		LIVE_SUITES= LIVE_LARGE=${BENCH_LIVE_THREADS:-52000} LIVE_BENCH_OUT=$PWD/build/bench/live.txt \
+			bash tests/integration/t-live.sh | grep -E '^(bench|FAIL|skip)'
+	fi
 } | tee "$out"
 echo "written to $out"

@@ -290,7 +290,9 @@ static void hex_string(const uint8_t *id, size_t len, char *buf, size_t size)
  * compare the GNU build-id (VMCOREINFO BUILD-ID) or else the release in
  * linux_banner with VMCOREINFO OSRELEASE, before walking anything.
  */
-static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
+struct vx_error *vx_vmlinux_check(struct vx_elf *elf,
+				  const struct vx_vmcoreinfo *vmci,
+				  const char *vmlinux, const char *name)
 {
 	const char *want_id, *release;
 	struct vx_error *err, *lookup;
@@ -299,24 +301,24 @@ static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 	size_t len;
 	const char *p;
 
-	want_id = vx_vmcoreinfo_get(&d->vmci, "BUILD-ID");
-	release = vx_vmcoreinfo_get(&d->vmci, "OSRELEASE");
+	want_id = vx_vmcoreinfo_get(vmci, "BUILD-ID");
+	release = vx_vmcoreinfo_get(vmci, "OSRELEASE");
 	/* The build-id decides when both sides have one; else the banner. */
 	if (want_id) {
-		lookup = vx_elf_build_id(d->elf, &id, &len);
+		lookup = vx_elf_build_id(elf, &id, &len);
 		if (!lookup) {
 			hex_string(id, len, have, sizeof(have));
 			if (!strcasecmp(have, want_id))
 				return NULL;
 			return vx_error_create(VX_ERR_MISMATCH,
 					       "%s does not match %s: build-id %s, the dump's is %s",
-					       vmlinux, d->path, have, want_id);
+					       vmlinux, name, have, want_id);
 		}
 		vx_error_destroy(lookup);
 	}
 	if (!release)
 		return NULL;
-	lookup = vx_elf_banner(d->elf, banner, sizeof(banner));
+	lookup = vx_elf_banner(elf, banner, sizeof(banner));
 	if (lookup) {
 		vx_error_destroy(lookup);	/* nothing to compare with */
 		return NULL;
@@ -327,7 +329,7 @@ static struct vx_error *check_vmlinux(struct vx_dump *d, const char *vmlinux)
 		return NULL;
 	err = vx_error_create(VX_ERR_MISMATCH,
 			      "%s does not match %s: its banner is \"%.80s\", the dump's release %s",
-			      vmlinux, d->path, banner, release);
+			      vmlinux, name, banner, release);
 	return err;
 }
 
@@ -399,7 +401,8 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 		if (!err)
 			err = vx_elf_open(opts->vmlinux, &d->elf);
 		if (!err)
-			err = check_vmlinux(d, opts->vmlinux);
+			err = vx_vmlinux_check(d->elf, &d->vmci,
+					       opts->vmlinux, d->path);
 		if (err)
 			goto fail;
 		err = vx_dwarf_types_open(opts->vmlinux, &d->dwarf);

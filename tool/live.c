@@ -13,10 +13,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "dump.h"
+#include "dumpcheck.h"
+#include "elfsyms.h"
 #include "kcore.h"
 #include "live.h"
 #include "symmap.h"
 #include "types.h"
+#include "vmcoreinfo.h"
 
 /* /sys/kernel/btf/vmlinux is 3.5-6 MiB on Debian kernels. */
 #define MAX_BTF_FILE	(64L << 20)
@@ -29,6 +33,7 @@ struct vx_live {
 	char *vmcoreinfo;
 	struct vx_types *types;
 	struct vx_symmap *symmap;	/* -m, or /proc/kallsyms as a fallback */
+	struct vx_elf *elf;		/* -k: symbols at link addresses */
 	bool symmap_linked;		/* -m: link-time addresses */
 	uint64_t kernel_offset;
 };
@@ -211,13 +216,52 @@ static struct vx_error *live_symbol(struct vx_target *t, const char *name,
 				    uint64_t *addr)
 {
 	struct vx_live *l = t->priv;
+	struct vx_error *err;
 
-	if (!vx_symmap_lookup(l->symmap, name, addr))
+	if (l->symmap && vx_symmap_lookup(l->symmap, name, addr)) {
+		if (l->symmap_linked)
+			*addr += l->kernel_offset;
+		return NULL;
+	}
+	if (!l->elf)
 		return vx_error_create(VX_ERR_NOT_FOUND, "symbol %s not found",
 				       name);
-	if (l->symmap_linked)
+	err = vx_elf_symbol(l->elf, name, addr);
+	if (!err)
 		*addr += l->kernel_offset;
-	return NULL;
+	return err;
+}
+
+/* -k and -m are read by libelf and stdio: a FIFO would block them. */
+static struct vx_error *regular_file(const char *path)
+{
+	struct vx_error *err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return vx_error_create(VX_ERR_IO, "%s: %s", path, strerror(errno));
+	err = vx_dump_check_file(fd, path, NULL);
+	close(fd);
+	return err;
+}
+
+/* -k: checked against the running kernel, then its symbols and DWARF. */
+static struct vx_error *load_vmlinux(struct vx_live *l, const char *vmlinux)
+{
+	struct vx_vmcoreinfo vmci;
+	struct vx_error *err;
+
+	err = vx_vmcoreinfo_parse(l->vmcoreinfo, &vmci);
+	if (err)
+		return err;
+	l->kernel_offset = vx_vmcoreinfo_kerneloffset(&vmci);
+	err = regular_file(vmlinux);
+	if (!err)
+		err = vx_elf_open(vmlinux, &l->elf);
+	if (!err)
+		err = vx_vmlinux_check(l->elf, &vmci, vmlinux, l->kcore_path);
+	vx_vmcoreinfo_free(&vmci);
+	return err;
 }
 
 static struct vx_error *load_system_map(struct vx_live *l, const char *map)
@@ -227,7 +271,9 @@ static struct vx_error *load_system_map(struct vx_live *l, const char *map)
 
 	vx_symmap_free(l->symmap);	/* -m wins over /proc/kallsyms */
 	l->symmap = NULL;
-	err = vx_symmap_open(map, &l->symmap);
+	err = regular_file(map);
+	if (!err)
+		err = vx_symmap_open(map, &l->symmap);
 	if (err)
 		return err;
 	l->symmap_linked = true;
@@ -252,6 +298,8 @@ struct vx_error *vx_live_open(const struct vx_live_opts *opts,
 		err = load_vmcoreinfo(l);
 	if (!err && opts->system_map)
 		err = load_system_map(l, opts->system_map);
+	if (!err && opts->vmlinux)
+		err = load_vmlinux(l, opts->vmlinux);
 	if (!err)
 		err = load_types(l, opts->vmlinux);
 	if (err) {
@@ -260,7 +308,7 @@ struct vx_error *vx_live_open(const struct vx_live_opts *opts,
 	}
 	l->target = (struct vx_target){
 		.read = live_read,
-		.symbol = l->symmap ? live_symbol : NULL,
+		.symbol = l->symmap || l->elf ? live_symbol : NULL,
 		.vmcoreinfo = l->vmcoreinfo,
 		.types = l->types,
 		.name = l->kcore_path,
@@ -288,6 +336,8 @@ void vx_live_close(struct vx_live *l)
 	vx_kcore_close(l->kc);
 	vx_types_destroy(l->types);
 	vx_symmap_free(l->symmap);
+	if (l->elf)
+		vx_elf_close(l->elf);
 	free(l->vmcoreinfo);
 	free(l->kcore_path);
 	free(l);
