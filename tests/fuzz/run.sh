@@ -36,7 +36,7 @@ all_harnesses() {
 max_len() {
 	case $1 in
 	btf|kallsyms_scan) echo 8388608 ;;
-	elfsyms|flat|dumpopen) echo 65536 ;;
+	elfsyms|flat|dumpopen|kcore) echo 65536 ;;
 	*) echo 16384 ;;
 	esac
 }
