@@ -149,7 +149,7 @@ check_guest() { # suite release
 		fi
 	done
 	# init made vmalloc(1.5 GiB) fail (dumps/guest/vfail.c); the live printk ring must hold it
-	section "$o" failures | grep -q 'vmalloc error: size 1610612736, exceeds total pages' &&
+	section "$o" failures | grep -qE 'vmalloc( error: size |: allocation failure: )1610612736' &&
 	section "$o" failures | grep -q '^  verdict: ' &&
 		ok "$s: --live --failures finds the vmalloc failure init provoked, with a verdict" ||
 		bad "$s: --live --failures: $(section "$o" failures | head -3 | tr '\n' ' ')"
