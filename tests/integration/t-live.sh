@@ -39,7 +39,9 @@ host_nonroot() {
 }
 host_nonroot
 
-command -v qemu-system-x86_64 >/dev/null || { echo "skip guests: no qemu-system-x86_64"; exit $((failures > 0)); }
+for tool in qemu-system-x86_64 cpio gcc; do
+	command -v $tool >/dev/null || { echo "skip guests: no $tool"; exit $((failures > 0)); }
+done
 
 section() { awk -v b="^=== BEGIN $2 " -v e="=== END $2" '$0==e{f=0} f{print} $0~b{f=1}' "$1" | sed '/^=== STDERR /,$d'; }
 stderr_of() { awk -v b="^=== BEGIN $2 " -v e="=== END $2" '$0==e{f=0} f{print} $0~b{f=1}' "$1" | sed -n '/^=== STDERR /,$p' | sed 1d; }
