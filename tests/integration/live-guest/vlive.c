@@ -1,6 +1,12 @@
 /* vlive: the live test's driver inside the guest (tests/integration/t-live.sh).
  *
  *   vlive PORT VMAPX [large]
+ *   vlive PORT CMDFILE crash
+ *
+ * With "crash": /mnt holds crash(8), its libraries, the vmlinux and the extension (a disk t-live.sh
+ * made); crash runs on the live kernel (no dump: it reads /proc/kcore) with the commands of
+ * CMDFILE, which write `vmapx` three times to /tmp/crash1..3; /proc/vmallocinfo is read just
+ * before and just after the session.
  *
  * With "large" (the guest holds tens of thousands of task stacks) only step 1, then the timing:
  * VMAPX --live and busybox cat /proc/vmallocinfo (a process each, output to a tmpfs file), and
@@ -106,8 +112,12 @@ static int run_limit(char *const argv[], uid_t uid, double *secs, unsigned limit
 	if (pid == 0) {
 		int o = open("/tmp/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		int e = open("/tmp/err", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int n = open("/dev/null", O_RDONLY);
+		dup2(n, 0);	/* no terminal: crash(8) must not read commands from the console */
 		dup2(o, 1);
 		dup2(e, 2);
+		setenv("TERM", "dumb", 1);
+		setenv("HOME", "/tmp", 1);
 		if (uid && (setgid(uid) || setuid(uid)))
 			_exit(125);
 		if (limit)
@@ -254,6 +264,31 @@ int main(int argc, char **argv)
 	if (port < 0)
 		return 1;
 	char *v = argv[2];
+	if (argc > 3 && !strcmp(argv[3], "crash")) {
+		size_t len;
+		char *a = slurp("/proc/vmallocinfo", &len);
+		outf("=== BEGIN crash-before rc=0 secs=0\n");
+		out(a, len);
+		outf("=== END crash-before\n");
+		free(a);
+		section("crash", (char *[]){ "/bin/chroot", "/mnt", "/usr/bin/crash", "-s",
+					     "--no_crashrc", "-i", v, "/vmlinux", NULL }, 0);
+		a = slurp("/proc/vmallocinfo", &len);
+		outf("=== BEGIN crash-after rc=0 secs=0\n");
+		out(a, len);
+		outf("=== END crash-after\n");
+		free(a);
+		for (int i = 1; i <= 3; i++) {
+			char f[32], name[32];
+			snprintf(f, sizeof(f), "/tmp/crash%d", i);
+			snprintf(name, sizeof(name), "crash%d", i);
+			outf("=== BEGIN %s rc=0 secs=0\n", name);
+			send_file(f);
+			outf("=== END %s\n", name);
+		}
+		outf("=== DONE\n");
+		return 0;
+	}
 	agree(v);
 	if (argc > 3 && !strcmp(argv[3], "large")) {
 		section("frag-json", (char *[]){ v, "-L", "--frag", "-j", NULL }, 0);
