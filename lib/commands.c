@@ -12,7 +12,7 @@
 #include "space.h"
 #include "walk.h"
 
-static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o,
+struct vx_error *vx_command_info(struct vx_kernel *k, const struct vx_options *o,
 				 FILE *out)
 {
 	struct vx_error *err;
@@ -25,36 +25,6 @@ static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o
 	if (!err && o->verbose)
 		vx_recover_describe(k, &m, stderr);
 	vx_vmap_free(&m);
-	return err;
-}
-
-struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out, int *status)
-{
-	struct vx_error *err;
-
-	switch (o->mode) {
-	case VX_MODE_INFO:
-		err = run_info(k, o, out);
-		break;
-	case VX_MODE_FRAG:
-		err = vx_space_run(k, o, out, vx_frag_print);
-		break;
-	case VX_MODE_GAPS:
-		err = vx_space_run(k, o, out, vx_gaps_print);
-		break;
-	case VX_MODE_CALLERS:
-		err = vx_callers_run(k, o, out);
-		break;
-	case VX_MODE_FAILURES:
-		err = vx_failures_run(k, o, out);
-		break;
-	default:
-		err = vx_error_create(VX_ERR_USAGE, "this mode needs other inputs");
-		break;
-	}
-	*status = k->nr_skips || k->nr_skips_dropped ? VX_EXIT_INCOMPLETE :
-						       VX_EXIT_OK;
 	return err;
 }
 
@@ -107,7 +77,7 @@ struct diff_input {
 	struct vx_snapshot *raw, *hashed;
 };
 
-static struct vx_error *load_side(struct vx_diff_side *side,
+static struct vx_error *load_side(struct vx_input *side,
 				  struct diff_input *d)
 {
 	struct vx_kernel *k = side->k;
@@ -144,13 +114,13 @@ static void free_side(struct diff_input *d)
 	vx_snapshot_destroy(d->hashed);
 }
 
-static bool side_incomplete(const struct vx_diff_side *side)
+static bool side_incomplete(const struct vx_input *side)
 {
 	return side->k && (side->k->nr_skips || side->k->nr_skips_dropped);
 }
 
-struct vx_error *vx_command_diff(struct vx_diff_side *old,
-				 struct vx_diff_side *new,
+struct vx_error *vx_command_diff(struct vx_input *old,
+				 struct vx_input *new,
 				 const struct vx_options *o, FILE *out,
 				 int *status)
 {

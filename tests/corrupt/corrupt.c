@@ -173,7 +173,8 @@ static struct vx_error *run_command(struct vx_kernel *k, enum phase ph,
 	err = vx_options_parse(argc, (char **)argv, VX_FE_TOOL, &o);
 	if (err)
 		return err;
-	return vx_command_run(k, &o, out, status);
+	return vx_dispatch(&o, &(struct vx_input){ .path = "DUMP", .k = k }, out,
+			   status);
 }
 
 /* ---- the capture ------------------------------------------------------ */

@@ -159,7 +159,8 @@ static void run(struct vx_target *t, unsigned int cmd)
 		abort();
 	err = vx_kernel_open(t, &k);
 	if (!err) {
-		err = vx_command_run(k, &o, fuzz_null_stream(), &status);
+		err = vx_dispatch(&o, &(struct vx_input){ .path = "x", .k = k },
+				  fuzz_null_stream(), &status);
 		if (!err && status != VX_EXIT_OK &&
 		    status != VX_EXIT_INCOMPLETE)
 			abort();
