@@ -37,7 +37,6 @@ struct vx_ext_target {
 /* The opened kernel, kept across commands (the dump never changes). */
 static struct vx_ext_target *vx_ext_cached_target;
 static struct vx_kernel *vx_ext_cached;
-static size_t vx_ext_open_skips;	/* skips recorded by vx_kernel_open */
 
 /* ---- target ------------------------------------------------------------ */
 
@@ -208,33 +207,27 @@ static struct vx_error *vx_ext_kernel(struct vx_kernel **out)
 	}
 	vx_ext_cached_target = et;
 	vx_ext_cached = k;
-	vx_ext_open_skips = vx_kernel_skips_mark(k);
 	*out = k;
 	return NULL;
 }
 
 /*
- * Skips found by one command belong to that command: forget them, keep
- * those vx_kernel_open() recorded (they hold for every command).
+ * The command's notes (-v) go with its output; its skips go out as
+ * crash's one-line messages, one per kind (-v: one per skip).
  */
-static void vx_ext_forget_command_skips(struct vx_kernel *k)
-{
-	vx_kernel_skips_reset(k, vx_ext_open_skips);
-}
-
-/* Skips go out as crash's one-line messages, not into the command's output. */
-static void vx_ext_report_skips(struct vx_kernel *k)
+static void vx_ext_report(const struct vx_report *r, bool verbose)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t size = 0;
 	FILE *f;
 
-	if (!k->nr_skips && !k->nr_skips_dropped)
+	vx_report_print_notes(r, vx_crash_fp());
+	if (!vx_report_incomplete(r))
 		return;
 	f = open_memstream(&text, &size);
 	if (!f)
 		return;
-	vx_kernel_print_skips(k, f, "");
+	vx_report_print_skips(r, f, "", verbose);
 	if (fclose(f)) {
 		free(text);
 		return;
@@ -276,11 +269,12 @@ static bool vx_ext_inputs(const struct vx_options *o, struct vx_input *in)
 void vx_ext_command(int argc, char **argv)
 {
 	sigset_t block, saved;
+	struct vx_report report;
 	struct vx_input in[2];
 	struct vx_options o;
 	struct vx_kernel *k;
 	struct vx_error *err;
-	int status = VX_EXIT_OK, dump;
+	int dump;
 
 	err = vx_options_parse(argc, argv, VX_FE_CRASH, &o);
 	if (!err)
@@ -300,11 +294,13 @@ void vx_ext_command(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &saved);
 	dump = o.nr_args;	/* the input crash's dump fills, if any */
+	vx_report_init(&report);
 	if (!vx_ext_inputs(&o, in)) {
 		/* Snapshots only: the dump is not needed. */
-		err = vx_dispatch(&o, in, vx_crash_fp(), &status);
+		err = vx_dispatch(&o, in, vx_crash_fp(), &report);
 		if (err)
 			vx_ext_report_error(err, o.json);
+		vx_report_fini(&report);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return;
 	}
@@ -315,15 +311,15 @@ void vx_ext_command(int argc, char **argv)
 		if (o.verbose)
 			vx_kernel_describe(k, vx_crash_fp());
 		in[dump].k = k;
-		err = vx_dispatch(&o, in, vx_crash_fp(), &status);
+		err = vx_dispatch(&o, in, vx_crash_fp(), &report);
 		fflush(vx_crash_fp());
-		vx_ext_report_skips(k);
-		vx_ext_forget_command_skips(k);
+		vx_ext_report(&report, o.verbose);
 		if (vx_crash_live())
 			vx_ext_drop_cache();
 	}
 	if (err)
 		vx_ext_report_error(err, o.json);
+	vx_report_fini(&report);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 

@@ -340,15 +340,15 @@ struct vx_error *vx_callers_print(const struct vx_caller_table *t,
 	return NULL;
 }
 
-struct vx_error *vx_callers_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out)
+struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_options *o, FILE *out)
 {
 	struct vx_caller_table t;
 	struct vx_error *err;
 	struct vx_space s;
 	struct vx_vmap m;
 
-	err = vx_space_open(k, &m, &s);
+	err = vx_space_open(k, r, &m, &s);
 	if (err)
 		return err;
 	if (!o->json)

@@ -38,7 +38,7 @@ const char *vx_caller_explain(const char *name);
 
 struct vx_error *vx_callers_print(const struct vx_caller_table *t,
 				  const struct vx_options *o, FILE *out);
-struct vx_error *vx_callers_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out);
+struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_options *o, FILE *out);
 
 #endif

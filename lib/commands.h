@@ -14,12 +14,12 @@
 #include "options.h"
 
 /* The default mode: /proc/vmallocinfo as the kernel printed it. */
-struct vx_error *vx_command_info(struct vx_kernel *k, const struct vx_options *o,
-				 FILE *out);
+struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
+				 const struct vx_options *o, FILE *out);
 
 /* --failures (lib/verdict.c): scan the log, open the space, report. */
-struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
-				 FILE *out);
+struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
+				 const struct vx_options *o, FILE *out);
 struct vx_space;
 struct vx_failure_list;
 /*
@@ -31,11 +31,11 @@ struct vx_error *vx_failures_report(const struct vx_space *s,
 				    const struct vx_failure_list *l,
 				    const struct vx_options *o, FILE *out);
 
-/* --diff OLD NEW: *status is 0 (same), 1 (different) or 3 (incomplete). */
+/* --diff OLD NEW: r->status is 0 (same), 1 (different) or 3 (incomplete). */
 struct vx_error *vx_command_diff(struct vx_input *old,
 				 struct vx_input *new,
 				 const struct vx_options *o, FILE *out,
-				 int *status);
+				 struct vx_report *r);
 /* --parse FILE: the snapshot as JSON (-j) or as the kernel printed it. */
 struct vx_error *vx_command_parse(const char *path, const struct vx_options *o,
 				  FILE *out);

@@ -8,88 +8,63 @@
 #include "space.h"
 
 static struct vx_error *run_help(struct vx_input *in, const struct vx_options *o,
-				 FILE *out, int *status)
+				 FILE *out, struct vx_report *r)
 {
 	vx_options_usage(out);
-	*status = VX_EXIT_OK;
 	return NULL;
 }
 
 static struct vx_error *run_version(struct vx_input *in,
 				    const struct vx_options *o, FILE *out,
-				    int *status)
+				    struct vx_report *r)
 {
 	fprintf(out, "vmapx %s\n", VX_VERSION);
-	*status = VX_EXIT_OK;
 	return NULL;
 }
 
-/* Exit 3 when the run (or the open it relies on) skipped something. */
-static int kernel_status(const struct vx_kernel *k)
-{
-	return k->nr_skips || k->nr_skips_dropped ? VX_EXIT_INCOMPLETE :
-						    VX_EXIT_OK;
-}
-
 static struct vx_error *run_info(struct vx_input *in, const struct vx_options *o,
-				 FILE *out, int *status)
+				 FILE *out, struct vx_report *r)
 {
-	struct vx_error *err = vx_command_info(in[0].k, o, out);
-
-	*status = kernel_status(in[0].k);
-	return err;
+	return vx_command_info(in[0].k, r, o, out);
 }
 
 /* --frag, and --fit alone or with --frag: frag.c prints the fit if o->fit. */
 static struct vx_error *run_frag(struct vx_input *in, const struct vx_options *o,
-				 FILE *out, int *status)
+				 FILE *out, struct vx_report *r)
 {
-	struct vx_error *err = vx_space_run(in[0].k, o, out, vx_frag_print);
-
-	*status = kernel_status(in[0].k);
-	return err;
+	return vx_space_run(in[0].k, r, o, out, vx_frag_print);
 }
 
 static struct vx_error *run_gaps(struct vx_input *in, const struct vx_options *o,
-				 FILE *out, int *status)
+				 FILE *out, struct vx_report *r)
 {
-	struct vx_error *err = vx_space_run(in[0].k, o, out, vx_gaps_print);
-
-	*status = kernel_status(in[0].k);
-	return err;
+	return vx_space_run(in[0].k, r, o, out, vx_gaps_print);
 }
 
 static struct vx_error *run_callers(struct vx_input *in,
 				    const struct vx_options *o, FILE *out,
-				    int *status)
+				    struct vx_report *r)
 {
-	struct vx_error *err = vx_callers_run(in[0].k, o, out);
-
-	*status = kernel_status(in[0].k);
-	return err;
+	return vx_callers_run(in[0].k, r, o, out);
 }
 
 static struct vx_error *run_failures(struct vx_input *in,
 				     const struct vx_options *o, FILE *out,
-				     int *status)
+				     struct vx_report *r)
 {
-	struct vx_error *err = vx_failures_run(in[0].k, o, out);
-
-	*status = kernel_status(in[0].k);
-	return err;
+	return vx_failures_run(in[0].k, r, o, out);
 }
 
 static struct vx_error *run_diff(struct vx_input *in, const struct vx_options *o,
-				 FILE *out, int *status)
+				 FILE *out, struct vx_report *r)
 {
-	return vx_command_diff(&in[0], &in[1], o, out, status);
+	return vx_command_diff(&in[0], &in[1], o, out, r);
 }
 
 static struct vx_error *run_parse(struct vx_input *in,
 				  const struct vx_options *o, FILE *out,
-				  int *status)
+				  struct vx_report *r)
 {
-	*status = VX_EXIT_OK;
 	return vx_command_parse(in[0].path, o, out);
 }
 
@@ -216,12 +191,38 @@ struct vx_error *vx_mode_check_args(const struct vx_options *o,
 	return NULL;
 }
 
+/*
+ * Run the mode's function with what each dump's open could not learn and
+ * the run depends on: every mode names callers (the module layout and
+ * list); printed or matched %pK hashes need ptr_key.  The status is the
+ * run's own (1 from --diff) or 3 when the report holds skips.
+ */
+static struct vx_error *run(const struct vx_mode_info *m,
+			    const struct vx_options *o, struct vx_input *in,
+			    FILE *out, struct vx_report *r)
+{
+	bool hashes = o->kptr == VX_KPTR_HASH || m->mode == VX_MODE_DIFF;
+	struct vx_error *err;
+
+	for (int i = 0; i < m->inputs; i++)
+		if (in[i].k)
+			vx_kernel_report(in[i].k, hashes, r);
+	r->status = VX_EXIT_OK;
+	err = m->run(in, o, out, r);
+	for (int i = 0; i < m->inputs; i++)
+		if (in[i].k)
+			vx_symbolize_report(in[i].k, r);
+	if (r->status == VX_EXIT_OK && vx_report_incomplete(r))
+		r->status = VX_EXIT_INCOMPLETE;
+	return err;
+}
+
 struct vx_error *vx_dispatch(const struct vx_options *o, struct vx_input *in,
-			     FILE *out, int *status)
+			     FILE *out, struct vx_report *r)
 {
 	const struct vx_mode_info *m = vx_mode_info(o->mode);
 
-	*status = VX_EXIT_OK;
+	r->status = VX_EXIT_OK;
 	if (!m)
 		return vx_error_create(VX_ERR_USAGE, "no such mode");
 	for (int i = 0; i < m->inputs; i++)
@@ -231,5 +232,5 @@ struct vx_error *vx_dispatch(const struct vx_options *o, struct vx_input *in,
 					       "--%s needs %s", m->name,
 					       m->kind == VX_IN_DUMP ?
 					       "a dump" : "a snapshot file");
-	return m->run(in, o, out, status);
+	return run(m, o, in, out, r);
 }

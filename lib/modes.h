@@ -18,6 +18,7 @@
 
 #include "kernel.h"
 #include "options.h"
+#include "report.h"
 
 /* Exit statuses, everywhere. */
 #define VX_EXIT_OK		0
@@ -41,12 +42,12 @@ enum vx_input_kind {
 
 /*
  * Run a mode on its inputs (as many as the table says), printing to out;
- * *status gets the exit status (0, 1 for --diff differences, 3 when parts
- * were skipped: the skips are for the caller to print).
+ * what it skipped goes on r, and r->status is 1 when --diff found
+ * differences (vx_dispatch makes it 3 when r holds skips).
  */
 typedef struct vx_error *(*vx_mode_run_fn)(struct vx_input *in,
 					   const struct vx_options *o,
-					   FILE *out, int *status);
+					   FILE *out, struct vx_report *r);
 
 struct vx_mode_info {
 	enum vx_mode mode;
@@ -84,9 +85,12 @@ struct vx_error *vx_mode_check_args(const struct vx_options *o,
 
 /*
  * Run the mode of o on in[] (vx_mode_info(o->mode)->inputs of them,
- * dumps opened by the front end).  The one entry point of both front ends.
+ * dumps opened by the front end), with r its own report (vx_report_init
+ * before, the front end prints its notes and skips after): r->status is
+ * the exit status, 0, 1 (--diff: differences) or 3 (skips).  The one
+ * entry point of both front ends.
  */
 struct vx_error *vx_dispatch(const struct vx_options *o, struct vx_input *in,
-			     FILE *out, int *status);
+			     FILE *out, struct vx_report *r);
 
 #endif

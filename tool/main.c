@@ -28,7 +28,6 @@ struct opened {
 	struct vx_dump *dump;
 	struct vx_kernel *k;
 	const char *path;
-	bool verbose;		/* -v: every skip, not one line per kind */
 };
 
 /*
@@ -70,7 +69,6 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 	struct vx_error *err;
 
 	out->path = path;
-	out->verbose = o->verbose;
 	err = vx_dump_open(path, &dopts, &out->dump);
 	if (err)
 		return name_input(err, path);
@@ -84,10 +82,7 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 
 static void close_kernel(struct opened *op)
 {
-	if (op->k) {
-		vx_kernel_print_skips_all(op->k, stderr, "vmapx: ", op->verbose);
-		vx_kernel_close(op->k);
-	}
+	vx_kernel_close(op->k);
 	vx_dump_close(op->dump);
 	op->k = NULL;
 	op->dump = NULL;
@@ -140,10 +135,11 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 20];
 	struct opened op[2] = { { 0 } };
 	const struct vx_mode_info *m;
+	struct vx_report report;
 	struct vx_input in[2];
 	struct vx_options o;
 	struct vx_error *err;
-	int status = VX_EXIT_OK;
+	int status;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	err = vx_options_parse(argc, argv, VX_FE_TOOL, &o);
@@ -153,12 +149,18 @@ int main(int argc, char **argv)
 	if (err)
 		return fail(err, o.json);
 	m = vx_mode_info(o.mode);
+	vx_report_init(&report);
 	err = open_inputs(&o, m, op, in);
 	if (!err)
-		err = vx_dispatch(&o, in, stdout, &status);
+		err = vx_dispatch(&o, in, stdout, &report);
 	if (err && m->inputs == 1 && in[0].k)
 		err = name_input(err, in[0].path);
 	fflush(stdout);
+	/* -v: every skip, else one line per kind. */
+	vx_report_print_notes(&report, stderr);
+	vx_report_print_skips(&report, stderr, "vmapx: ", o.verbose);
+	status = report.status;
+	vx_report_fini(&report);
 	close_kernel(&op[0]);
 	close_kernel(&op[1]);
 	return finish(err, status, &o);

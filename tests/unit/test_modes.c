@@ -257,13 +257,16 @@ static void test_dispatch_checks_input_kinds(void **state)
 {
 	struct vx_options o = { .mode = VX_MODE_GAPS };
 	struct vx_input in[2] = { { .path = "snapshot" } };
-	int status = -1;
+	struct vx_report r;
 
-	assert_usage(vx_dispatch(&o, in, stdout, &status), "--gaps needs a dump");
+	vx_report_init(&r);
+	assert_usage(vx_dispatch(&o, in, stdout, &r), "--gaps needs a dump");
 	o.mode = VX_MODE_PARSE;
 	in[0].k = (struct vx_kernel *)&o;	/* never read */
-	assert_usage(vx_dispatch(&o, in, stdout, &status),
+	assert_usage(vx_dispatch(&o, in, stdout, &r),
 		     "--parse needs a snapshot file");
+	assert_int_equal(r.nr_skips, 0);
+	vx_report_fini(&r);
 }
 
 int main(void)
