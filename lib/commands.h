@@ -17,20 +17,6 @@
 struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
 				 const struct vx_options *o, FILE *out);
 
-/* --failures (lib/verdict.c): scan the log, open the space, report. */
-struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
-				 const struct vx_options *o, FILE *out);
-struct vx_space;
-struct vx_failure_list;
-/*
- * The --failures report of the failures l against the address space s:
- * per failure the request, whether it fits now and the verdict (text, or
- * JSON with "verdict" a stable identifier and "verdict_text" the prose).
- */
-struct vx_error *vx_failures_report(const struct vx_space *s,
-				    const struct vx_failure_list *l,
-				    const struct vx_options *o, FILE *out);
-
 /* --diff OLD NEW: r->status is 0 (same), 1 (different) or 3 (incomplete). */
 struct vx_error *vx_command_diff(struct vx_input *old,
 				 struct vx_input *new,

@@ -94,7 +94,7 @@ struct vx_kernel {
 
 	struct vx_modules *mods;
 	struct vx_caller_cache *callers;
-	struct vx_page_cache *page_cache;	/* vmemmap pages, numa.c */
+	struct vx_page_cache *page_cache;	/* vmemmap pages, format_numa.c */
 
 	/* What broken lists recovered and lost (recover.c), or NULL. */
 	struct vx_recovery *recovery;
@@ -148,7 +148,7 @@ static inline bool vx_is_vmalloc_addr(const struct vx_kernel *k, uint64_t addr)
 	return addr >= k->vmalloc_start && addr < k->vmalloc_end;
 }
 
-/* Private to lib/: symbolize.c */
+/* Private to lib/: kernel_symbolize.c */
 void vx_symbolizer_free(struct vx_kernel *k);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "callers.h"
 #include "commands.h"
+#include "failures.h"
 #include "modes.h"
 #include "space.h"
 
@@ -28,7 +29,7 @@ static struct vx_error *run_info(struct vx_input *in, const struct vx_options *o
 	return vx_command_info(in[0].k, r, o, out);
 }
 
-/* --frag, and --fit alone or with --frag: frag.c prints the fit if o->fit. */
+/* --frag, and --fit alone or with --frag: space_frag.c prints the fit if o->fit. */
 static struct vx_error *run_frag(struct vx_input *in, const struct vx_options *o,
 				 FILE *out, struct vx_report *r)
 {
@@ -45,7 +46,7 @@ static struct vx_error *run_callers(struct vx_input *in,
 				    const struct vx_options *o, FILE *out,
 				    struct vx_report *r)
 {
-	return vx_callers_run(in[0].k, r, o, out);
+	return vx_space_run(in[0].k, r, o, out, vx_callers_space_print);
 }
 
 static struct vx_error *run_failures(struct vx_input *in,
@@ -71,7 +72,7 @@ static struct vx_error *run_parse(struct vx_input *in,
 #define ALL_MODES	(VX_MODE_BIT(VX_NR_MODES) - 1)
 
 /*
- * Which modes combine: --fit is answered by the --frag report (frag.c
+ * Which modes combine: --fit is answered by the --frag report (space_frag.c
  * prints the fit of each window), so --fit runs alone or with --frag and
  * nothing else, since no other mode could honour it; --help and
  * --version print without reading anything, so they win over any mode.

@@ -246,7 +246,7 @@ static enum cls classify(const struct suite *s, const struct object *o)
 	if (o->phase == PH_FAILURES)
 		return C_PRINTK;
 	if (o->len == 4096)
-		return C_PAGE;		/* numa.c reads vmemmap a page at a time */
+		return C_PAGE;		/* format_numa.c reads vmemmap a page at a time */
 	if (o->len == 8)
 		return C_LIST;		/* list heads, rb and llist pointers */
 	return o->addr >= 0xffffffff80000000ULL ? C_GLOBAL : C_OTHER;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer harness of the walker and the commands on top of it (lib/
- * kernel.c, walk.c, numa.c, symbolize.c, space.c, gaps.c, frag.c,
- * callers.c, format.c) over a fake kernel whose memory the input rewrites.
+ * kernel.c, walk.c, format_numa.c, kernel_symbolize.c, space.c,
+ * space_gaps.c, space_frag.c, callers.c, format.c) over a fake kernel whose memory the input rewrites.
  *
  * One fake kernel per layout generation (5.10, 6.1, 6.12, 7.2) is built
  * once: vmalloc'd areas with pages on several nodes (pages[] in the
