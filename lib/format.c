@@ -53,8 +53,8 @@ static void print_range(const struct vx_kernel *k, enum vx_kptr mode,
  * left pages[] out (and the page tables do not have them), -1 another
  * error (recorded as a skip, the counts are left out as before).
  */
-static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
-		       uint32_t *counts)
+static int numa_counts(struct vx_kernel *k, struct vx_report *r,
+		       const struct vx_area *a, uint32_t *counts)
 {
 	struct vx_error *err;
 
@@ -68,13 +68,13 @@ static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
 	}
 	if (err && k->t->live) {
 		/* A running kernel freed the area since the walk: no torn line. */
-		vx_kernel_skip(k, "live kernel: area 0x%lx left out, freed while it was printed (%s)",
+		vx_report_skip(r, "live kernel: area 0x%lx left out, freed while it was printed (%s)",
 			       (unsigned long)a->vm.addr, err->message);
 		vx_error_destroy(err);
 		return -1;
 	}
 	if (err) {
-		vx_kernel_skip(k, "node counts of 0x%lx: %s",
+		vx_report_skip(r, "node counts of 0x%lx: %s",
 			       (unsigned long)a->vm.addr, err->message);
 		vx_error_destroy(err);
 		return -1;
@@ -126,13 +126,14 @@ static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
 	return err != NULL;
 }
 
-static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
-			  enum vx_kptr mode, uint32_t *counts, FILE *out)
+static void print_vm_line(struct vx_kernel *k, struct vx_report *r,
+			  const struct vx_area *a, enum vx_kptr mode,
+			  uint32_t *counts, FILE *out)
 {
 	const struct vx_vm *v = &a->vm;
 	uint64_t words = v->flags & ~(uint64_t)VX_VM_VPAGES;
 	char sym[1024];
-	int known = numa_printed(k, a) ? numa_counts(k, a, counts) : 2;
+	int known = numa_printed(k, a) ? numa_counts(k, r, a, counts) : 2;
 
 	/* Live: pages[] gone since the walk; the whole line is left out. */
 	if (known < 0 && k->t->live)
@@ -164,8 +165,9 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
  * One busy area.  Returns false when the 5.10 early return for a
  * vm-less area means no unpurged lines may follow it.
  */
-static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
-		       enum vx_kptr mode, uint32_t *counts, FILE *out)
+static bool print_busy(struct vx_kernel *k, struct vx_report *r,
+		       const struct vx_area *a, enum vx_kptr mode,
+		       uint32_t *counts, FILE *out)
 {
 	if (k->only_known_lines && line_unknown(k, a, counts))
 		return true;
@@ -189,11 +191,12 @@ static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 	/* 6.9+ hide areas still being set up. */
 	if (k->has_nodes && (a->vm.flags & VX_VM_UNINITIALIZED))
 		return true;
-	print_vm_line(k, a, mode, counts, out);
+	print_vm_line(k, r, a, mode, counts, out);
 	return true;
 }
 
 struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
+				      struct vx_report *r,
 				      const struct vx_vmap *m,
 				      enum vx_kptr mode, FILE *out)
 {
@@ -206,7 +209,7 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 	if (!counts)
 		return &vx_error_nomem;
 	for (size_t i = 0; i < busy->n; i++)
-		purge_info = print_busy(k, &busy->v[i], mode, counts, out);
+		purge_info = print_busy(k, r, &busy->v[i], mode, counts, out);
 	/*
 	 * Before 6.9 the unpurged lines follow the last busy area (and
 	 * 5.10 skips them after a vm-less one); 6.9+ always prints them.

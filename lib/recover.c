@@ -134,8 +134,9 @@ static struct vx_error *walk_back(struct ctx *c, size_t *added)
 		}
 		if (u64_at(buf, l->va_list) != from)
 			break;
-		err = vx_walk_add_area(c->k, c->list, buf, va, c->spec->state,
-				       c->spec->node, VX_SRC_LIST_BACK);
+		err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+				       c->spec->state, c->spec->node,
+				       VX_SRC_LIST_BACK);
 		if (err)
 			return err;
 		++*added;
@@ -213,8 +214,8 @@ static struct vx_error *try_area(struct ctx *c, uint64_t va, uint64_t back_off,
 	}
 	if (!links_back(c, buf, back_off, back_val))
 		return NULL;
-	err = vx_walk_add_area(c->k, c->list, buf, va, c->spec->state,
-			       c->spec->node, VX_SRC_LINKS);
+	err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+			       c->spec->state, c->spec->node, VX_SRC_LINKS);
 	if (err)
 		return err;
 	c->by_links++;
@@ -296,7 +297,7 @@ static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		r->missing += c->missing;
 		r->missing_excluded += c->missing_excluded;
 	}
-	vx_kernel_skip(k, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links); %zu vmap_areas known to be on the list are not readable%s",
+	vx_report_skip(c->spec->report, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links); %zu vmap_areas known to be on the list are not readable%s",
 		       c->spec->what, fault->message,
 		       c->by_back + c->by_links, c->by_back, c->by_links,
 		       c->missing,
@@ -364,7 +365,7 @@ static void level_text(int level, char *buf, size_t size)
 			 " nothing excluded");
 }
 
-void vx_recover_report(struct vx_kernel *k)
+void vx_recover_report(struct vx_kernel *k, struct vx_report *rep)
 {
 	struct vx_recovery *r = k->recovery;
 	char level[160];
@@ -373,7 +374,7 @@ void vx_recover_report(struct vx_kernel *k)
 		   !r->heads_excluded))
 		return;
 	level_text(vx_dump_level(k->t), level, sizeof(level));
-	vx_kernel_skip(k, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
+	vx_report_skip(rep, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
 		       level, r->missing_excluded, r->vms_excluded,
 		       r->heads_excluded, r->heads[0] ? " (" : "", r->heads,
 		       r->heads[0] ? ": the areas on them are lost)" : "",
@@ -397,7 +398,7 @@ static const char *const source_words[] = {
 };
 
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
-			 FILE *f)
+			 struct vx_report *r)
 {
 	if (!k->recovery)
 		return;
@@ -407,7 +408,7 @@ void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
 
 			if (a->source == VX_SRC_LIST && !a->vm_lost)
 				continue;
-			fprintf(f, "source: 0x%016lx-0x%016lx from %s%s\n",
+			vx_report_note(r, "source: 0x%016lx-0x%016lx from %s%s",
 				(unsigned long)a->start, (unsigned long)a->end,
 				source_words[a->source],
 				a->vm_lost ? "; its vm_struct is not in the dump" : "");

@@ -19,6 +19,7 @@ struct vx_list_spec {
 	const char *what;	/* "vmap_nodes[0].busy" */
 	enum vx_state state;
 	int node;
+	struct vx_report *report;	/* the run's: what is lost goes there */
 };
 
 /*
@@ -48,7 +49,7 @@ void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
  * After a walk: one plain statement of what the dump's filter took and
  * what that means (a skip), if anything was lost to it.
  */
-void vx_recover_report(struct vx_kernel *k);
+void vx_recover_report(struct vx_kernel *k, struct vx_report *r);
 
 /*
  * For --gaps, --frag, --callers: one line saying what the totals below
@@ -56,9 +57,9 @@ void vx_recover_report(struct vx_kernel *k);
  */
 void vx_recover_caveat(struct vx_kernel *k, FILE *out);
 
-/* -v: where each area not found by a plain list walk came from. */
+/* -v: where each area not found by a plain list walk came from (notes). */
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
-			 FILE *f);
+			 struct vx_report *r);
 
 /* Free k->recovery. */
 void vx_recover_free(struct vx_kernel *k);

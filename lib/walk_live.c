@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "recover.h"
+#include "report.h"
 #include "walk.h"
 
 /* A walk of 50,000 areas reads for well under a second: 8 tries is bounded and ample. */
@@ -90,10 +91,11 @@ static size_t drop_torn(struct vx_vmap *m)
 	return dropped;
 }
 
-struct vx_error *vx_walk_live(struct vx_kernel *k, enum vx_walk_what what,
-			      struct vx_vmap *m, vx_walk_fn once)
+struct vx_error *vx_walk_live(struct vx_kernel *k, struct vx_report *r,
+			      enum vx_walk_what what, struct vx_vmap *m,
+			      vx_walk_fn once)
 {
-	size_t mark = vx_kernel_skips_mark(k);
+	struct vx_report_mark mark = vx_report_mark(r);
 	struct vx_error *err;
 	int tries = 0;
 
@@ -101,18 +103,18 @@ struct vx_error *vx_walk_live(struct vx_kernel *k, enum vx_walk_what what,
 		free(k->walk_moved);
 		k->walk_moved = NULL;
 		tries++;
-		err = once(k, what, m);
+		err = once(k, r, what, m);
 		if (!err)
 			err = check_overlaps(k, m);
 		if (err || !k->walk_moved || tries == LIVE_WALK_TRIES)
 			break;
-		/* Forget this walk entirely, skips and recovery included. */
+		/* Forget this walk entirely, skips, notes and recovery included. */
 		vx_vmap_free(m);
-		vx_kernel_skips_reset(k, mark);
+		vx_report_rewind(r, mark);
 		vx_recover_free(k);
 	}
 	if (!err && k->walk_moved)
-		vx_kernel_skip(k, "live kernel: the vmap_area lists changed under each of %d walks (last: %s); printed the last walk without the %zu areas seen changing",
+		vx_report_skip(r, "live kernel: the vmap_area lists changed under each of %d walks (last: %s); printed the last walk without the %zu areas seen changing",
 			       tries, k->walk_moved, drop_torn(m));
 	free(k->walk_moved);
 	k->walk_moved = NULL;

@@ -20,6 +20,7 @@
 #include "live.h"
 #include "symmap.h"
 #include "types.h"
+#include "types_dwarf.h"
 #include "vmcoreinfo.h"
 
 /* /sys/kernel/btf/vmlinux is 3.5-6 MiB on Debian kernels. */

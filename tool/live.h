@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The running kernel as a target (--live): memory from /proc/kcore
- * (lib/kcore.c), VMCOREINFO from /sys/kernel/vmcoreinfo, types from
+ * (tool/kcore.c), VMCOREINFO from /sys/kernel/vmcoreinfo, types from
  * /sys/kernel/btf/vmlinux or -k, symbols as for a dump.
  */
 #ifndef VMAPX_TOOL_LIVE_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vmapx: the standalone front end.  Parses the shared options, opens the
- * dump with libkdumpfile, and runs the shared commands of lib/.
+ * dump with libkdumpfile (or, with --live, the running kernel through
+ * /proc/kcore: tool/live.c), and runs the shared commands of lib/.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,30 +12,10 @@
 #include "dump.h"
 #include "kernel.h"
 #include "live.h"
+#include "modes.h"
 #include "options.h"
 
 static const char *prog = "vmapx";
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s [OPTIONS] VMCORE\n"
-		"       %s --live [OPTIONS]           (the running kernel, as root)\n"
-		"       %s --diff [OPTIONS] OLD NEW   (each a vmcore or a vmallocinfo snapshot)\n"
-		"       %s --diff --live [OPTIONS] OLD   (NEW is the running kernel)\n"
-		"       %s --parse [-j] SNAPSHOT\n"
-		"\n"
-		"Rebuilds the kernel's vmalloc bookkeeping from an x86_64 vmcore.\n"
-		"With no mode option, prints /proc/vmallocinfo exactly as that kernel did.\n"
-		"\n"
-		"Options:\n", prog, prog, prog, prog, prog);
-	vx_options_help(f, VX_FE_TOOL, "  ");
-	fprintf(f,
-		"\n"
-		"Exit status: 0 done, 1 differences (--diff), 2 error or usage,\n"
-		"3 output printed but incomplete (what was skipped is on stderr).\n"
-		"See vmapx(1).\n");
-}
 
 static int fail(struct vx_error *err, bool json)
 {
@@ -50,7 +31,6 @@ struct opened {
 	struct vx_live *live;
 	struct vx_kernel *k;
 	const char *path;
-	bool verbose;		/* -v: every skip, not one line per kind */
 };
 
 /*
@@ -97,6 +77,7 @@ static struct vx_error *open_target(const char *path, const char *vmlinux,
 	struct vx_error *err;
 
 	if (!path) {
+		/* vx_live_open's errors name the file (/proc/kcore, /sys/...). */
 		err = vx_live_open(&lopts, &out->live);
 		if (!err)
 			*t = vx_live_target(out->live);
@@ -116,7 +97,6 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 	struct vx_target *t = NULL;
 	struct vx_error *err;
 
-	out->verbose = o->verbose;
 	out->path = path;
 	err = open_target(path, vmlinux, o, out, &t);
 	if (err)
@@ -132,10 +112,7 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 
 static void close_kernel(struct opened *op)
 {
-	if (op->k) {
-		vx_kernel_print_skips_all(op->k, stderr, "vmapx: ", op->verbose);
-		vx_kernel_close(op->k);
-	}
+	vx_kernel_close(op->k);
 	vx_dump_close(op->dump);
 	vx_live_close(op->live);
 	op->k = NULL;
@@ -152,55 +129,27 @@ static int finish(struct vx_error *err, int status, const struct vx_options *o)
 	return status;
 }
 
-static int run_on_dump(const struct vx_options *o)
-{
-	struct opened op = { 0 };
-	struct vx_error *err;
-	int status = VX_EXIT_OK;
-	int want = o->live ? 0 : 1;
-
-	if (o->nr_args != want)
-		return fail(o->live ?
-			    vx_error_create(VX_ERR_USAGE,
-					    "--live reads the running kernel: no VMCORE argument") :
-			    vx_error_create(VX_ERR_USAGE,
-					    o->nr_args ? "one VMCORE expected, got %d arguments" :
-							 "no VMCORE given", o->nr_args),
-			    o->json);
-	if (o->nr_vmlinux > 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    "-k given twice for one dump"), o->json);
-	err = open_kernel(o->live ? NULL : o->args[0],
-			  o->nr_vmlinux ? o->vmlinux[0] : NULL, o, &op);
-	if (!err)
-		err = name_input(vx_command_run(op.k, o, stdout, &status),
-				 op.path);
-	fflush(stdout);
-	close_kernel(&op);
-	return finish(err, status, o);
-}
-
 /*
- * OLD and NEW are dumps or snapshots, told apart by content; with
- * --live, NEW is the running kernel.
+ * Open the inputs the mode reads as dumps; snapshots stay paths.  With
+ * --live the running kernel is the last input (the VMCORE, or NEW of
+ * --diff), which has no argument (vx_mode_check_args counted it).
  */
-static int run_diff(const struct vx_options *o)
+static struct vx_error *open_inputs(const struct vx_options *o,
+				    const struct vx_mode_info *m,
+				    struct opened *op, struct vx_input *in)
 {
-	struct opened op[2] = { { 0 } };
-	struct vx_diff_side side[2];
 	struct vx_error *err = NULL;
-	int status = VX_EXIT_OK, dumps = 0, nr_files = o->live ? 1 : 2;
+	int dumps = 0;
 
-	if (o->nr_args != nr_files)
-		return fail(vx_error_create(VX_ERR_USAGE, o->live ?
-					    "--diff --live wants OLD, got %d arguments" :
-					    "--diff wants OLD and NEW, got %d arguments",
-					    o->nr_args), o->json);
-	for (int i = 0; i < 2 && !err; i++) {
-		const char *path = i < nr_files ? o->args[i] : NULL;
-		int is_dump = path ? vx_file_is_dump(path) : 1;
+	if (m->kind == VX_IN_DUMP && o->nr_vmlinux > m->inputs)
+		return vx_error_create(VX_ERR_USAGE, "-k given twice for one dump");
+	for (int i = 0; i < m->inputs && !err; i++) {
+		const char *path = i < o->nr_args ? o->args[i] : NULL;
+		int is_dump = m->kind == VX_IN_DUMP || !path;
 
-		side[i] = (struct vx_diff_side){ .path = path };
+		in[i] = (struct vx_input){ .path = path };
+		if (m->kind == VX_IN_EITHER && path)
+			is_dump = vx_file_is_dump(path);
 		if (is_dump < 0)
 			err = vx_error_create(VX_ERR_IO, "%s: %m", path);
 		else if (is_dump) {
@@ -209,51 +158,48 @@ static int run_diff(const struct vx_options *o)
 
 			dumps++;
 			err = open_kernel(path, vmlinux, o, &op[i]);
-			side[i].k = op[i].k;
-			side[i].path = op[i].path;
+			in[i].k = op[i].k;
+			in[i].path = op[i].path;
 		}
 	}
-	if (!err && o->nr_vmlinux > dumps)
-		err = vx_error_create(VX_ERR_USAGE,
-				      "%d -k for %d dumps", o->nr_vmlinux, dumps);
-	if (!err)
-		err = vx_command_diff(&side[0], &side[1], o, stdout, &status);
-	fflush(stdout);
-	close_kernel(&op[0]);
-	close_kernel(&op[1]);
-	return finish(err, status, o);
-}
-
-static int run_parse(const struct vx_options *o)
-{
-	if (o->nr_args != 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    "--parse wants one SNAPSHOT"), o->json);
-	return finish(vx_command_parse(o->args[0], o, stdout), VX_EXIT_OK, o);
+	if (!err && m->kind == VX_IN_EITHER && o->nr_vmlinux > dumps)
+		err = vx_error_create(VX_ERR_USAGE, "%d -k for %d dumps",
+				      o->nr_vmlinux, dumps);
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 20];
+	struct opened op[2] = { { 0 } };
+	const struct vx_mode_info *m;
+	struct vx_report report;
+	struct vx_input in[2];
 	struct vx_options o;
 	struct vx_error *err;
+	int status;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	err = vx_options_parse(argc, argv, VX_FE_TOOL, &o);
 	if (err)
 		return fail(err, false);
-	switch (o.mode) {
-	case VX_MODE_HELP:
-		usage(stdout);
-		return VX_EXIT_OK;
-	case VX_MODE_VERSION:
-		printf("vmapx %s\n", VX_VERSION);
-		return VX_EXIT_OK;
-	case VX_MODE_DIFF:
-		return run_diff(&o);
-	case VX_MODE_PARSE:
-		return run_parse(&o);
-	default:
-		return run_on_dump(&o);
-	}
+	err = vx_mode_check_args(&o, VX_FE_TOOL);
+	if (err)
+		return fail(err, o.json);
+	m = vx_mode_info(o.mode);
+	vx_report_init(&report);
+	err = open_inputs(&o, m, op, in);
+	if (!err)
+		err = vx_dispatch(&o, in, stdout, &report);
+	if (err && m->inputs == 1 && in[0].k)
+		err = name_input(err, in[0].path);
+	fflush(stdout);
+	/* -v: every skip, else one line per kind. */
+	vx_report_print_notes(&report, stderr);
+	vx_report_print_skips(&report, stderr, "vmapx: ", o.verbose);
+	status = report.status;
+	vx_report_fini(&report);
+	close_kernel(&op[0]);
+	close_kernel(&op[1]);
+	return finish(err, status, &o);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer harness of the kcore backend (lib/kcore.c, --live): the input
+ * libFuzzer harness of the kcore backend (tool/kcore.c, --live): the input
  * is a kcore file.  A file that opens is read in and across its segments,
  * by physical address, and for its VMCOREINFO note.  Properties: no
  * crash, leak or out-of-bounds access; errors are one line naming the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * --live below the front end.  lib/kcore.c on hand-built kcore files:
+ * --live below the front end.  tool/kcore.c on hand-built kcore files:
  * every broken header refused with one error (and every prefix of a good
  * file), reads inside a segment, across abutting segments, past the end,
  * the VMCOREINFO note by physical address and from PT_NOTE.
@@ -23,6 +23,7 @@
 
 #include "fake_kernel.h"
 #include "kcore.h"
+#include "report.h"
 #include "walk.h"
 
 /* ---- synthetic kcore ----------------------------------------------------- */
@@ -314,11 +315,12 @@ static void setup_moving(struct moving *m, struct fake_kernel *fk, bool live)
 	m->head = fake_kernel_global(fk, "vmap_area_list");
 }
 
-static void walk(struct moving *m, struct vx_kernel **k, struct vx_vmap *map)
+static void walk(struct moving *m, struct vx_kernel **k, struct vx_report *r,
+		 struct vx_vmap *map)
 {
 	assert_null(vx_kernel_open(&m->t, k));
 	m->walks = 0;
-	assert_null(vx_walk(*k, VX_WALK_PRINTED, map));
+	assert_null(vx_walk(*k, r, VX_WALK_PRINTED, map));
 }
 
 static void test_a_list_that_moved_once_is_walked_again(void **state)
@@ -326,20 +328,26 @@ static void test_a_list_that_moved_once_is_walked_again(void **state)
 	struct fake_kernel *fk;
 	struct moving m = { 0 };
 	struct vx_kernel *k;
+	struct vx_report r;
 	struct vx_vmap map;
 	uint64_t vm1, va2;
 
 	fk = three_areas(&vm1, &va2);
 	setup_moving(&m, fk, true);
+	vx_report_init(&r);
 	/* In the first walk area 2's list.prev points elsewhere: it was being moved. */
 	m.at = va2 + fake_kernel_offset(fk, "vmap_area", "list") + 8;
 	m.value = 0xffff888012345678ULL;
 	m.change_walks = 1;
-	walk(&m, &k, &map);
+	/* What the run skipped before the walk stays; the first walk's go. */
+	vx_report_skip(&r, "before the walk");
+	walk(&m, &k, &r, &map);
 	assert_int_equal(m.walks, 2);
 	assert_int_equal(map.lists[VX_BUSY].n, 3);
-	assert_int_equal(k->nr_skips, 0);
+	assert_int_equal(r.nr_skips, 1);
+	assert_string_equal(r.skips[0], "before the walk");
 	vx_vmap_free(&map);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
 }
@@ -349,25 +357,28 @@ static void test_a_kernel_that_never_holds_still_costs_8_walks(void **state)
 	struct fake_kernel *fk;
 	struct moving m = { 0 };
 	struct vx_kernel *k;
+	struct vx_report r;
 	struct vx_vmap map;
 	uint64_t vm1, va2;
 
 	fk = three_areas(&vm1, &va2);
 	setup_moving(&m, fk, true);
+	vx_report_init(&r);
 	/* Area 1's vm_struct is for another address in every walk: freed and reused. */
 	m.at = vm1 + fake_kernel_offset(fk, "vm_struct", "addr");
 	m.value = V + 0x900000;
 	m.change_walks = 1000;
-	walk(&m, &k, &map);
+	walk(&m, &k, &r, &map);
 	assert_int_equal(m.walks, 8);
 	/* Areas 0 and 2 printed, area 1 (torn) left out, and said once. */
 	assert_int_equal(map.lists[VX_BUSY].n, 2);
 	assert_int_equal(map.lists[VX_BUSY].v[0].start, V);
 	assert_int_equal(map.lists[VX_BUSY].v[1].start, V + 0x20000);
-	assert_int_equal(k->nr_skips, 1);
-	assert_non_null(strstr(k->skips[0], "changed under each of 8 walks"));
-	assert_non_null(strstr(k->skips[0], "without the 1 areas"));
+	assert_int_equal(r.nr_skips, 1);
+	assert_non_null(strstr(r.skips[0], "changed under each of 8 walks"));
+	assert_non_null(strstr(r.skips[0], "without the 1 areas"));
 	vx_vmap_free(&map);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
 }
@@ -377,18 +388,21 @@ static void test_a_dump_is_walked_once(void **state)
 	struct fake_kernel *fk;
 	struct moving m = { 0 };
 	struct vx_kernel *k;
+	struct vx_report r;
 	struct vx_vmap map;
 	uint64_t vm1, va2;
 
 	fk = three_areas(&vm1, &va2);
 	setup_moving(&m, fk, false);
+	vx_report_init(&r);
 	m.at = vm1 + fake_kernel_offset(fk, "vm_struct", "addr");
 	m.value = V + 0x900000;
 	m.change_walks = 1000;
-	walk(&m, &k, &map);
+	walk(&m, &k, &r, &map);
 	assert_int_equal(m.walks, 1);
 	assert_int_equal(map.lists[VX_BUSY].n, 3);
 	vx_vmap_free(&map);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
 }
