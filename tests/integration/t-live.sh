@@ -74,7 +74,9 @@ PY
 # Under churn: exit 0 or 3 within the time limit, well-formed lines only, each either in the
 # capture before or the one after the churn, or the churn's own (a task stack, brd's module
 # memory and the buffer finit_module reads it into, the partition scan of its disks, a lazily freed area).
-churn_callers='kernel_read_file|bdev_disk_changed|copy_process|dup_task_struct|alloc_thread_stack_node|kernel_clone|load_module|move_module|module_alloc|module_memory_alloc|execmem_[a-z_]*|layout_and_allocate|\[brd\]|unpurged vm_area'
+# The scan's vzalloc (allocate_partitions) is named after bdev_disk_changed where
+# blk_add_partitions is inlined into it, after blk_add_partitions on 5.10.
+churn_callers='kernel_read_file|bdev_disk_changed|blk_add_partitions|copy_process|dup_task_struct|alloc_thread_stack_node|kernel_clone|load_module|move_module|module_alloc|module_memory_alloc|execmem_[a-z_]*|layout_and_allocate|\[brd\]|unpurged vm_area'
 check_churn() { # suite out
 	local s=$1 o=$2 i rc codes="" stray badfmt=0 moved=0
 	: > "$tmp/$s.stray"
