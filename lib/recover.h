@@ -60,6 +60,29 @@ void vx_recover_caveat(struct vx_kernel *k, FILE *out);
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
 			 FILE *f);
 
+/*
+ * The vmap_area objects allocated in the slabs of vmap_area_cachep
+ * (recover_slab.c): every object of every slab the memory map shows,
+ * less the free ones (slab freelists, per-CPU freelists or sheaves, the
+ * barns) and the per-CPU spare of the free tree.  Sorted by address.
+ * An error says why the free set could not be established: then nothing
+ * may be taken from the slabs.
+ */
+struct vx_slab_obj {
+	uint64_t va;
+	/* list next, prev; rb left, right, parent: as vmap_area addresses */
+	uint64_t link[5];
+};
+
+struct vx_slab_scan {
+	struct vx_slab_obj *obj;
+	size_t n;
+	size_t slabs, slabs_excluded, objects_free;
+};
+
+struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out);
+void vx_slab_scan_free(struct vx_slab_scan *s);
+
 /* Free k->recovery. */
 void vx_recover_free(struct vx_kernel *k);
 

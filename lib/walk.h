@@ -28,6 +28,9 @@ enum vx_source {
 	VX_SRC_LIST,		/* walking its list from the head */
 	VX_SRC_LIST_BACK,	/* walking its list back from the tail */
 	VX_SRC_LINKS,		/* its tree, or the links of a recovered area */
+	VX_SRC_SLAB,		/* an allocated object in a vmap_area slab */
+	VX_SRC_PAGE_TABLES,	/* a mapped run in the kernel page tables */
+	VX_NR_SOURCES,
 };
 
 struct vx_vm {
