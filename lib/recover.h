@@ -78,6 +78,8 @@ struct vx_slab_scan {
 	struct vx_slab_obj *obj;
 	size_t n;
 	size_t slabs, slabs_excluded, objects_free;
+	/* objects of slabs whose freelist ran into an excluded page */
+	size_t objects_unknown;
 };
 
 struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out);

@@ -52,7 +52,28 @@ struct scan {
 	size_t nr_free, cap_free;
 	struct vx_slab_scan *out;
 	size_t cap_obj;
+	/* Freelists that ran into an excluded page: their slab's free set is unknown. */
+	uint64_t *tainted;
+	size_t nr_tainted, cap_tainted;
+	/* Each slab read: [first object, end), in memory-map order. */
+	struct range { uint64_t start, end; } *slab;
+	size_t nr_slab, cap_slab;
 };
+
+static bool grow(void **v, size_t *cap, size_t n, size_t each)
+{
+	size_t c = *cap ? 2 * *cap : 256;
+	void *g;
+
+	if (n < *cap)
+		return true;
+	g = realloc(*v, c * each);
+	if (!g)
+		return false;
+	*v = g;
+	*cap = c;
+	return true;
+}
 
 static struct vx_error *fail(const char *fmt, const char *what)
 {
@@ -264,6 +285,20 @@ static struct vx_error *walk_freelist(struct scan *s, uint64_t obj,
 		err = add_free(s, obj);
 		if (!err)
 			err = vx_read_u64(s->k->t, obj + s->offset, &stored);
+		/*
+		 * A freelist never leaves its slab: one that runs into a
+		 * page the filter left out leaves that slab's free set
+		 * unknown, and its objects are dropped with it.
+		 */
+		if (vx_error_is(err, VX_ERR_FAULT) &&
+		    vx_excluded(s->k->t, err->address) == 1) {
+			vx_error_destroy(err);
+			if (!grow((void **)&s->tainted, &s->cap_tainted,
+				  s->nr_tainted, sizeof(*s->tainted)))
+				return &vx_error_nomem;
+			s->tainted[s->nr_tainted++] = obj;
+			return NULL;
+		}
 		if (err)
 			return vx_error_wrap(err, "%s", what);
 		obj = decode(s, stored, obj + s->offset);
@@ -530,6 +565,11 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 		free(buf);
 		return NULL;
 	}
+	if (!err && !grow((void **)&s->slab, &s->cap_slab, s->nr_slab,
+			  sizeof(*s->slab)))
+		err = &vx_error_nomem;
+	if (!err)
+		s->slab[s->nr_slab++] = (struct range){ first, first + bytes };
 	for (uint64_t i = 0; !err && i < objects; i++)
 		err = add_object(s, first + i * s->size, buf + i * s->size);
 	free(buf);
@@ -611,6 +651,38 @@ static struct vx_error *bases(struct scan *s)
 	return err ? vx_error_wrap(err, "memory map") : NULL;
 }
 
+static int by_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Is va in a slab whose free set is unknown? */
+static bool in_tainted(const struct scan *s, uint64_t va)
+{
+	for (size_t i = 0; i < s->nr_tainted; i++) {
+		const struct range *r = s->slab;
+		size_t n = s->nr_slab;
+
+		/* the last slab starting at or below the tainted address */
+		while (n > 1) {
+			size_t half = n / 2;
+
+			if (r[half].start <= s->tainted[i]) {
+				r += half;
+				n -= half;
+			} else {
+				n = half;
+			}
+		}
+		if (n && r->start <= s->tainted[i] && s->tainted[i] < r->end &&
+		    r->start <= va && va < r->end)
+			return true;
+	}
+	return false;
+}
+
 /* Drop the free objects (sorted) from out, keep out sorted by address. */
 static void keep_allocated(struct scan *s)
 {
@@ -618,9 +690,14 @@ static void keep_allocated(struct scan *s)
 	size_t kept = 0;
 
 	qsort(s->free, s->nr_free, sizeof(*s->free), cmp_u64);
+	qsort(s->slab, s->nr_slab, sizeof(*s->slab), by_range);
 	for (size_t i = 0; i < o->n; i++) {
 		if (in_sorted(s->free, s->nr_free, o->obj[i].va)) {
 			o->objects_free++;
+			continue;
+		}
+		if (in_tainted(s, o->obj[i].va)) {
+			o->objects_unknown++;
 			continue;
 		}
 		o->obj[kept++] = o->obj[i];
@@ -650,6 +727,8 @@ struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out)
 	if (!err)
 		keep_allocated(&s);
 	free(s.free);
+	free(s.tainted);
+	free(s.slab);
 	if (err) {
 		vx_slab_scan_free(out);
 		return vx_error_wrap(err, "slab scan of the vmap_area cache");
