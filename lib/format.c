@@ -104,7 +104,7 @@ static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
 {
 	struct vx_error *err;
 
-	if (a->vm_lost)
+	if (a->vm_lost || a->source == VX_SRC_PAGE_TABLES)
 		return true;
 	if (!a->vm_read || !k->numa || (a->vm.flags & VX_VM_UNINITIALIZED))
 		return false;
@@ -150,6 +150,28 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 }
 
 /*
+ * A busy range rebuilt from the page tables: its range, the pages
+ * mapped there and their nodes, and nothing the vm_struct would say.
+ */
+static void print_pt_line(struct vx_kernel *k, const struct vx_area *a,
+			  enum vx_kptr mode, uint32_t *counts, FILE *out)
+{
+	struct vx_error *err = NULL;
+
+	print_range(k, mode, a->start, a->end, out);
+	fprintf(out, " [vmap_area not in dump: from the page tables, %lu pages mapped",
+		(unsigned long)a->vm.nr_pages);
+	if (k->numa)
+		err = vx_pt_count_nodes(k, a->start, a->start +
+					a->vm.nr_pages * VX_PAGE_SIZE, counts);
+	for (uint32_t nid = 0; k->numa && !err && nid < k->nr_node_ids; nid++)
+		if (counts[nid])
+			fprintf(out, " N%u=%u", nid, counts[nid]);
+	vx_error_destroy(err);
+	fputs("; caller, flags, pages= unknown]\n", out);
+}
+
+/*
  * One busy area.  Returns false when the 5.10 early return for a
  * vm-less area means no unpurged lines may follow it.
  */
@@ -158,6 +180,10 @@ static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 {
 	if (k->only_known_lines && line_unknown(k, a, counts))
 		return true;
+	if (a->source == VX_SRC_PAGE_TABLES) {
+		print_pt_line(k, a, mode, counts, out);
+		return true;
+	}
 	if (!a->vm_ptr) {
 		/* 6.3+: only areas marked VMAP_RAM are vm_map_ram. */
 		if (k->l.va_flags == VX_ABSENT || (a->va_flags & VX_VMAP_RAM)) {

@@ -34,6 +34,7 @@ struct link_ref {
 struct vx_recovery {
 	size_t lists;		/* lists whose walk broke */
 	size_t by_back, by_links, by_slab;
+	size_t by_page_tables;	/* busy ranges rebuilt from the page tables */
 	size_t missing, missing_excluded;	/* vmap_areas not readable */
 	size_t vms, vms_excluded;		/* vm_structs not readable */
 	size_t heads_excluded;			/* list heads on excluded pages */
@@ -635,6 +636,21 @@ static void level_text(int level, char *buf, size_t size)
 			 " nothing excluded");
 }
 
+void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m)
+{
+	struct vx_recovery *r = k->recovery;
+	struct vx_error *err;
+
+	if (!r || (!r->missing && !r->heads_excluded))
+		return;
+	err = vx_recover_page_tables(k, m, &r->by_page_tables);
+	if (err) {
+		say(k, "kernel page tables: %s; busy areas whose vmap_area is lost are not rebuilt from them",
+		    err->message);
+		vx_error_destroy(err);
+	}
+}
+
 /* What the slab scan saw, for the statement of the cause. */
 static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 {
@@ -646,6 +662,10 @@ static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 	snprintf(buf, size, "%s%zu of %zu vmap_area slabs excluded, %zu areas found in the others",
 		 r->heads[0] ? "; " : "; slab scan: ", r->slab.slabs_excluded,
 		 r->slab.slabs, r->by_slab);
+	if (r->by_page_tables && strlen(buf) + 2 < size)
+		snprintf(buf + strlen(buf), size - strlen(buf),
+			 "; %zu busy ranges rebuilt from the page tables (caller and flags unknown)",
+			 r->by_page_tables);
 }
 
 void vx_recover_report(struct vx_kernel *k)
@@ -671,8 +691,8 @@ void vx_recover_caveat(struct vx_kernel *k, FILE *out)
 
 	if (!r || (!r->missing && !r->vms && !r->heads_excluded))
 		return;
-	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable); holes below may be such areas, and counts and totals leave them out\n",
-		r->missing, r->heads_excluded, r->vms);
+	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable), %zu busy ranges come from the page tables alone (caller and flags unknown); holes below may be lost areas, and counts and totals by caller leave out what has no caller\n",
+		r->missing, r->heads_excluded, r->vms, r->by_page_tables);
 }
 
 static const char *const source_words[] = {

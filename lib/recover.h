@@ -41,8 +41,35 @@ struct vx_error *vx_recover_numa_counts(struct vx_kernel *k,
 					const struct vx_vm *vm,
 					uint32_t *counts);
 
+/*
+ * The mapped runs of the kernel page tables inside [lo, hi), in address
+ * order (recover_pt.c): fn gets each maximal run of present pages.
+ */
+typedef struct vx_error *(*vx_run_fn)(void *arg, uint64_t start, uint64_t end);
+struct vx_error *vx_pt_mapped_runs(struct vx_kernel *k, uint64_t lo,
+				   uint64_t hi, vx_run_fn fn, void *arg);
+/* Node of each page mapped in [start, end): counts has nr_node_ids slots. */
+struct vx_error *vx_pt_count_nodes(struct vx_kernel *k, uint64_t start,
+				   uint64_t end, uint32_t *counts);
+
+/*
+ * Busy ranges rebuilt from the kernel page tables (recover_pt.c): every
+ * mapped run of the two windows that no area in m (any state) and no
+ * per-CPU chunk holds becomes a busy area of the run and its guard page,
+ * source VX_SRC_PAGE_TABLES, vm.nr_pages the pages mapped.  *added: how
+ * many.  An error: the rules could not be checked; nothing was added.
+ */
+struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
+					size_t *added);
+
 /* A vm_struct of a busy area could not be read at addr. */
 void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
+
+/*
+ * After the lists are walked: when areas were lost, add the busy ranges
+ * the page tables still show (vx_recover_page_tables()), or say why not.
+ */
+void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m);
 
 /*
  * After a walk: one plain statement of what the dump's filter took and

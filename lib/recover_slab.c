@@ -533,6 +533,26 @@ static bool is_ours(const struct scan *s, const uint8_t *page)
 	return type >> 24 == s->slab_type;
 }
 
+/*
+ * Read [addr, addr + len) a page at a time: a read that fails part-way
+ * through a multi-page request has been seen to upset libkdumpfile's cache.
+ */
+static struct vx_error *read_pages(struct vx_kernel *k, uint64_t addr,
+				   uint8_t *buf, uint64_t len)
+{
+	struct vx_error *err = NULL;
+
+	for (uint64_t done = 0; !err && done < len;) {
+		uint64_t n = VX_PAGE_SIZE - (addr + done) % VX_PAGE_SIZE;
+
+		if (n > len - done)
+			n = len - done;
+		err = vx_read(k->t, addr + done, buf + done, n);
+		done += n;
+	}
+	return err;
+}
+
 /* One slab whose struct page is page (pfn): its objects and free list. */
 static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 				  const uint8_t *page)
@@ -557,7 +577,7 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 	buf = malloc(bytes);
 	if (!buf)
 		return &vx_error_nomem;
-	err = vx_read(s->k->t, first, buf, bytes);
+	err = read_pages(s->k, first, buf, bytes);
 	if (err && vx_excluded(s->k->t, err->address) == 1) {
 		/* Its objects are lost with it; recover.c counts them. */
 		vx_error_destroy(err);
@@ -578,29 +598,39 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 	return err;
 }
 
-static struct vx_error *scan_memmap(struct scan *s)
+/* One mapped run of the vmemmap: the struct pages in it. */
+static struct vx_error *scan_run(void *arg, uint64_t start, uint64_t end)
 {
-	uint64_t per = VX_PAGE_SIZE / s->l.page_size, pfn;
+	struct scan *s = arg;
+	uint64_t per = VX_PAGE_SIZE / s->l.page_size;
 	uint8_t chunk[VX_PAGE_SIZE];
 	struct vx_error *err = NULL;
 
-	/* struct page does not straddle a vmemmap page when its size divides 4096. */
-	if (VX_PAGE_SIZE % s->l.page_size)
-		return fail("%s: struct page does not divide a page", "memory map");
-	for (pfn = 0; !err && pfn < s->max_pfn; pfn += per) {
-		err = vx_read(s->k->t, s->vmemmap + pfn * s->l.page_size, chunk,
-			      sizeof(chunk));
-		if (err) {	/* a hole in the memory map */
-			vx_error_destroy(err);
-			err = NULL;
-			continue;
-		}
+	for (uint64_t a = start; !err && a < end; a += VX_PAGE_SIZE) {
+		uint64_t pfn = (a - s->vmemmap) / s->l.page_size;
+
+		err = vx_read(s->k->t, a, chunk, sizeof(chunk));
 		for (uint64_t i = 0; !err && i < per; i++)
 			if (is_ours(s, chunk + i * s->l.page_size))
 				err = scan_slab(s, pfn + i,
 						chunk + i * s->l.page_size);
 	}
 	return err;
+}
+
+/*
+ * The memory map where the page tables map it: the holes between
+ * sections have no struct pages (and reading them one by one would only
+ * pile up failed reads).
+ */
+static struct vx_error *scan_memmap(struct scan *s)
+{
+	/* struct page does not straddle a vmemmap page when its size divides 4096. */
+	if (VX_PAGE_SIZE % s->l.page_size)
+		return fail("%s: struct page does not divide a page", "memory map");
+	return vx_pt_mapped_runs(s->k, s->vmemmap,
+				 s->vmemmap + s->max_pfn * s->l.page_size,
+				 scan_run, s);
 }
 
 /* The per-CPU spare of the free tree: allocated, on no list. */

@@ -30,6 +30,11 @@ static struct vx_area *list_add(struct vx_area_list *list)
 	return &list->v[list->n++];
 }
 
+struct vx_area *vx_walk_new_area(struct vx_area_list *list)
+{
+	return list_add(list);
+}
+
 static uint64_t get_u64(const uint8_t *buf, uint64_t off)
 {
 	uint64_t v;
@@ -414,6 +419,7 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 		vx_vmap_free(m);
 		return err;
 	}
+	vx_recover_fill(k, m);
 	vx_recover_report(k);
 	/*
 	 * A running kernel always has busy areas (IRQ stacks, ACPI maps,

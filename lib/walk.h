@@ -86,4 +86,7 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list
 				  enum vx_state state, int node,
 				  enum vx_source source);
 
+/* Private to lib/ (recover_pt.c): a zeroed area appended to list, or NULL. */
+struct vx_area *vx_walk_new_area(struct vx_area_list *list);
+
 #endif
