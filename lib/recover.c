@@ -98,6 +98,7 @@ struct ctx {
 	struct addr_set lost;		/* on the list, not readable */
 	size_t first;			/* list->v[first..]: this list */
 	size_t missing, missing_excluded, by_back, by_links, by_slab;
+	bool slab_refused;		/* free set unknown, list not closed */
 };
 
 /*
@@ -464,7 +465,33 @@ static struct vx_error *from_slab(struct ctx *c, size_t first)
 			err = take(c, r->slab.obj[ref->obj].va, &q);
 	}
 	free(q.v);
-	return ok || err ? err : &vx_error_nomem;
+	if (!ok && !err)
+		return &vx_error_nomem;
+	return err;
+}
+
+static bool closed(struct ctx *c, size_t first);
+
+/*
+ * from_slab(), and when the free set is unknown (a cache of free objects
+ * was left out), keep what it found only if the list closes with it: a
+ * chain from the head back to the head, each link returned, is the list
+ * whatever the free set.
+ */
+static struct vx_error *from_slab_checked(struct ctx *c, size_t first)
+{
+	struct vx_recovery *r = slab_objects(c->k);
+	size_t before = c->list->n;
+	struct vx_error *err;
+
+	err = from_slab(c, first);
+	if (err || !r || !r->slab.free_unknown || !c->by_slab ||
+	    closed(c, first))
+		return err;
+	c->list->n = before;
+	c->by_slab = 0;
+	c->slab_refused = true;
+	return NULL;
 }
 
 static int by_start(const void *a, const void *b)
@@ -565,11 +592,13 @@ static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		r->missing += c->missing;
 		r->missing_excluded += c->missing_excluded;
 	}
-	say(k, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs); %zu vmap_areas known to be on the list are not readable%s",
+	say(k, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs); %zu vmap_areas known to be on the list are not readable%s%s%s",
 		       c->spec->what, fault->message,
 		       c->by_back + c->by_links + c->by_slab, c->by_back,
 		       c->by_links, c->by_slab, c->missing,
-		       c->missing_excluded ? " (pages excluded by the dump's filter)" : "");
+		       c->missing_excluded ? " (pages excluded by the dump's filter)" : "",
+		       c->slab_refused ? "; objects in the slabs not taken, the free set is unknown: " : "",
+		       c->slab_refused ? r->slab.why : "");
 }
 
 struct vx_error *vx_recover_list(struct vx_kernel *k,
@@ -591,7 +620,7 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 	if (!err)
 		err = follow_links(&c, first);
 	if (!err)
-		err = from_slab(&c, first);
+		err = from_slab_checked(&c, first);
 	free(c.seen.slot);
 	free(c.lost.slot);
 	if (err)

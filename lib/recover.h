@@ -107,6 +107,9 @@ struct vx_slab_scan {
 	size_t slabs, slabs_excluded, objects_free;
 	/* objects of slabs whose freelist ran into an excluded page */
 	size_t objects_unknown;
+	/* a CPU's or node's cache of free objects was left out: why */
+	bool free_unknown;
+	char why[200];
 };
 
 struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out);

@@ -354,6 +354,23 @@ static struct vx_error *for_each_cpu(struct scan *s, uint64_t pcpu_ptr,
 	return err;
 }
 
+/*
+ * A per-CPU or per-node structure holding free objects is on a page the
+ * filter left out: the free set is unknown, not the scan broken.  Only
+ * a list that closes again may then take objects from the slabs.
+ */
+static struct vx_error *absorb(struct scan *s, struct vx_error *err)
+{
+	if (!vx_error_is(err, VX_ERR_FAULT) ||
+	    vx_excluded(s->k->t, err->address) != 1)
+		return err;
+	if (!s->out->free_unknown)
+		snprintf(s->out->why, sizeof(s->out->why), "%s", err->message);
+	s->out->free_unknown = true;
+	vx_error_destroy(err);
+	return NULL;
+}
+
 /* 6.x: kmem_cache_cpu.freelist, objects of the CPU's slab. */
 static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 {
@@ -361,7 +378,8 @@ static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 	struct vx_error *err = vx_read_u64(s->k->t, c + s->l.c_freelist, &head);
 
 	if (err)
-		return vx_error_wrap(err, "kmem_cache_cpu at 0x%lx", (unsigned long)c);
+		return absorb(s, vx_error_wrap(err, "kmem_cache_cpu at 0x%lx",
+					       (unsigned long)c));
 	return walk_freelist(s, head, MAX_OBJECTS, "a CPU freelist");
 }
 
@@ -424,6 +442,7 @@ static struct vx_error *cpu_sheaves(struct scan *s, uint64_t pcs)
 		err = vx_read_u64(s->k->t, pcs + offs[i], &sheaf);
 		if (!err)
 			err = sheaf_objects(s, sheaf);
+		err = absorb(s, err);
 	}
 	/* 6.18: one barn per CPU's sheaves; later one per node (below). */
 	if (!err && l->pcs_barn != VX_ABSENT) {
@@ -431,7 +450,7 @@ static struct vx_error *cpu_sheaves(struct scan *s, uint64_t pcs)
 		if (!err)
 			err = barn_sheaves(s, barn);
 	}
-	return err;
+	return absorb(s, err);
 }
 
 static struct vx_error *node_barns(struct scan *s)
@@ -448,6 +467,7 @@ static struct vx_error *node_barns(struct scan *s)
 			err = vx_read_u64(s->k->t, p + l->barn_in, &p);
 		if (!err)
 			err = barn_sheaves(s, p);
+		err = absorb(s, err);
 	}
 	return err;
 }
