@@ -680,19 +680,21 @@ void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m)
 	}
 }
 
-/* What the slab scan saw, for the statement of the cause. */
+/* What the slab scan and the page tables gave, for the statement of the cause. */
 static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 {
-	if (!r->slab_ok) {
+	size_t n;
+
+	if (!r->slab_ok)
 		snprintf(buf, size, "%s", r->heads[0] ?
 			 ": the areas on them are lost" : "");
-		return;
-	}
-	snprintf(buf, size, "%s%zu of %zu vmap_area slabs excluded, %zu areas found in the others",
-		 r->heads[0] ? "; " : "; slab scan: ", r->slab.slabs_excluded,
-		 r->slab.slabs, r->by_slab);
-	if (r->by_page_tables && strlen(buf) + 2 < size)
-		snprintf(buf + strlen(buf), size - strlen(buf),
+	else
+		snprintf(buf, size, "%s%zu of %zu vmap_area slabs excluded, %zu areas found in the others",
+			 r->heads[0] ? "; " : "; slab scan: ",
+			 r->slab.slabs_excluded, r->slab.slabs, r->by_slab);
+	n = strlen(buf);
+	if (r->by_page_tables && n + 2 < size)
+		snprintf(buf + n, size - n,
 			 "; %zu busy ranges rebuilt from the page tables (caller and flags unknown)",
 			 r->by_page_tables);
 }
