@@ -21,7 +21,22 @@ static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o
 	err = vx_walk(k, VX_WALK_PRINTED, &m);
 	if (err)
 		return err;
-	err = vx_print_vmallocinfo(k, &m, o->kptr, out);
+	if (o->json) {
+		struct vx_json *w = vx_json_create(out, o->pretty);
+
+		err = w ? vx_print_vmallocinfo_json(k, &m, o->kptr, w) :
+			  &vx_error_nomem;
+		if (w) {
+			struct vx_error *werr = vx_json_destroy(w);
+
+			if (!err)
+				err = werr;
+			else
+				vx_error_destroy(werr);
+		}
+	} else {
+		err = vx_print_vmallocinfo(k, &m, o->kptr, out);
+	}
 	if (!err && o->verbose)
 		vx_recover_describe(k, &m, stderr);
 	vx_vmap_free(&m);

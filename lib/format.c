@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "json.h"
 #include "recover.h"
 #include "siphash.h"
 
@@ -234,4 +235,91 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 	}
 	free(counts);
 	return NULL;
+}
+
+static const char *const state_names[] = {
+	[VX_BUSY] = "busy", [VX_LAZY] = "lazy",
+};
+
+/* One printed line (text of len bytes, its newline included) as an object. */
+static void json_line(const struct vx_kernel *k, enum vx_kptr mode,
+		      struct vx_json *w, const struct vx_area *a,
+		      const char *text, size_t len)
+{
+	char start[17], end[17], hex[20];
+
+	/* The range as the line shows it: hashed with --kptr=hash. */
+	vx_format_kptr(k, mode, a->start, start);
+	vx_format_kptr(k, mode, a->end, end);
+	vx_json_start_object(w);
+	vx_json_name(w, "line");
+	vx_json_string_len(w, text, len - 1);
+	snprintf(hex, sizeof(hex), "0x%s", start);
+	vx_json_string_field(w, "start", hex);
+	snprintf(hex, sizeof(hex), "0x%s", end);
+	vx_json_string_field(w, "end", hex);
+	vx_json_string_field(w, "state", state_names[a->state]);
+	if (a->node >= 0)
+		vx_json_int_field(w, "node", a->node);
+	else
+		vx_json_null_field(w, "node");
+	vx_json_string_field(w, "source", vx_source_name(a->source));
+	vx_json_bool_field(w, "complete", !strstr(text, " unknown"));
+	vx_json_end_object(w);
+}
+
+/*
+ * Print one area's line into a buffer (busy: print_busy(), whose return
+ * value is kept in *more; lazy: the unpurged line) and emit it.
+ */
+static struct vx_error *json_area(struct vx_kernel *k, const struct vx_area *a,
+				  enum vx_kptr mode, uint32_t *counts,
+				  struct vx_json *w, bool *more)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return &vx_error_nomem;
+	if (a->state == VX_BUSY) {
+		*more = print_busy(k, a, mode, counts, f);
+	} else {
+		print_range(k, mode, a->start, a->end, f);
+		fputs(" unpurged vm_area\n", f);
+	}
+	if (fclose(f)) {
+		free(text);
+		return &vx_error_nomem;
+	}
+	if (len)
+		json_line(k, mode, w, a, text, len);
+	free(text);
+	return NULL;
+}
+
+struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
+					   const struct vx_vmap *m,
+					   enum vx_kptr mode, struct vx_json *w)
+{
+	const struct vx_area_list *busy = &m->lists[VX_BUSY];
+	const struct vx_area_list *lazy = &m->lists[VX_LAZY];
+	struct vx_error *err = NULL;
+	bool purge_info = true;
+	uint32_t *counts;
+
+	counts = calloc(k->nr_node_ids ? k->nr_node_ids : 1, sizeof(*counts));
+	if (!counts)
+		return &vx_error_nomem;
+	vx_json_start_array(w);
+	for (size_t i = 0; !err && i < busy->n; i++)
+		err = json_area(k, &busy->v[i], mode, counts, w, &purge_info);
+	/* The text's rules for the unpurged lines (vx_print_vmallocinfo()). */
+	if (!k->has_nodes && !busy->n)
+		purge_info = false;
+	for (size_t i = 0; !err && purge_info && i < lazy->n; i++)
+		err = json_area(k, &lazy->v[i], mode, counts, w, &purge_info);
+	vx_json_end_array(w);
+	free(counts);
+	return err;
 }

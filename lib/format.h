@@ -31,4 +31,14 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 				      const struct vx_vmap *m,
 				      enum vx_kptr mode, FILE *out);
 
+struct vx_json;
+/*
+ * The same lines as JSON (-j): an array of objects, one per printed line,
+ * with the line's text, its range, state, vmap node and the source it
+ * came from (vx_source_name()), and whether any field is marked unknown.
+ */
+struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
+					   const struct vx_vmap *m,
+					   enum vx_kptr mode, struct vx_json *w);
+
 #endif

@@ -716,14 +716,38 @@ void vx_recover_report(struct vx_kernel *k)
 	    k->release[0] ? k->release : "release unknown");
 }
 
+void vx_recover_begin(struct vx_kernel *k)
+{
+	struct vx_recovery *r = k->recovery, keep;
+
+	if (!r)
+		return;
+	/* What one walk found starts over; the slab scan is the dump's. */
+	keep = *r;
+	memset(r, 0, sizeof(*r));
+	r->slab_done = keep.slab_done;
+	r->slab_ok = keep.slab_ok;
+	r->slab = keep.slab;
+	r->refs = keep.refs;
+	r->nr_refs = keep.nr_refs;
+}
+
+bool vx_recover_lost(const struct vx_kernel *k)
+{
+	const struct vx_recovery *r = k->recovery;
+
+	return r && (r->missing || r->heads_excluded);
+}
+
 void vx_recover_caveat(struct vx_kernel *k, FILE *out)
 {
 	struct vx_recovery *r = k->recovery;
 
 	if (!r || (!r->missing && !r->vms && !r->heads_excluded))
 		return;
-	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable), %zu busy ranges come from the page tables alone (caller and flags unknown); holes below may be lost areas, and counts and totals by caller leave out what has no caller\n",
-		r->missing, r->heads_excluded, r->vms, r->by_page_tables);
+	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable), %zu busy ranges come from the page tables alone (caller and flags unknown); areas without a caller are counted as %s; holes below may be lost areas\n",
+		r->missing, r->heads_excluded, r->vms, r->by_page_tables,
+		VX_CALLER_NOT_IN_DUMP);
 }
 
 static const char *const source_words[] = {

@@ -78,6 +78,15 @@ void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m);
 void vx_recover_report(struct vx_kernel *k);
 
 /*
+ * Before a walk: forget what the last walk recovered and lost (a crash
+ * session walks the same kernel once per command); keep the slab scan.
+ */
+void vx_recover_begin(struct vx_kernel *k);
+
+/* Were vmap_areas lost (not readable, or behind a lost list head)? */
+bool vx_recover_lost(const struct vx_kernel *k);
+
+/*
  * For --gaps, --frag, --callers: one line saying what the totals below
  * cannot include, if a list had to be recovered and lost areas.
  */

@@ -30,6 +30,17 @@ static struct vx_area *list_add(struct vx_area_list *list)
 	return &list->v[list->n++];
 }
 
+const char *vx_source_name(enum vx_source source)
+{
+	static const char *const names[] = {
+		[VX_SRC_LIST] = "list", [VX_SRC_LIST_BACK] = "list-reverse",
+		[VX_SRC_LINKS] = "tree", [VX_SRC_SLAB] = "slab",
+		[VX_SRC_PAGE_TABLES] = "page-tables",
+	};
+
+	return source < VX_NR_SOURCES ? names[source] : "?";
+}
+
 struct vx_area *vx_walk_new_area(struct vx_area_list *list)
 {
 	return list_add(list);
@@ -414,6 +425,7 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 	struct vx_error *err;
 
 	memset(m, 0, sizeof(*m));
+	vx_recover_begin(k);
 	err = k->has_nodes ? walk_nodes(k, what, m) : walk_global(k, m);
 	if (err) {
 		vx_vmap_free(m);

@@ -33,6 +33,12 @@ enum vx_source {
 	VX_NR_SOURCES,
 };
 
+/* "list", "list-reverse", "tree", "slab", "page-tables" (-j). */
+const char *vx_source_name(enum vx_source source);
+
+/* What --callers and --gaps call an area whose caller the dump lost. */
+#define VX_CALLER_NOT_IN_DUMP	"(unknown: not in dump)"
+
 struct vx_vm {
 	uint64_t addr, size, flags, pages, nr_pages, phys_addr, caller;
 	uint32_t page_order;

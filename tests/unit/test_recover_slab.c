@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "fake_kernel.h"
+#include "json.h"
 #include "recover.h"
 #include "walk.h"
 
@@ -186,6 +187,43 @@ static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 	fake_kernel_free(fk);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* -j names the source of every line: the four areas came from the slab. */
+static void test_612_json_says_each_line_came_from_the_slab(void **state)
+{
+	struct vx_kernel *k = NULL;
+	char *want, *text = NULL;
+	struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+	size_t len = 0;
+	struct vx_vmap m;
+	struct vx_json *w;
+	FILE *f;
+
+	free(print(fk, &k));
+	assert_null(vx_walk(k, VX_WALK_PRINTED, &m));
+	f = open_memstream(&text, &len);
+	w = vx_json_create(f, false);
+	assert_null(vx_print_vmallocinfo_json(k, &m, VX_KPTR_RAW, w));
+	assert_null(vx_json_destroy(w));
+	fclose(f);
+	assert_int_equal(count(text, "\"source\":\"slab\""), 4);
+	assert_int_equal(count(text, "vm_map_ram"), 4);
+	assert_int_equal(count(text, "\"complete\":true"), 4);
+	free(text);
+	free(want);
+	vx_vmap_free(&m);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /*
  * Control: free pointers encoded with another key than the cache's
  * random.  The CPU freelist decodes to garbage, the free set cannot be
@@ -304,6 +342,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_612_slab_scan_rebuilds_a_list_whose_head_is_gone),
 		cmocka_unit_test(test_612_slab_scan_refuses_an_undecodable_freelist),
+		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
 		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
 		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
 	};
