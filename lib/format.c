@@ -264,7 +264,8 @@ static void json_line(const struct vx_kernel *k, enum vx_kptr mode,
 	else
 		vx_json_null_field(w, "node");
 	vx_json_string_field(w, "source", vx_source_name(a->source));
-	vx_json_bool_field(w, "complete", !strstr(text, " unknown"));
+	/* Every marker of a field the dump lost says " not in dump". */
+	vx_json_bool_field(w, "complete", !strstr(text, " not in dump"));
 	vx_json_end_object(w);
 }
 

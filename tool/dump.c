@@ -52,10 +52,13 @@ static struct vx_error *dump_read(struct vx_target *t, uint64_t addr,
 	 * read a NULL buffer to decompress into (zlib error -2, or SIGSEGV in
 	 * lzo1x_decompress_safe), seen on the kdump cases once the slab scan
 	 * read every excluded vmap_area slab.  The pagemaps answer without
-	 * touching the cache.
+	 * touching the cache.  Only a dump whose header records a filter of
+	 * more than zero pages (which the compressed format stores anyway)
+	 * can have such pages; QEMU writes level 1.  Elsewhere the page maps
+	 * are not worth their 24 KiB, which 0.5.1 never frees.
 	 */
-	for (uint64_t p = addr & ~(VX_PAGE_SIZE - 1); p < addr + len;
-	     p += VX_PAGE_SIZE) {
+	for (uint64_t p = addr & ~(VX_PAGE_SIZE - 1);
+	     d->dump_level > 1 && p < addr + len; p += VX_PAGE_SIZE) {
 		uint64_t at = p < addr ? addr : p;
 
 		if (dump_excluded(t, p) == 1)
