@@ -128,7 +128,14 @@ struct runs {
 	uint64_t start, end;		/* the run being built, end 0: none */
 	vx_run_fn fn;
 	void *arg;
+	size_t tables;			/* page-table pages read */
 };
+
+/*
+ * 64 Ki page-table pages map 128 GiB in 4 KiB pages: far more than any
+ * window holds; corrupt tables must not make a walk read the whole dump.
+ */
+#define MAX_TABLES	(1UL << 16)
 
 static struct vx_error *run_close(struct runs *w)
 {
@@ -167,6 +174,10 @@ static struct vx_error *walk_table(struct runs *w, uint64_t table, int shift,
 	uint64_t entry[512], span = 1ULL << shift;
 	struct vx_error *err;
 
+	if (++w->tables > MAX_TABLES)
+		return vx_error_create(VX_ERR_INVALID,
+				       "more than %lu page-table pages under one window (corrupt tables?)",
+				       MAX_TABLES);
 	err = vx_read(w->k->t, table, entry, sizeof(entry));
 	if (err)
 		return vx_error_wrap(err, "page table at 0x%lx", (unsigned long)table);

@@ -695,7 +695,8 @@ static struct vx_error *bases(struct scan *s)
 		err = vx_kernel_symbol(k, "max_pfn", &addr);
 	if (!err)
 		err = vx_read_u64(k->t, addr, &s->max_pfn);
-	if (!err && s->max_pfn > (1ULL << 40))
+	/* 2^32 frames are 16 TiB of memory and 256 GiB of struct pages. */
+	if (!err && s->max_pfn > (1ULL << 32))
 		err = vx_error_create(VX_ERR_INVALID, "max_pfn 0x%lx",
 				      (unsigned long)s->max_pfn);
 	return err ? vx_error_wrap(err, "memory map") : NULL;
