@@ -29,6 +29,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIB_PIC  := $(LIB_SRC:%.c=$(B)/pic/%.o)
 TOOL_SRC := $(wildcard tool/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
+# The tool's code but main(): what the unit tests of tool/ link with.
+TOOL_LIB_OBJ := $(filter-out $(B)/tool/main.o,$(TOOL_OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
@@ -54,16 +56,21 @@ $(B)/libvmapx_pic.a: $(LIB_PIC)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(B)/libvmapx_tool.a: $(TOOL_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(B)/vmapx: $(TOOL_OBJ) $(B)/libvmapx.a
 	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
 
 include extension/extension.mk
 include tests/fuzz/fuzz.mk
 
-$(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPER_OBJ) $(B)/libvmapx.a
+$(B)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPER_OBJ) $(B)/libvmapx_tool.a \
+		$(B)/libvmapx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPER_OBJ) \
-		$(B)/libvmapx.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itool -Itests/unit -o $@ $< $(UNIT_HELPER_OBJ) \
+		$(B)/libvmapx_tool.a $(B)/libvmapx.a $(PKG_LIBS) -lcmocka
 
 # Installs the build and test dependencies (apt) when they are missing.
 deps:

@@ -13,7 +13,7 @@ fi
 command -v /usr/bin/time >/dev/null || apt-get install -y -q time >/dev/null
 mkdir -p build/bench bench/out
 cc -O2 -g -o build/bench/floor bench/floor.c $(pkg-config --cflags --libs libkdumpfile) || exit 2
-cc -O2 -g -D_GNU_SOURCE -Ilib -o build/bench/validate bench/validate.c lib/dumpcheck.c lib/error.c || exit 2
+cc -O2 -g -D_GNU_SOURCE -Ilib -Itool -o build/bench/validate bench/validate.c tool/dumpcheck.c lib/error.c || exit 2
 out=bench/out/$case.txt
 runs=${BENCH_RUNS:-5}
 areas=$(wc -l <"$d/vmallocinfo.raw")

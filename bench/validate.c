@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The header validation alone (lib/dumpcheck.c), as vmapx runs it before
+ * The header validation alone (tool/dumpcheck.c), as vmapx runs it before
  * libkdumpfile opens the file: what the safe open path costs by itself.
  */
 #include <fcntl.h>

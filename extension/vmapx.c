@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "glue.h"
 #include "kernel.h"
+#include "modes.h"
 #include "options.h"
 #include "vmcoreinfo.h"
 
@@ -36,7 +37,6 @@ struct vx_ext_target {
 /* The opened kernel, kept across commands (the dump never changes). */
 static struct vx_ext_target *vx_ext_cached_target;
 static struct vx_kernel *vx_ext_cached;
-static size_t vx_ext_open_skips;	/* skips recorded by vx_kernel_open */
 
 /* ---- target ------------------------------------------------------------ */
 
@@ -207,33 +207,27 @@ static struct vx_error *vx_ext_kernel(struct vx_kernel **out)
 	}
 	vx_ext_cached_target = et;
 	vx_ext_cached = k;
-	vx_ext_open_skips = vx_kernel_skips_mark(k);
 	*out = k;
 	return NULL;
 }
 
 /*
- * Skips found by one command belong to that command: forget them, keep
- * those vx_kernel_open() recorded (they hold for every command).
+ * The command's notes (-v) go with its output; its skips go out as
+ * crash's one-line messages, one per kind (-v: one per skip).
  */
-static void vx_ext_forget_command_skips(struct vx_kernel *k)
-{
-	vx_kernel_skips_reset(k, vx_ext_open_skips);
-}
-
-/* Skips go out as crash's one-line messages, not into the command's output. */
-static void vx_ext_report_skips(struct vx_kernel *k)
+static void vx_ext_report(const struct vx_report *r, bool verbose)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t size = 0;
 	FILE *f;
 
-	if (!k->nr_skips && !k->nr_skips_dropped)
+	vx_report_print_notes(r, vx_crash_fp());
+	if (!vx_report_incomplete(r))
 		return;
 	f = open_memstream(&text, &size);
 	if (!f)
 		return;
-	vx_kernel_print_skips(k, f, "");
+	vx_report_print_skips(r, f, "", verbose);
 	if (fclose(f)) {
 		free(text);
 		return;
@@ -256,68 +250,35 @@ static void vx_ext_report_error(struct vx_error *err, bool json)
 /* ---- the command -------------------------------------------------------- */
 
 /*
- * Positional arguments: the dump is crash's, so only -d (one snapshot to
- * compare this dump with, or two snapshots) and -P (one snapshot) take any.
+ * The inputs of the mode: its snapshot arguments, then crash's dump for
+ * the one the arguments leave (k: NULL when the mode reads no dump).
  */
-static struct vx_error *vx_ext_check_args(const struct vx_options *o)
+static bool vx_ext_inputs(const struct vx_options *o, struct vx_input *in)
 {
-	switch (o->mode) {
-	case VX_MODE_DIFF:
-		if (o->nr_args == 1 || o->nr_args == 2)
-			return NULL;
-		return vx_error_create(VX_ERR_USAGE,
-				       "-d takes OLD (a vmallocinfo snapshot, compared with this dump) or OLD NEW, got %d arguments",
-				       o->nr_args);
-	case VX_MODE_PARSE:
-		if (o->nr_args == 1)
-			return NULL;
-		return vx_error_create(VX_ERR_USAGE,
-				       "-P takes one vmallocinfo snapshot, got %d arguments",
-				       o->nr_args);
-	default:
-		if (!o->nr_args)
-			return NULL;
-		return vx_error_create(VX_ERR_USAGE,
-				       "unexpected argument '%s' (the dump is crash's)",
-				       o->args[0]);
-	}
-}
+	const struct vx_mode_info *m = vx_mode_info(o->mode);
+	int i;
 
-/* Dispatch to lib/'s commands; k is NULL for snapshot-only modes. */
-static struct vx_error *vx_ext_run(struct vx_kernel *k,
-				   const struct vx_options *o, int *status)
-{
-	struct vx_diff_side old = { .path = NULL }, new = { .path = NULL };
-
-	switch (o->mode) {
-	case VX_MODE_PARSE:
-		*status = VX_EXIT_OK;
-		return vx_command_parse(o->args[0], o, vx_crash_fp());
-	case VX_MODE_DIFF:
-		old.path = o->args[0];
-		if (o->nr_args == 2) {
-			new.path = o->args[1];
-		} else {
-			new.path = vx_crash_dumpfile();
-			new.k = k;
-		}
-		return vx_command_diff(&old, &new, o, vx_crash_fp(), status);
-	default:
-		return vx_command_run(k, o, vx_crash_fp(), status);
-	}
+	for (i = 0; i < o->nr_args; i++)
+		in[i] = (struct vx_input){ .path = o->args[i] };
+	if (i == m->inputs)
+		return false;
+	in[i] = (struct vx_input){ .path = vx_crash_dumpfile() };
+	return true;
 }
 
 void vx_ext_command(int argc, char **argv)
 {
 	sigset_t block, saved;
+	struct vx_report report;
+	struct vx_input in[2];
 	struct vx_options o;
 	struct vx_kernel *k;
 	struct vx_error *err;
-	int status = VX_EXIT_OK;
+	int dump;
 
 	err = vx_options_parse(argc, argv, VX_FE_CRASH, &o);
 	if (!err)
-		err = vx_ext_check_args(&o);
+		err = vx_mode_check_args(&o, VX_FE_CRASH);
 	if (err) {
 		vx_crash_info(err->message);
 		vx_error_destroy(err);
@@ -332,11 +293,14 @@ void vx_ext_command(int argc, char **argv)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &saved);
-	if (o.mode == VX_MODE_PARSE || (o.mode == VX_MODE_DIFF && o.nr_args == 2)) {
+	dump = o.nr_args;	/* the input crash's dump fills, if any */
+	vx_report_init(&report);
+	if (!vx_ext_inputs(&o, in)) {
 		/* Snapshots only: the dump is not needed. */
-		err = vx_ext_run(NULL, &o, &status);
+		err = vx_dispatch(&o, in, vx_crash_fp(), &report);
 		if (err)
 			vx_ext_report_error(err, o.json);
+		vx_report_fini(&report);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return;
 	}
@@ -346,15 +310,16 @@ void vx_ext_command(int argc, char **argv)
 	} else {
 		if (o.verbose)
 			vx_kernel_describe(k, vx_crash_fp());
-		err = vx_ext_run(k, &o, &status);
+		in[dump].k = k;
+		err = vx_dispatch(&o, in, vx_crash_fp(), &report);
 		fflush(vx_crash_fp());
-		vx_ext_report_skips(k);
-		vx_ext_forget_command_skips(k);
+		vx_ext_report(&report, o.verbose);
 		if (vx_crash_live())
 			vx_ext_drop_cache();
 	}
 	if (err)
 		vx_ext_report_error(err, o.json);
+	vx_report_fini(&report);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
@@ -513,7 +478,8 @@ char **vx_ext_help(void)
 	vx_ext_help_add(" ");
 	vx_ext_help_add("  FILE: with -d, a /proc/vmallocinfo snapshot (OLD) to compare with this");
 	vx_ext_help_add("  dump, or two snapshots OLD NEW; with -P, the snapshot to parse.  Long");
-	vx_ext_help_add("  options (--gaps, --kptr=hash, ...) are accepted too.");
+	vx_ext_help_add("  options (--gaps, --kptr=hash, ...) are accepted too.  One mode at a");
+	vx_ext_help_add("  time, in any order: only -F combines, with -f.");
 	for (size_t i = 0; vx_ext_help_examples[i]; i++)
 		vx_ext_help_add("%s", vx_ext_help_examples[i]);
 	if (vx_ext_help_failed) {

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "callers.h"
-#include "recover.h"
 #include "json.h"
 
 struct explanation {
@@ -343,24 +342,16 @@ struct vx_error *vx_callers_print(const struct vx_caller_table *t,
 	return NULL;
 }
 
-struct vx_error *vx_callers_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out)
+struct vx_error *vx_callers_space_print(const struct vx_space *s,
+					const struct vx_options *o, FILE *out)
 {
 	struct vx_caller_table t;
 	struct vx_error *err;
-	struct vx_space s;
-	struct vx_vmap m;
 
-	err = vx_space_open(k, &m, &s);
+	err = vx_callers_collect(s, &t);
 	if (err)
 		return err;
-	if (!o->json)
-		vx_recover_caveat(k, out);
-	err = vx_callers_collect(&s, &t);
-	if (!err) {
-		err = vx_callers_print(&t, o, out);
-		vx_caller_table_free(&t);
-	}
-	vx_space_close(&m, &s);
+	err = vx_callers_print(&t, o, out);
+	vx_caller_table_free(&t);
 	return err;
 }

@@ -38,7 +38,8 @@ const char *vx_caller_explain(const char *name);
 
 struct vx_error *vx_callers_print(const struct vx_caller_table *t,
 				  const struct vx_options *o, FILE *out);
-struct vx_error *vx_callers_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out);
+/* --callers on an opened space (a vx_space_printer: vx_space_run runs it). */
+struct vx_error *vx_callers_space_print(const struct vx_space *s,
+					const struct vx_options *o, FILE *out);
 
 #endif

@@ -12,19 +12,19 @@
 #include "space.h"
 #include "walk.h"
 
-static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o,
-				 FILE *out)
+struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
+				 const struct vx_options *o, FILE *out)
 {
 	struct vx_error *err;
 	struct vx_vmap m;
 
-	err = vx_walk(k, VX_WALK_PRINTED, &m);
+	err = vx_walk(k, r, VX_WALK_PRINTED, &m);
 	if (err)
 		return err;
 	if (o->json) {
 		struct vx_json *w = vx_json_create(out, o->pretty);
 
-		err = w ? vx_print_vmallocinfo_json(k, &m, o->kptr, w) :
+		err = w ? vx_print_vmallocinfo_json(k, r, &m, o->kptr, w) :
 			  &vx_error_nomem;
 		if (w) {
 			struct vx_error *werr = vx_json_destroy(w);
@@ -35,41 +35,11 @@ static struct vx_error *run_info(struct vx_kernel *k, const struct vx_options *o
 				vx_error_destroy(werr);
 		}
 	} else {
-		err = vx_print_vmallocinfo(k, &m, o->kptr, out);
+		err = vx_print_vmallocinfo(k, r, &m, o->kptr, out);
 	}
 	if (!err && o->verbose)
-		vx_recover_describe(k, &m, stderr);
+		vx_recover_describe(k, &m, r);
 	vx_vmap_free(&m);
-	return err;
-}
-
-struct vx_error *vx_command_run(struct vx_kernel *k, const struct vx_options *o,
-				FILE *out, int *status)
-{
-	struct vx_error *err;
-
-	switch (o->mode) {
-	case VX_MODE_INFO:
-		err = run_info(k, o, out);
-		break;
-	case VX_MODE_FRAG:
-		err = vx_space_run(k, o, out, vx_frag_print);
-		break;
-	case VX_MODE_GAPS:
-		err = vx_space_run(k, o, out, vx_gaps_print);
-		break;
-	case VX_MODE_CALLERS:
-		err = vx_callers_run(k, o, out);
-		break;
-	case VX_MODE_FAILURES:
-		err = vx_failures_run(k, o, out);
-		break;
-	default:
-		err = vx_error_create(VX_ERR_USAGE, "this mode needs other inputs");
-		break;
-	}
-	*status = k->nr_skips || k->nr_skips_dropped ? VX_EXIT_INCOMPLETE :
-						       VX_EXIT_OK;
 	return err;
 }
 
@@ -93,6 +63,7 @@ void vx_report_error(FILE *f, const char *prog, const struct vx_error *err,
 
 /* The dump's vmallocinfo text in one pointer mode, parsed back. */
 static struct vx_error *render_snapshot(struct vx_kernel *k,
+					struct vx_report *r,
 					const struct vx_vmap *m,
 					enum vx_kptr mode, const char *name,
 					struct vx_snapshot **out)
@@ -107,7 +78,7 @@ static struct vx_error *render_snapshot(struct vx_kernel *k,
 		return &vx_error_nomem;
 	/* Lines marked unknown would not parse; the dump is incomplete anyway. */
 	k->only_known_lines = true;
-	err = vx_print_vmallocinfo(k, m, mode, f);
+	err = vx_print_vmallocinfo(k, r, m, mode, f);
 	k->only_known_lines = false;
 	if (fclose(f) && !err)
 		err = &vx_error_nomem;
@@ -122,7 +93,7 @@ struct diff_input {
 	struct vx_snapshot *raw, *hashed;
 };
 
-static struct vx_error *load_side(struct vx_diff_side *side,
+static struct vx_error *load_side(struct vx_input *side, struct vx_report *r,
 				  struct diff_input *d)
 {
 	struct vx_kernel *k = side->k;
@@ -135,13 +106,14 @@ static struct vx_error *load_side(struct vx_diff_side *side,
 		d->in.snap = d->raw;
 		return err;
 	}
-	err = vx_walk(k, VX_WALK_PRINTED, &m);
+	err = vx_walk(k, r, VX_WALK_PRINTED, &m);
 	if (err)
 		return vx_error_wrap(err, "%s", side->path);
-	err = render_snapshot(k, &m, VX_KPTR_RAW, side->path, &d->raw);
+	err = render_snapshot(k, r, &m, VX_KPTR_RAW, side->path, &d->raw);
 	/* Hashes need ptr_key; without it, hashed snapshots match as multisets. */
 	if (!err && (k->ptr_key[0] || k->ptr_key[1]))
-		err = render_snapshot(k, &m, VX_KPTR_HASH, side->path, &d->hashed);
+		err = render_snapshot(k, r, &m, VX_KPTR_HASH, side->path,
+				      &d->hashed);
 	vx_vmap_free(&m);
 	d->in.snap = d->raw;
 	d->in.hashed = d->hashed;
@@ -159,23 +131,18 @@ static void free_side(struct diff_input *d)
 	vx_snapshot_destroy(d->hashed);
 }
 
-static bool side_incomplete(const struct vx_diff_side *side)
-{
-	return side->k && (side->k->nr_skips || side->k->nr_skips_dropped);
-}
-
-struct vx_error *vx_command_diff(struct vx_diff_side *old,
-				 struct vx_diff_side *new,
+struct vx_error *vx_command_diff(struct vx_input *old,
+				 struct vx_input *new,
 				 const struct vx_options *o, FILE *out,
-				 int *status)
+				 struct vx_report *r)
 {
 	struct diff_input a, b;
 	struct vx_diff *diff = NULL;
 	struct vx_error *err;
 
-	err = load_side(old, &a);
+	err = load_side(old, r, &a);
 	if (!err)
-		err = load_side(new, &b);
+		err = load_side(new, r, &b);
 	else
 		memset(&b, 0, sizeof(b));
 	if (!err)
@@ -199,9 +166,9 @@ struct vx_error *vx_command_diff(struct vx_diff_side *old,
 		err = vx_diff_print_text(out, diff, o->all);
 	}
 	if (!err)
-		*status = vx_diff_differs(diff) ? VX_EXIT_DIFFERENT :
-			  side_incomplete(old) || side_incomplete(new) ?
-			  VX_EXIT_INCOMPLETE : VX_EXIT_OK;
+		r->status = vx_diff_differs(diff) ? VX_EXIT_DIFFERENT :
+			    vx_report_incomplete(r) ? VX_EXIT_INCOMPLETE :
+			    VX_EXIT_OK;
 	vx_diff_destroy(diff);
 	free_side(&a);
 	free_side(&b);

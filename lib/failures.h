@@ -128,10 +128,23 @@ const char *vx_failure_kind_name(enum vx_failure_kind k);
 const char *vx_verdict_hint_name(enum vx_verdict_hint h);
 const char *vx_failure_path_name(enum vx_failure_path p);
 
+/* ---- the verdicts (lib/failures_verdict.c) ---- */
+
+struct vx_kernel;
+struct vx_options;
+struct vx_report;
+struct vx_space;
+
+/* --failures: scan the log, open the space, report. */
+struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
+				 const struct vx_options *o, FILE *out);
 /*
- * The report (text, or JSON with a stable "verdict" identifier) is
- * vx_failures_report() in lib/verdict.c: it judges each failure against
- * the dump's address space.
+ * The --failures report of the failures l against the address space s:
+ * per failure the request, whether it fits now and the verdict (text, or
+ * JSON with "verdict" a stable identifier and "verdict_text" the prose).
  */
+struct vx_error *vx_failures_report(const struct vx_space *s,
+				    const struct vx_failure_list *l,
+				    const struct vx_options *o, FILE *out);
 
 #endif

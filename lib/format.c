@@ -54,8 +54,8 @@ static void print_range(const struct vx_kernel *k, enum vx_kptr mode,
  * left pages[] out (and the page tables do not have them), -1 another
  * error (recorded as a skip, the counts are left out as before).
  */
-static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
-		       uint32_t *counts)
+static int numa_counts(struct vx_kernel *k, struct vx_report *r,
+		       const struct vx_area *a, uint32_t *counts)
 {
 	struct vx_error *err;
 
@@ -68,7 +68,7 @@ static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
 		return err ? 1 : 0;
 	}
 	if (err) {
-		vx_kernel_skip(k, "node counts of 0x%lx: %s",
+		vx_report_skip(r, "node counts of 0x%lx: %s",
 			       (unsigned long)a->vm.addr, err->message);
 		vx_error_destroy(err);
 		return -1;
@@ -76,8 +76,8 @@ static int numa_counts(struct vx_kernel *k, const struct vx_area *a,
 	return 0;
 }
 
-static void print_numa(struct vx_kernel *k, const struct vx_area *a,
-		       uint32_t *counts, FILE *out)
+static void print_numa(struct vx_kernel *k, struct vx_report *r,
+		       const struct vx_area *a, uint32_t *counts, FILE *out)
 {
 	int known;
 
@@ -86,7 +86,7 @@ static void print_numa(struct vx_kernel *k, const struct vx_area *a,
 	/* 5.10-6.8 print uninitialized areas, but never their nodes. */
 	if (a->vm.flags & VX_VM_UNINITIALIZED)
 		return;
-	known = numa_counts(k, a, counts);
+	known = numa_counts(k, r, a, counts);
 	if (known == 1)
 		fputs(" [N<n>= unknown: pages[] not in dump]", out);
 	if (known)
@@ -120,8 +120,9 @@ static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
 	return err != NULL;
 }
 
-static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
-			  enum vx_kptr mode, uint32_t *counts, FILE *out)
+static void print_vm_line(struct vx_kernel *k, struct vx_report *r,
+			  const struct vx_area *a, enum vx_kptr mode,
+			  uint32_t *counts, FILE *out)
 {
 	const struct vx_vm *v = &a->vm;
 	uint64_t words = v->flags & ~(uint64_t)VX_VM_VPAGES;
@@ -146,7 +147,7 @@ static void print_vm_line(struct vx_kernel *k, const struct vx_area *a,
 	for (size_t i = 0; i < VX_NR_VM_WORDS; i++)
 		if (words & vx_vm_words[i].flag)
 			fprintf(out, " %s", vx_vm_words[i].word);
-	print_numa(k, a, counts, out);
+	print_numa(k, r, a, counts, out);
 	fputc('\n', out);
 }
 
@@ -176,8 +177,9 @@ static void print_pt_line(struct vx_kernel *k, const struct vx_area *a,
  * One busy area.  Returns false when the 5.10 early return for a
  * vm-less area means no unpurged lines may follow it.
  */
-static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
-		       enum vx_kptr mode, uint32_t *counts, FILE *out)
+static bool print_busy(struct vx_kernel *k, struct vx_report *r,
+		       const struct vx_area *a, enum vx_kptr mode,
+		       uint32_t *counts, FILE *out)
 {
 	if (k->only_known_lines && line_unknown(k, a, counts))
 		return true;
@@ -205,11 +207,12 @@ static bool print_busy(struct vx_kernel *k, const struct vx_area *a,
 	/* 6.9+ hide areas still being set up. */
 	if (k->has_nodes && (a->vm.flags & VX_VM_UNINITIALIZED))
 		return true;
-	print_vm_line(k, a, mode, counts, out);
+	print_vm_line(k, r, a, mode, counts, out);
 	return true;
 }
 
 struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
+				      struct vx_report *r,
 				      const struct vx_vmap *m,
 				      enum vx_kptr mode, FILE *out)
 {
@@ -222,7 +225,7 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 	if (!counts)
 		return &vx_error_nomem;
 	for (size_t i = 0; i < busy->n; i++)
-		purge_info = print_busy(k, &busy->v[i], mode, counts, out);
+		purge_info = print_busy(k, r, &busy->v[i], mode, counts, out);
 	/*
 	 * Before 6.9 the unpurged lines follow the last busy area (and
 	 * 5.10 skips them after a vm-less one); 6.9+ always prints them.
@@ -273,9 +276,9 @@ static void json_line(const struct vx_kernel *k, enum vx_kptr mode,
  * Print one area's line into a buffer (busy: print_busy(), whose return
  * value is kept in *more; lazy: the unpurged line) and emit it.
  */
-static struct vx_error *json_area(struct vx_kernel *k, const struct vx_area *a,
-				  enum vx_kptr mode, uint32_t *counts,
-				  struct vx_json *w, bool *more)
+static struct vx_error *json_area(struct vx_kernel *k, struct vx_report *r,
+				  const struct vx_area *a, enum vx_kptr mode,
+				  uint32_t *counts, struct vx_json *w, bool *more)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -284,7 +287,7 @@ static struct vx_error *json_area(struct vx_kernel *k, const struct vx_area *a,
 	if (!f)
 		return &vx_error_nomem;
 	if (a->state == VX_BUSY) {
-		*more = print_busy(k, a, mode, counts, f);
+		*more = print_busy(k, r, a, mode, counts, f);
 	} else {
 		print_range(k, mode, a->start, a->end, f);
 		fputs(" unpurged vm_area\n", f);
@@ -300,6 +303,7 @@ static struct vx_error *json_area(struct vx_kernel *k, const struct vx_area *a,
 }
 
 struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
+					   struct vx_report *r,
 					   const struct vx_vmap *m,
 					   enum vx_kptr mode, struct vx_json *w)
 {
@@ -314,12 +318,14 @@ struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
 		return &vx_error_nomem;
 	vx_json_start_array(w);
 	for (size_t i = 0; !err && i < busy->n; i++)
-		err = json_area(k, &busy->v[i], mode, counts, w, &purge_info);
+		err = json_area(k, r, &busy->v[i], mode, counts, w,
+				&purge_info);
 	/* The text's rules for the unpurged lines (vx_print_vmallocinfo()). */
 	if (!k->has_nodes && !busy->n)
 		purge_info = false;
 	for (size_t i = 0; !err && purge_info && i < lazy->n; i++)
-		err = json_area(k, &lazy->v[i], mode, counts, w, &purge_info);
+		err = json_area(k, r, &lazy->v[i], mode, counts, w,
+				&purge_info);
 	vx_json_end_array(w);
 	free(counts);
 	return err;

@@ -2,15 +2,12 @@
 /*
  * Opening a dumped kernel: symbols, types, layout, bases, features.
  */
-#include <ctype.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
 #include "recover.h"
 
-#define MAX_SKIPS 1000
 /* __start_BTF..__stop_BTF is 3.5-5.2 MiB on Debian; refuse nonsense. */
 #define MAX_BTF_BYTES (64UL << 20)
 /* The kallsyms tables sit in .rodata, well inside this from _stext. */
@@ -19,118 +16,6 @@
 #define MODULES_END_X86_64	0xffffffffff000000ULL
 #define START_KERNEL_MAP	0xffffffff80000000ULL
 #define N_HIGH_MEMORY		2	/* == N_NORMAL_MEMORY without HIGHMEM */
-
-void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
-{
-	char **grown, *msg;
-	va_list ap;
-
-	if (k->nr_skips >= MAX_SKIPS) {
-		k->nr_skips_dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	grown = msg ? realloc(k->skips, (k->nr_skips + 1) * sizeof(*grown)) : NULL;
-	if (!grown) {
-		free(msg);
-		k->nr_skips_dropped++;
-		return;
-	}
-	k->skips = grown;
-	k->skips[k->nr_skips++] = msg;
-}
-
-size_t vx_kernel_skips_mark(const struct vx_kernel *k)
-{
-	return k->nr_skips;
-}
-
-void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark)
-{
-	for (size_t i = mark; i < k->nr_skips; i++)
-		free(k->skips[i]);
-	if (mark < k->nr_skips)
-		k->nr_skips = mark;
-	k->nr_skips_dropped = 0;
-}
-
-/*
- * The kind of a skip: its message with every number (decimal or 0x hex)
- * replaced by '#'.  A corrupt pointer shared by 500 pools gives 500 skips
- * of one kind; they are printed once, with their count.
- */
-static char *skip_kind(const char *msg)
-{
-	char *kind = malloc(strlen(msg) + 1), *o = kind;
-
-	if (!kind)
-		return NULL;
-	while (*msg) {
-		if (isdigit((unsigned char)*msg)) {
-			if (msg[0] == '0' && msg[1] == 'x')
-				msg += 2;
-			while (isxdigit((unsigned char)*msg))
-				msg++;
-			*o++ = '#';
-		} else {
-			*o++ = *msg++;
-		}
-	}
-	*o = '\0';
-	return kind;
-}
-
-static void print_grouped(struct vx_kernel *k, FILE *f, const char *prefix)
-{
-	char **kinds = calloc(k->nr_skips, sizeof(*kinds));
-
-	if (!kinds) {
-		vx_kernel_print_skips_all(k, f, prefix, true);
-		return;
-	}
-	for (size_t i = 0; i < k->nr_skips; i++)
-		kinds[i] = skip_kind(k->skips[i]);
-	for (size_t i = 0; i < k->nr_skips; i++) {
-		size_t count = 1, j;
-
-		for (j = 0; j < i; j++)
-			if (kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]))
-				break;
-		if (j < i)
-			continue;	/* counted with its first */
-		for (j = i + 1; j < k->nr_skips; j++)
-			count += kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]);
-		if (count == 1)
-			fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
-		else
-			fprintf(f, "%sskipped %zu times: %s (the first; -v lists all)\n",
-				prefix, count, k->skips[i]);
-	}
-	for (size_t i = 0; i < k->nr_skips; i++)
-		free(kinds[i]);
-	free(kinds);
-}
-
-void vx_kernel_print_skips_all(struct vx_kernel *k, FILE *f, const char *prefix,
-			       bool all)
-{
-	if (!all) {
-		print_grouped(k, f, prefix);
-	} else {
-		for (size_t i = 0; i < k->nr_skips; i++)
-			fprintf(f, "%sskipped: %s\n", prefix, k->skips[i]);
-	}
-	if (k->nr_skips_dropped)
-		fprintf(f, "%sskipped: %zu more\n", prefix, k->nr_skips_dropped);
-}
-
-void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix)
-{
-	vx_kernel_print_skips_all(k, f, prefix, false);
-}
 
 struct vx_error *vx_kernel_symbol(struct vx_kernel *k, const char *name,
 				  uint64_t *addr)
@@ -363,8 +248,8 @@ static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 
 /*
  * Module layout: needed only to name callers inside modules.  Missing
- * members leave has_module_layout false; module callers then print as
- * raw addresses and a skip says why.
+ * members leave mod_list VX_ABSENT; module callers then print as raw
+ * addresses and each run that names callers says why (vx_kernel_report).
  */
 static struct vx_error *resolve_module_layout(struct vx_kernel *k)
 {
@@ -448,8 +333,7 @@ static void read_pointer_hashing(struct vx_kernel *k)
 
 	err = vx_read_symbol(k, "ptr_key", k->ptr_key, sizeof(k->ptr_key));
 	if (err) {
-		vx_kernel_skip(k, "ptr_key: %s (hashed pointers unavailable)",
-			       err->message);
+		k->ptr_key_error = strdup(err->message);
 		vx_error_destroy(err);
 	}
 	/* Optional switches (absent before 5.12 / 4.18): default off. */
@@ -551,7 +435,7 @@ struct vx_error *vx_kernel_open(struct vx_target *t, struct vx_kernel **out)
 		goto fail;
 	err = resolve_module_layout(k);
 	if (err) {
-		vx_kernel_skip(k, "module symbols: %s", err->message);
+		k->module_layout_error = strdup(err->message);
 		vx_error_destroy(err);
 		k->l.mod_list = VX_ABSENT;
 	}
@@ -581,9 +465,8 @@ void vx_kernel_close(struct vx_kernel *k)
 		vx_types_destroy(k->types);
 	vx_kallsyms_free(k->ksyms);
 	vx_vmcoreinfo_free(&k->vmci);
-	for (size_t i = 0; i < k->nr_skips; i++)
-		free(k->skips[i]);
-	free(k->skips);
+	free(k->ptr_key_error);
+	free(k->module_layout_error);
 	free(k);
 }
 
@@ -603,4 +486,13 @@ void vx_kernel_describe(struct vx_kernel *k, FILE *f)
 		k->has_nodes ? "per-node lazy lists" :
 		k->lazy_llist ? "the vmap_purge_list llist" :
 		"purge_vmap_area_list");
+}
+
+void vx_kernel_report(struct vx_kernel *k, bool hashes, struct vx_report *r)
+{
+	if (k->module_layout_error)
+		vx_report_skip(r, "module symbols: %s", k->module_layout_error);
+	if (hashes && k->ptr_key_error)
+		vx_report_skip(r, "ptr_key: %s (hashed pointers unavailable)",
+			       k->ptr_key_error);
 }

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "kallsyms.h"
+#include "report.h"
 #include "target.h"
 #include "types.h"
 #include "vmcoreinfo.h"
@@ -93,7 +94,7 @@ struct vx_kernel {
 
 	struct vx_modules *mods;
 	struct vx_caller_cache *callers;
-	struct vx_page_cache *page_cache;	/* vmemmap pages, numa.c */
+	struct vx_page_cache *page_cache;	/* vmemmap pages, format_numa.c */
 
 	/* What broken lists recovered and lost (recover.c), or NULL. */
 	struct vx_recovery *recovery;
@@ -103,10 +104,13 @@ struct vx_kernel {
 	 */
 	bool only_known_lines;
 
-	/* What could not be read: printed on stderr, exit status 3. */
-	char **skips;
-	size_t nr_skips;
-	size_t nr_skips_dropped;
+	/*
+	 * What the open could not learn (NULL: learned).  It is no skip of
+	 * its own: a run whose output depends on it reports it
+	 * (vx_kernel_report), other runs are complete without it.
+	 */
+	char *ptr_key_error;		/* %pK hashes unavailable */
+	char *module_layout_error;	/* callers in modules print as addresses */
 };
 
 /*
@@ -120,29 +124,23 @@ void vx_kernel_close(struct vx_kernel *k);
 /* Address of a kernel symbol (kallsyms, VMCOREINFO, or the target). */
 struct vx_error *vx_kernel_symbol(struct vx_kernel *k, const char *name,
 				  uint64_t *addr);
-/* Record something that could not be read; output goes on. */
-void vx_kernel_skip(struct vx_kernel *k, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /*
- * A long-lived kernel (crash) runs many commands: remember how many skips
- * there are, and later forget those recorded since.
+ * Add to r what the open could not learn and a run depends on: the module
+ * layout (every run names callers) and, with hashes (the run prints or
+ * matches %pK hashes), ptr_key.
  */
-size_t vx_kernel_skips_mark(const struct vx_kernel *k);
-void vx_kernel_skips_reset(struct vx_kernel *k, size_t mark);
-/*
- * Print the skips to f, one line per kind (skips that differ only in
- * numbers are counted on one line), prefixed with prefix; with all, one
- * line per skip.
- */
-void vx_kernel_print_skips(struct vx_kernel *k, FILE *f, const char *prefix);
-void vx_kernel_print_skips_all(struct vx_kernel *k, FILE *f, const char *prefix,
-			       bool all);
+void vx_kernel_report(struct vx_kernel *k, bool hashes, struct vx_report *r);
 /* Describe the sources used (for -v). */
 void vx_kernel_describe(struct vx_kernel *k, FILE *f);
 
 /* %pS: "sym+0xoff/0xsize [mod]" or "0x..." into buf. */
 const char *vx_symbolize(struct vx_kernel *k, uint64_t addr, char *buf,
 			 size_t size);
+/*
+ * The module list is read once, at the first caller outside vmlinux: if
+ * it could not be read whole, say so on r (a run that named callers).
+ */
+void vx_symbolize_report(struct vx_kernel *k, struct vx_report *r);
 
 /* Is addr inside [VMALLOC_START, VMALLOC_END) (is_vmalloc_addr)? */
 static inline bool vx_is_vmalloc_addr(const struct vx_kernel *k, uint64_t addr)
@@ -150,7 +148,7 @@ static inline bool vx_is_vmalloc_addr(const struct vx_kernel *k, uint64_t addr)
 	return addr >= k->vmalloc_start && addr < k->vmalloc_end;
 }
 
-/* Private to lib/: symbolize.c */
+/* Private to lib/: kernel_symbolize.c */
 void vx_symbolizer_free(struct vx_kernel *k);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modes.h"
 #include "options.h"
 
 const struct vx_option vx_options_table[] = {
@@ -12,7 +13,7 @@ const struct vx_option vx_options_table[] = {
 	{ "frag", 'f', NULL, VX_FE_BOTH,
 	  "fragmentation per window (vmalloc, modules)" },
 	{ "fit", 'F', "SIZE[@ALIGN]", VX_FE_BOTH,
-	  "would vmalloc(SIZE) fit now? (K/M/G suffixes)" },
+	  "would vmalloc(SIZE) fit now? (K/M/G suffixes; alone or with --frag)" },
 	{ "failures", 'e', NULL, VX_FE_BOTH,
 	  "vmalloc failures in the kernel log, with a verdict" },
 	{ "callers", 'c', NULL, VX_FE_BOTH,
@@ -94,33 +95,15 @@ struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align)
 	return NULL;
 }
 
-static struct vx_error *set_mode(struct vx_options *o, enum vx_mode mode,
-				 const char *name)
-{
-	if (o->mode != VX_MODE_INFO && o->mode != mode)
-		return vx_error_create(VX_ERR_USAGE,
-				       "--%s cannot be combined with another mode",
-				       name);
-	o->mode = mode;
-	return NULL;
-}
-
+/* Options that ask for a mode are only noted here: see vx_modes_resolve(). */
 static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
 			      const char *arg)
 {
+	if (vx_mode_by_option(opt->short_name) && !opt->arg)
+		return NULL;	/* a mode and nothing more */
 	switch (opt->short_name) {
-	case 'g': return set_mode(o, VX_MODE_GAPS, opt->long_name);
-	case 'f': return set_mode(o, VX_MODE_FRAG, opt->long_name);
-	case 'e': return set_mode(o, VX_MODE_FAILURES, opt->long_name);
-	case 'c': return set_mode(o, VX_MODE_CALLERS, opt->long_name);
-	case 'd': return set_mode(o, VX_MODE_DIFF, opt->long_name);
-	case 'P': return set_mode(o, VX_MODE_PARSE, opt->long_name);
-	case 'h': o->mode = VX_MODE_HELP; return NULL;
-	case 'V': o->mode = VX_MODE_VERSION; return NULL;
 	case 'F':
 		o->fit = true;
-		if (o->mode == VX_MODE_INFO)
-			o->mode = VX_MODE_FRAG;
 		return vx_parse_size(arg, &o->fit_size, &o->fit_align);
 	case 'a': o->all = true; return NULL;
 	case 'j': o->json = true; return NULL;
@@ -157,6 +140,7 @@ struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 	char shortopts[128];
 	size_t n = 0, s = 0;
 	struct vx_error *err;
+	unsigned int seen = 0;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -191,13 +175,15 @@ struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 					       argv[optind - 1]);
 		if (!opt)
 			return vx_error_create(VX_ERR_USAGE, "unknown option");
+		if (vx_mode_by_option(c))
+			seen |= VX_MODE_BIT(vx_mode_by_option(c)->mode);
 		err = apply(o, opt, optarg);
 		if (err)
 			return err;
 	}
 	o->args = argv + optind;
 	o->nr_args = argc - optind;
-	return NULL;
+	return vx_modes_resolve(seen, &o->mode);
 }
 
 void vx_options_help(FILE *f, unsigned int frontend, const char *indent)
@@ -211,4 +197,24 @@ void vx_options_help(FILE *f, unsigned int frontend, const char *indent)
 			 o->long_name, o->arg ? "=" : "", o->arg ? o->arg : "");
 		fprintf(f, "%s%-32s %s\n", indent, left, o->help);
 	}
+}
+
+void vx_options_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vmapx [OPTIONS] VMCORE\n"
+		"       vmapx --diff [OPTIONS] OLD NEW   (each a vmcore or a vmallocinfo snapshot)\n"
+		"       vmapx --parse [-j] SNAPSHOT\n"
+		"\n"
+		"Rebuilds the kernel's vmalloc bookkeeping from an x86_64 vmcore.\n"
+		"With no mode option, prints /proc/vmallocinfo exactly as that kernel did.\n"
+		"One mode at a time, except --fit, which runs alone or with --frag.\n"
+		"\n"
+		"Options:\n");
+	vx_options_help(f, VX_FE_TOOL, "  ");
+	fprintf(f,
+		"\n"
+		"Exit status: 0 done, 1 differences (--diff), 2 error or usage,\n"
+		"3 output printed but incomplete (what was skipped is on stderr).\n"
+		"See vmapx(1).\n");
 }

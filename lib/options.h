@@ -17,12 +17,14 @@ enum vx_mode {
 	VX_MODE_INFO,		/* /proc/vmallocinfo (default) */
 	VX_MODE_GAPS,
 	VX_MODE_FRAG,
+	VX_MODE_FIT,		/* --fit alone: the --frag report with the fit */
 	VX_MODE_FAILURES,
 	VX_MODE_CALLERS,
 	VX_MODE_DIFF,
 	VX_MODE_PARSE,
 	VX_MODE_HELP,
 	VX_MODE_VERSION,
+	VX_NR_MODES,
 };
 
 /* Which front end an option belongs to. */
@@ -55,12 +57,15 @@ struct vx_options {
 
 /*
  * Parse argv with getopt_long (works inside crash too: optind is reset
- * here).  Errors are VX_ERR_USAGE with a one-line message.
+ * here), then decide the mode from the mode options seen, in any order
+ * (lib/modes.c).  Errors are VX_ERR_USAGE with a one-line message.
  */
 struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 				  struct vx_options *o);
 /* Option lines for --help / crash's help page, one per option. */
 void vx_options_help(FILE *f, unsigned int frontend, const char *indent);
+/* The standalone tool's --help. */
+void vx_options_usage(FILE *f);
 /* "4096", "16K", "2M@2M" -> bytes; VX_ERR_USAGE when malformed. */
 struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align);
 

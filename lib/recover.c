@@ -105,10 +105,10 @@ struct ctx {
  * Every skip of the recovery goes through here (one place to turn them
  * into another kind of report).
  */
-static void say(struct vx_kernel *k, const char *fmt, ...)
+static void say(struct vx_report *rep, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void say(struct vx_kernel *k, const char *fmt, ...)
+static void say(struct vx_report *rep, const char *fmt, ...)
 {
 	char *msg = NULL;
 	va_list ap;
@@ -117,7 +117,7 @@ static void say(struct vx_kernel *k, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	vx_kernel_skip(k, "%s", msg ? msg : "recovery: out of memory");
+	vx_report_skip(rep, "%s", msg ? msg : "recovery: out of memory");
 	free(msg);
 }
 
@@ -173,8 +173,9 @@ static struct vx_error *walk_back(struct ctx *c, size_t *added)
 		}
 		if (u64_at(buf, l->va_list) != from)
 			break;
-		err = vx_walk_add_area(c->k, c->list, buf, va, c->spec->state,
-				       c->spec->node, VX_SRC_LIST_BACK);
+		err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+				       c->spec->state, c->spec->node,
+				       VX_SRC_LIST_BACK);
 		if (err)
 			return err;
 		++*added;
@@ -252,8 +253,8 @@ static struct vx_error *try_area(struct ctx *c, uint64_t va, uint64_t back_off,
 	}
 	if (!links_back(c, buf, back_off, back_val))
 		return NULL;
-	err = vx_walk_add_area(c->k, c->list, buf, va, c->spec->state,
-			       c->spec->node, VX_SRC_LINKS);
+	err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+			       c->spec->state, c->spec->node, VX_SRC_LINKS);
 	if (err)
 		return err;
 	c->by_links++;
@@ -326,7 +327,8 @@ static bool index_links(struct vx_recovery *r)
 }
 
 /* The slab scan, once per kernel; NULL when it could not be trusted. */
-static struct vx_recovery *slab_objects(struct vx_kernel *k)
+static struct vx_recovery *slab_objects(struct vx_kernel *k,
+					struct vx_report *rep)
 {
 	struct vx_recovery *r = recovery(k);
 	struct vx_error *err;
@@ -338,7 +340,7 @@ static struct vx_recovery *slab_objects(struct vx_kernel *k)
 	if (!err && !index_links(r))
 		err = &vx_error_nomem;
 	if (err) {
-		say(k, "%s; areas only the slab pages could show are not recovered",
+		say(rep, "%s; areas only the slab pages could show are not recovered",
 		    err->message);
 		vx_error_destroy(err);
 		return NULL;
@@ -423,8 +425,8 @@ static struct vx_error *take(struct ctx *c, uint64_t va, struct queue *q)
 	}
 	if (!plausible(c, buf) || !linked_back(c, buf, va))
 		return NULL;
-	err = vx_walk_add_area(c->k, c->list, buf, va, c->spec->state,
-			       c->spec->node, VX_SRC_SLAB);
+	err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+			       c->spec->state, c->spec->node, VX_SRC_SLAB);
 	if (err)
 		return err;
 	c->by_slab++;
@@ -440,7 +442,7 @@ static struct vx_error *take(struct ctx *c, uint64_t va, struct queue *q)
  */
 static struct vx_error *from_slab(struct ctx *c, size_t first)
 {
-	struct vx_recovery *r = slab_objects(c->k);
+	struct vx_recovery *r = slab_objects(c->k, c->spec->report);
 	struct vx_error *err = NULL;
 	struct queue q = { 0 };
 	bool ok;
@@ -480,7 +482,7 @@ static bool closed(struct ctx *c, size_t first);
  */
 static struct vx_error *from_slab_checked(struct ctx *c, size_t first)
 {
-	struct vx_recovery *r = slab_objects(c->k);
+	struct vx_recovery *r = slab_objects(c->k, c->spec->report);
 	size_t before = c->list->n;
 	struct vx_error *err;
 
@@ -592,7 +594,7 @@ static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		r->missing += c->missing;
 		r->missing_excluded += c->missing_excluded;
 	}
-	say(k, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs); %zu vmap_areas known to be on the list are not readable%s%s%s",
+	say(c->spec->report, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs); %zu vmap_areas known to be on the list are not readable%s%s%s",
 		       c->spec->what, fault->message,
 		       c->by_back + c->by_links + c->by_slab, c->by_back,
 		       c->by_links, c->by_slab, c->missing,
@@ -665,7 +667,8 @@ static void level_text(int level, char *buf, size_t size)
 			 " nothing excluded");
 }
 
-void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m)
+void vx_recover_fill(struct vx_kernel *k, struct vx_report *rep,
+		      struct vx_vmap *m)
 {
 	struct vx_recovery *r = k->recovery;
 	struct vx_error *err;
@@ -674,7 +677,7 @@ void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m)
 		return;
 	err = vx_recover_page_tables(k, m, &r->by_page_tables);
 	if (err) {
-		say(k, "kernel page tables: %s; busy areas whose vmap_area is lost are not rebuilt from them",
+		say(rep, "kernel page tables: %s; busy areas whose vmap_area is lost are not rebuilt from them",
 		    err->message);
 		vx_error_destroy(err);
 	}
@@ -699,7 +702,7 @@ static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 			 r->by_page_tables);
 }
 
-void vx_recover_report(struct vx_kernel *k)
+void vx_recover_report(struct vx_kernel *k, struct vx_report *rep)
 {
 	struct vx_recovery *r = k->recovery;
 	char level[160], slab[160];
@@ -709,7 +712,7 @@ void vx_recover_report(struct vx_kernel *k)
 		return;
 	level_text(vx_dump_level(k->t), level, sizeof(level));
 	slab_text(r, slab, sizeof(slab));
-	say(k, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
+	say(rep, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
 	    level, r->missing_excluded, r->vms_excluded,
 	    r->heads_excluded, r->heads[0] ? " (" : "", r->heads, slab,
 	    r->heads[0] ? ")" : "",
@@ -759,18 +762,26 @@ static const char *const source_words[] = {
 };
 
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
-			 FILE *f)
+			 struct vx_report *r)
 {
+	const char *line, *nl;
+
 	if (!k->recovery)
 		return;
-	fputs(k->recovery->closed, f);
+	/* The lists recovered whole, one line each (note_closed()). */
+	for (line = k->recovery->closed; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		vx_report_note(r, "%.*s", (int)(nl - line), line);
+	}
 	for (int s = 0; s < VX_NR_STATES; s++)
 		for (size_t i = 0; i < m->lists[s].n; i++) {
 			const struct vx_area *a = &m->lists[s].v[i];
 
 			if (a->source == VX_SRC_LIST && !a->vm_lost)
 				continue;
-			fprintf(f, "source: 0x%016lx-0x%016lx from %s%s\n",
+			vx_report_note(r, "source: 0x%016lx-0x%016lx from %s%s",
 				(unsigned long)a->start, (unsigned long)a->end,
 				source_words[a->source],
 				a->vm_lost ? "; its vm_struct is not in the dump" : "");

@@ -19,6 +19,7 @@ struct vx_list_spec {
 	const char *what;	/* "vmap_nodes[0].busy" */
 	enum vx_state state;
 	int node;
+	struct vx_report *report;	/* the run's: what is lost goes there */
 };
 
 /*
@@ -67,15 +68,17 @@ void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
 
 /*
  * After the lists are walked: when areas were lost, add the busy ranges
- * the page tables still show (vx_recover_page_tables()), or say why not.
+ * the page tables still show (vx_recover_page_tables()), or say why not
+ * (a skip on r).
  */
-void vx_recover_fill(struct vx_kernel *k, struct vx_vmap *m);
+void vx_recover_fill(struct vx_kernel *k, struct vx_report *r,
+		      struct vx_vmap *m);
 
 /*
  * After a walk: one plain statement of what the dump's filter took and
  * what that means (a skip), if anything was lost to it.
  */
-void vx_recover_report(struct vx_kernel *k);
+void vx_recover_report(struct vx_kernel *k, struct vx_report *r);
 
 /*
  * Before a walk: forget what the last walk recovered and lost (a crash
@@ -92,9 +95,9 @@ bool vx_recover_lost(const struct vx_kernel *k);
  */
 void vx_recover_caveat(struct vx_kernel *k, FILE *out);
 
-/* -v: where each area not found by a plain list walk came from. */
+/* -v: where each area not found by a plain list walk came from (notes). */
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
-			 FILE *f);
+			 struct vx_report *r);
 
 /*
  * The vmap_area objects allocated in the slabs of vmap_area_cachep

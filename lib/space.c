@@ -94,7 +94,8 @@ static bool read_execmem_start(struct vx_kernel *k, uint64_t *start)
 	return !err && *start >= k->modules_start && *start < k->modules_end;
 }
 
-static void read_modules_prefix(struct vx_kernel *k, struct vx_space_config *c)
+static void read_modules_prefix(struct vx_kernel *k, struct vx_report *r,
+				struct vx_space_config *c)
 {
 	uint64_t val;
 
@@ -111,7 +112,7 @@ static void read_modules_prefix(struct vx_kernel *k, struct vx_space_config *c)
 		c->prefix_known = true;
 		return;
 	}
-	vx_kernel_skip(k, "modules window: no module_load_offset or execmem_info; KASLR prefix unknown");
+	vx_report_skip(r, "modules window: no module_load_offset or execmem_info; KASLR prefix unknown");
 }
 
 static uint32_t read_online_cpus(struct vx_kernel *k)
@@ -138,7 +139,8 @@ static uint64_t lazy_max_pages(uint32_t cpus)
 	return cpus ? (uint64_t)(32 - __builtin_clz(cpus)) * LAZY_PAGES_PER_FLS : 0;
 }
 
-void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *c)
+void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
+			  struct vx_space_config *c)
 {
 	struct vx_error *err;
 
@@ -147,11 +149,11 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *c)
 	c->vmalloc_end = k->vmalloc_end;
 	c->modules_start = k->modules_start;
 	c->modules_end = k->modules_end;
-	read_modules_prefix(k, c);
+	read_modules_prefix(k, r, c);
 	err = vx_kernel_symbol(k, "pcpu_get_vm_areas", &c->percpu_caller);
 	if (err) {
 		c->percpu_caller = 0;
-		vx_kernel_skip(k, "pcpu_get_vm_areas: %s; per-cpu chunks not told apart",
+		vx_report_skip(r, "pcpu_get_vm_areas: %s; per-cpu chunks not told apart",
 			       err->message);
 		vx_error_destroy(err);
 	}
@@ -163,7 +165,7 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *c)
 	c->online_cpus = read_online_cpus(k);
 	c->lazy_max_pages = lazy_max_pages(c->online_cpus);
 	if (!c->online_cpus)
-		vx_kernel_skip(k, "online CPUs unknown: lazy_max_pages() not computed");
+		vx_report_skip(r, "online CPUs unknown: lazy_max_pages() not computed");
 	c->caller_name = kernel_caller_name;
 	c->caller_ctx = k;
 }
@@ -613,6 +615,7 @@ const char *vx_fit_verdict_name(enum vx_fit_verdict v)
 
 struct tree_walk {
 	struct vx_kernel *k;
+	struct vx_report *r;
 	struct vx_free_tree *t;
 	const struct vx_area_list *list;
 	uint64_t prev_end;
@@ -662,7 +665,7 @@ static bool read_tree_node(struct tree_walk *tw, uint64_t node, uint64_t *left,
 	if (!err)
 		err = vx_read_u64(tw->k->t, va + l->va_end, end);
 	if (err) {
-		vx_kernel_skip(tw->k, "free_vmap_area_root: %s", err->message);
+		vx_report_skip(tw->r, "free_vmap_area_root: %s", err->message);
 		vx_error_destroy(err);
 		tw->failed = true;
 	}
@@ -683,7 +686,7 @@ static void walk_tree(struct tree_walk *tw, uint64_t root)
 	while ((node || depth) && !tw->failed) {
 		while (node) {
 			if (depth == MAX_TREE_DEPTH || tw->t->nodes > MAX_TREE_NODES) {
-				vx_kernel_skip(tw->k, "free_vmap_area_root: deeper than %d or more than %lu nodes (a cycle?)",
+				vx_report_skip(tw->r, "free_vmap_area_root: deeper than %d or more than %lu nodes (a cycle?)",
 					       MAX_TREE_DEPTH, MAX_TREE_NODES);
 				tw->failed = true;
 				return;
@@ -707,9 +710,12 @@ static void walk_tree(struct tree_walk *tw, uint64_t root)
 	}
 }
 
-void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s)
+void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
+			      struct vx_space *s)
 {
-	struct tree_walk tw = { k, &s->tree, &s->m->lists[VX_FREE], 0, 0, false };
+	struct tree_walk tw = {
+		.k = k, .r = r, .t = &s->tree, .list = &s->m->lists[VX_FREE],
+	};
 	struct vx_error *err;
 	uint64_t root;
 
@@ -717,7 +723,7 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s)
 	s->tree.matches_list = true;
 	err = vx_read_symbol_uint(k, "free_vmap_area_root", 8, &root);
 	if (err) {
-		vx_kernel_skip(k, "free_vmap_area_root: %s", err->message);
+		vx_report_skip(r, "free_vmap_area_root: %s", err->message);
 		vx_error_destroy(err);
 		return;
 	}
@@ -735,23 +741,23 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s)
 
 /* ---- shared by the reports ------------------------------------------- */
 
-struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_vmap *m,
-			       struct vx_space *s)
+struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_report *r,
+			       struct vx_vmap *m, struct vx_space *s)
 {
 	struct vx_space_config cfg;
 	struct vx_error *err;
 
-	err = vx_walk(k, VX_WALK_ALL, m);
+	err = vx_walk(k, r, VX_WALK_ALL, m);
 	if (err)
 		return err;
-	vx_space_config_read(k, &cfg);
+	vx_space_config_read(k, r, &cfg);
 	cfg.nr_nodes = m->nr_nodes;
 	err = vx_space_build(&cfg, m, s);
 	if (err) {
 		vx_vmap_free(m);
 		return err;
 	}
-	vx_space_check_free_tree(k, s);
+	vx_space_check_free_tree(k, r, s);
 	return NULL;
 }
 
@@ -813,14 +819,15 @@ const char *vx_human_bytes(uint64_t bytes, char *buf, size_t size)
 	return buf;
 }
 
-struct vx_error *vx_space_run(struct vx_kernel *k, const struct vx_options *o,
-			      FILE *out, vx_space_printer print)
+struct vx_error *vx_space_run(struct vx_kernel *k, struct vx_report *r,
+			      const struct vx_options *o, FILE *out,
+			      vx_space_printer print)
 {
 	struct vx_error *err;
 	struct vx_space s;
 	struct vx_vmap m;
 
-	err = vx_space_open(k, &m, &s);
+	err = vx_space_open(k, r, &m, &s);
 	if (err)
 		return err;
 	if (!o->json)

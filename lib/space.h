@@ -109,7 +109,8 @@ struct vx_space {
 };
 
 /* Fill cfg from the dump; what cannot be read is a skip, not an error. */
-void vx_space_config_read(struct vx_kernel *k, struct vx_space_config *cfg);
+void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
+			  struct vx_space_config *cfg);
 
 /* Measure every window of m.  s keeps a pointer to m. */
 struct vx_error *vx_space_build(const struct vx_space_config *cfg,
@@ -120,7 +121,8 @@ void vx_space_free(struct vx_space *s);
  * Walk free_vmap_area_root (bounded, cycle-safe) and compare its extents
  * with the free list of s->m.  Problems are recorded in s->tree.
  */
-void vx_space_check_free_tree(struct vx_kernel *k, struct vx_space *s);
+void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
+			      struct vx_space *s);
 
 /* The alignment alloc_vmap_area() was asked for when it placed busy area a. */
 uint64_t vx_area_alignment(const struct vx_space_config *cfg,
@@ -157,8 +159,8 @@ const char *vx_fit_verdict_name(enum vx_fit_verdict v);
  * windows and cross-check the free tree: what --frag, --gaps and the
  * failure verdicts start from.  Free with vx_space_close().
  */
-struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_vmap *m,
-			       struct vx_space *s);
+struct vx_error *vx_space_open(struct vx_kernel *k, struct vx_report *r,
+			       struct vx_vmap *m, struct vx_space *s);
 void vx_space_close(struct vx_vmap *m, struct vx_space *s);
 
 /* "busy", "lazy", ... "unaccounted" (VX_NR_STATES). */
@@ -173,8 +175,9 @@ typedef struct vx_error *(*vx_space_printer)(const struct vx_space *s,
 					     const struct vx_options *o,
 					     FILE *out);
 /* Open the space of k, print it with print (--frag, --gaps), close it. */
-struct vx_error *vx_space_run(struct vx_kernel *k, const struct vx_options *o,
-			      FILE *out, vx_space_printer print);
+struct vx_error *vx_space_run(struct vx_kernel *k, struct vx_report *r,
+			      const struct vx_options *o, FILE *out,
+			      vx_space_printer print);
 struct vx_error *vx_frag_print(const struct vx_space *s,
 			       const struct vx_options *o, FILE *out);
 struct vx_error *vx_gaps_print(const struct vx_space *s,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A symbol table sorted once by name for binary-search look-ups: the
- * vmlinux .symtab (lib/elfsyms.c) and a System.map (tool/symmap.c).
+ * vmlinux .symtab (tool/elfsyms.c) and a System.map (tool/symmap.c).
  * Among equal names a preferred entry (a global symbol) wins, then the
  * one added first (table or file order).
  */

@@ -52,7 +52,7 @@ static inline void vx_types_destroy(struct vx_types *ty)
 		ty->destroy(ty);
 }
 
-/* BTF (lib/btf.c). */
+/* BTF (lib/types_btf.c). */
 struct vx_target;
 struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 					struct vx_types **out);
@@ -60,7 +60,6 @@ struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
 					  uint64_t end, struct vx_types **out);
 
-/* DWARF of a vmlinux file (lib/dwarf.c). */
-struct vx_error *vx_dwarf_types_open(const char *vmlinux, struct vx_types **out);
+/* The DWARF of a vmlinux (-k) is the standalone tool's: tool/types_dwarf.h. */
 
 #endif

@@ -104,7 +104,8 @@ static void decode_area(struct vx_kernel *k, const uint8_t *buf, uint64_t va,
 		a->vm_ptr = get_u64(buf, l->va_vm);
 }
 
-struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list,
+struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_report *r,
+				  struct vx_area_list *list,
 				  const uint8_t *buf, uint64_t va,
 				  enum vx_state state, int node,
 				  enum vx_source source)
@@ -117,7 +118,7 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list
 	decode_area(k, buf, va, state, node, a);
 	a->source = source;
 	if (a->end < a->start)
-		vx_kernel_skip(k, "vmap_area at 0x%lx ends (0x%lx) before it starts (0x%lx)",
+		vx_report_skip(r, "vmap_area at 0x%lx ends (0x%lx) before it starts (0x%lx)",
 			       (unsigned long)va, (unsigned long)a->end,
 			       (unsigned long)a->start);
 	if (!a->vm_ptr)
@@ -130,16 +131,17 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list
 		vx_recover_note_vm(k, err->address);
 		a->vm_lost = true;
 	} else
-		vx_kernel_skip(k, "%s", err->message);
+		vx_report_skip(r, "%s", err->message);
 	vx_error_destroy(err);
 	return NULL;
 }
 
-static struct vx_error *add_area(struct vx_kernel *k, struct vx_area_list *list,
+static struct vx_error *add_area(struct vx_kernel *k, struct vx_report *r,
+				 struct vx_area_list *list,
 				 const uint8_t *buf, uint64_t va,
 				 enum vx_state state, int node)
 {
-	return vx_walk_add_area(k, list, buf, va, state, node, VX_SRC_LIST);
+	return vx_walk_add_area(k, r, list, buf, va, state, node, VX_SRC_LIST);
 }
 
 /*
@@ -185,7 +187,8 @@ static struct vx_error *walk_list(struct vx_kernel *k,
 					      (unsigned long)prev);
 			goto broken;
 		}
-		err = add_area(k, list, buf, va, spec->state, spec->node);
+		err = add_area(k, spec->report, list, buf, va, spec->state,
+			       spec->node);
 		if (err)
 			return err;	/* out of memory */
 		prev = pos;
@@ -203,14 +206,14 @@ broken:
 }
 
 /* A list and the rb_root at root (0: none) that hold the same areas. */
-static struct vx_error *walk_one(struct vx_kernel *k, uint64_t head,
-				 uint64_t root, const char *what,
+static struct vx_error *walk_one(struct vx_kernel *k, struct vx_report *r,
+				 uint64_t head, uint64_t root, const char *what,
 				 enum vx_state state, int node,
 				 struct vx_area_list *list)
 {
 	struct vx_list_spec spec = {
 		.head = head, .root = root, .what = what, .state = state,
-		.node = node,
+		.node = node, .report = r,
 	};
 
 	return walk_list(k, &spec, list);
@@ -246,8 +249,8 @@ static void drop_repeats(struct vx_area_list *list, size_t first, size_t cycle)
 }
 
 /* 5.10: the lazy llist, linked through va->purge_list, newest first. */
-static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
-				   struct vx_area_list *list)
+static struct vx_error *walk_llist(struct vx_kernel *k, struct vx_report *r,
+				   uint64_t head, struct vx_area_list *list)
 {
 	const struct vx_layout *l = &k->l;
 	uint8_t buf[MAX_AREA_BYTES];
@@ -281,13 +284,13 @@ static struct vx_error *walk_llist(struct vx_kernel *k, uint64_t head,
 					    (unsigned long)va);
 			break;
 		}
-		err = add_area(k, list, buf, va, VX_LAZY, -1);
+		err = add_area(k, r, list, buf, va, VX_LAZY, -1);
 		if (err)
 			return err;
 		node = get_u64(buf, l->va_purge_list);
 	}
 	if (err) {
-		vx_kernel_skip(k, "vmap_purge_list: %s", err->message);
+		vx_report_skip(r, "vmap_purge_list: %s", err->message);
 		vx_error_destroy(err);
 	}
 	return NULL;
@@ -307,8 +310,8 @@ static struct vx_error *read_symbol_u64(struct vx_kernel *k, const char *name,
 	return NULL;
 }
 
-static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
-				   struct vx_vmap *m)
+static struct vx_error *walk_nodes(struct vx_kernel *k, struct vx_report *r,
+				   enum vx_walk_what what, struct vx_vmap *m)
 {
 	const struct vx_layout *l = &k->l;
 	uint64_t nodes, nr, zone;
@@ -333,7 +336,7 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 		uint64_t vn = nodes + i * l->vn_sizeof;
 
 		snprintf(label, sizeof(label), "vmap_nodes[%u].busy", i);
-		err = walk_one(k, vn + l->vn_busy_head,
+		err = walk_one(k, r, vn + l->vn_busy_head,
 			       tree_root(l->vn_busy_root, vn), label, VX_BUSY, i,
 				&m->lists[VX_BUSY]);
 		if (err)
@@ -343,21 +346,21 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 		uint64_t vn = nodes + i * l->vn_sizeof;
 
 		snprintf(label, sizeof(label), "vmap_nodes[%u].lazy", i);
-		err = walk_one(k, vn + l->vn_lazy_head,
+		err = walk_one(k, r, vn + l->vn_lazy_head,
 			       tree_root(l->vn_lazy_root, vn), label, VX_LAZY, i,
 				&m->lists[VX_LAZY]);
 		if (err || !(what & VX_WALK_ALL))
 			continue;
 		snprintf(label, sizeof(label), "vmap_nodes[%u].purge_list", i);
-		err = walk_one(k, vn + l->vn_purge_list, 0, label, VX_PURGING, i,
-				&m->lists[VX_PURGING]);
+		err = walk_one(k, r, vn + l->vn_purge_list, 0, label,
+			       VX_PURGING, i, &m->lists[VX_PURGING]);
 		for (uint64_t p = 0; !err && p < l->vn_pool_count; p++) {
 			uint64_t pool = vn + l->vn_pool + p * l->pool_sizeof;
 
 			snprintf(label, sizeof(label), "vmap_nodes[%u].pool[%lu]",
 				 i, (unsigned long)p);
-			err = walk_one(k, pool + l->pool_head, 0, label, VX_POOLED,
-					i, &m->lists[VX_POOLED]);
+			err = walk_one(k, r, pool + l->pool_head, 0, label,
+				       VX_POOLED, i, &m->lists[VX_POOLED]);
 		}
 		if (err)
 			return err;
@@ -365,7 +368,8 @@ static struct vx_error *walk_nodes(struct vx_kernel *k, enum vx_walk_what what,
 	return err;
 }
 
-static struct vx_error *walk_global(struct vx_kernel *k, struct vx_vmap *m)
+static struct vx_error *walk_global(struct vx_kernel *k, struct vx_report *r,
+				    struct vx_vmap *m)
 {
 	struct vx_error *err;
 	uint64_t head;
@@ -373,37 +377,38 @@ static struct vx_error *walk_global(struct vx_kernel *k, struct vx_vmap *m)
 	err = vx_kernel_symbol(k, "vmap_area_list", &head);
 	if (err)
 		return vx_error_wrap(err, "no vmap_nodes and no vmap_area_list");
-	err = walk_one(k, head, symbol_or_0(k, "vmap_area_root"),
+	err = walk_one(k, r, head, symbol_or_0(k, "vmap_area_root"),
 		       "vmap_area_list", VX_BUSY, -1,
 			&m->lists[VX_BUSY]);
 	if (err)
 		return err;
 	if (k->lazy_llist) {
 		err = vx_kernel_symbol(k, "vmap_purge_list", &head);
-		return err ? err : walk_llist(k, head, &m->lists[VX_LAZY]);
+		return err ? err : walk_llist(k, r, head, &m->lists[VX_LAZY]);
 	}
 	if (!k->lazy_merged_list)
 		return NULL;
 	err = vx_kernel_symbol(k, "purge_vmap_area_list", &head);
 	if (err)
 		return err;
-	return walk_one(k, head, symbol_or_0(k, "purge_vmap_area_root"),
+	return walk_one(k, r, head, symbol_or_0(k, "purge_vmap_area_root"),
 			"purge_vmap_area_list", VX_LAZY, -1,
 			 &m->lists[VX_LAZY]);
 }
 
-static void walk_free(struct vx_kernel *k, struct vx_vmap *m)
+static void walk_free(struct vx_kernel *k, struct vx_report *r,
+		      struct vx_vmap *m)
 {
 	struct vx_error *err;
 	uint64_t head, root;
 
 	err = vx_kernel_symbol(k, "free_vmap_area_list", &head);
 	if (!err)
-		err = walk_one(k, head, symbol_or_0(k, "free_vmap_area_root"),
+		err = walk_one(k, r, head, symbol_or_0(k, "free_vmap_area_root"),
 			       "free_vmap_area_list", VX_FREE, -1,
 				&m->lists[VX_FREE]);
 	if (err) {
-		vx_kernel_skip(k, "free areas: %s", err->message);
+		vx_report_skip(r, "free areas: %s", err->message);
 		vx_error_destroy(err);
 	}
 	/* The augmented tree keeps the largest free extent at the root. */
@@ -412,27 +417,27 @@ static void walk_free(struct vx_kernel *k, struct vx_vmap *m)
 		err = vx_read_u64(k->t, root - k->l.va_rb_node +
 				  k->l.va_subtree_max_size, &m->free_root_max);
 	if (err) {
-		vx_kernel_skip(k, "free tree root: %s", err->message);
+		vx_report_skip(r, "free tree root: %s", err->message);
 		vx_error_destroy(err);
 		return;
 	}
 	m->free_root_read = true;
 }
 
-struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
-			 struct vx_vmap *m)
+struct vx_error *vx_walk(struct vx_kernel *k, struct vx_report *r,
+			 enum vx_walk_what what, struct vx_vmap *m)
 {
 	struct vx_error *err;
 
 	memset(m, 0, sizeof(*m));
-	vx_recover_begin(k);
-	err = k->has_nodes ? walk_nodes(k, what, m) : walk_global(k, m);
+	vx_recover_begin(k);	/* forget what an earlier walk recovered */
+	err = k->has_nodes ? walk_nodes(k, r, what, m) : walk_global(k, r, m);
 	if (err) {
 		vx_vmap_free(m);
 		return err;
 	}
-	vx_recover_fill(k, m);
-	vx_recover_report(k);
+	vx_recover_fill(k, r, m);
+	vx_recover_report(k, r);
 	/*
 	 * A running kernel always has busy areas (IRQ stacks, ACPI maps,
 	 * module space users): no area busy or lazy means a list head that
@@ -441,12 +446,12 @@ struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
 	 */
 	if (!m->lists[VX_BUSY].n && !m->lists[VX_LAZY].n &&
 	    !k->recovery)	/* a filtered dump is explained above */
-		vx_kernel_skip(k, "%s: no vmap_area at all, busy or lazy, which a running kernel never has: corrupt list head",
+		vx_report_skip(r, "%s: no vmap_area at all, busy or lazy, which a running kernel never has: corrupt list head",
 			       k->has_nodes ? "vmap_nodes[].busy" : "vmap_area_list");
 	if (what & VX_WALK_ALL) {
-		walk_free(k, m);
+		walk_free(k, r, m);
 		if ((err = read_symbol_u64(k, "vmap_lazy_nr", 8, &m->lazy_pages))) {
-			vx_kernel_skip(k, "%s", err->message);
+			vx_report_skip(r, "%s", err->message);
 			vx_error_destroy(err);
 		}
 	}

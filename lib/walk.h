@@ -79,15 +79,17 @@ enum vx_walk_what {
 };
 
 /*
- * Walk the dump.  Unreadable parts are recorded with vx_kernel_skip() and
- * the walk goes on; an error is returned only when nothing can be walked.
+ * Walk the dump.  Unreadable parts are recorded as skips on r (the run's
+ * report) and the walk goes on; an error is returned only when nothing
+ * can be walked.
  */
-struct vx_error *vx_walk(struct vx_kernel *k, enum vx_walk_what what,
-			 struct vx_vmap *out);
+struct vx_error *vx_walk(struct vx_kernel *k, struct vx_report *r,
+			 enum vx_walk_what what, struct vx_vmap *out);
 void vx_vmap_free(struct vx_vmap *m);
 
 /* Private to lib/ (recover.c): decode the vmap_area in buf onto list. */
-struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_area_list *list,
+struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_report *r,
+				  struct vx_area_list *list,
 				  const uint8_t *buf, uint64_t va,
 				  enum vx_state state, int node,
 				  enum vx_source source);

@@ -16,6 +16,7 @@
 
 #include "dump.h"
 #include "dumpcheck.h"
+#include "types_dwarf.h"
 #include "elfsyms.h"
 #include "flat.h"
 #include "symmap.h"

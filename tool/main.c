@@ -10,28 +10,10 @@
 #include "commands.h"
 #include "dump.h"
 #include "kernel.h"
+#include "modes.h"
 #include "options.h"
 
 static const char *prog = "vmapx";
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s [OPTIONS] VMCORE\n"
-		"       %s --diff [OPTIONS] OLD NEW   (each a vmcore or a vmallocinfo snapshot)\n"
-		"       %s --parse [-j] SNAPSHOT\n"
-		"\n"
-		"Rebuilds the kernel's vmalloc bookkeeping from an x86_64 vmcore.\n"
-		"With no mode option, prints /proc/vmallocinfo exactly as that kernel did.\n"
-		"\n"
-		"Options:\n", prog, prog, prog);
-	vx_options_help(f, VX_FE_TOOL, "  ");
-	fprintf(f,
-		"\n"
-		"Exit status: 0 done, 1 differences (--diff), 2 error or usage,\n"
-		"3 output printed but incomplete (what was skipped is on stderr).\n"
-		"See vmapx(1).\n");
-}
 
 static int fail(struct vx_error *err, bool json)
 {
@@ -46,7 +28,6 @@ struct opened {
 	struct vx_dump *dump;
 	struct vx_kernel *k;
 	const char *path;
-	bool verbose;		/* -v: every skip, not one line per kind */
 };
 
 /*
@@ -88,7 +69,6 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 	struct vx_error *err;
 
 	out->path = path;
-	out->verbose = o->verbose;
 	err = vx_dump_open(path, &dopts, &out->dump);
 	if (err)
 		return name_input(err, path);
@@ -102,10 +82,7 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 
 static void close_kernel(struct opened *op)
 {
-	if (op->k) {
-		vx_kernel_print_skips_all(op->k, stderr, "vmapx: ", op->verbose);
-		vx_kernel_close(op->k);
-	}
+	vx_kernel_close(op->k);
 	vx_dump_close(op->dump);
 	op->k = NULL;
 	op->dump = NULL;
@@ -120,46 +97,22 @@ static int finish(struct vx_error *err, int status, const struct vx_options *o)
 	return status;
 }
 
-static int run_on_dump(const struct vx_options *o)
+/* Open the inputs the mode reads as dumps; snapshots stay paths. */
+static struct vx_error *open_inputs(const struct vx_options *o,
+				    const struct vx_mode_info *m,
+				    struct opened *op, struct vx_input *in)
 {
-	struct opened op = { 0 };
-	struct vx_error *err;
-	int status = VX_EXIT_OK;
-
-	if (o->nr_args != 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    o->nr_args ? "one VMCORE expected, got %d arguments" :
-							 "no VMCORE given", o->nr_args),
-			    o->json);
-	if (o->nr_vmlinux > 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    "-k given twice for one dump"), o->json);
-	err = open_kernel(o->args[0], o->nr_vmlinux ? o->vmlinux[0] : NULL, o,
-			  &op);
-	if (!err)
-		err = name_input(vx_command_run(op.k, o, stdout, &status),
-				 o->args[0]);
-	fflush(stdout);
-	close_kernel(&op);
-	return finish(err, status, o);
-}
-
-/* OLD and NEW are dumps or snapshots, told apart by content. */
-static int run_diff(const struct vx_options *o)
-{
-	struct opened op[2] = { { 0 } };
-	struct vx_diff_side side[2];
 	struct vx_error *err = NULL;
-	int status = VX_EXIT_OK, dumps = 0;
+	int dumps = 0;
 
-	if (o->nr_args != 2)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    "--diff wants OLD and NEW, got %d arguments",
-					    o->nr_args), o->json);
-	for (int i = 0; i < 2 && !err; i++) {
-		int is_dump = vx_file_is_dump(o->args[i]);
+	if (m->kind == VX_IN_DUMP && o->nr_vmlinux > m->inputs)
+		return vx_error_create(VX_ERR_USAGE, "-k given twice for one dump");
+	for (int i = 0; i < m->inputs && !err; i++) {
+		int is_dump = m->kind == VX_IN_DUMP;
 
-		side[i] = (struct vx_diff_side){ .path = o->args[i] };
+		in[i] = (struct vx_input){ .path = o->args[i] };
+		if (m->kind == VX_IN_EITHER)
+			is_dump = vx_file_is_dump(o->args[i]);
 		if (is_dump < 0)
 			err = vx_error_create(VX_ERR_IO, "%s: %m", o->args[i]);
 		else if (is_dump) {
@@ -168,50 +121,47 @@ static int run_diff(const struct vx_options *o)
 
 			dumps++;
 			err = open_kernel(o->args[i], vmlinux, o, &op[i]);
-			side[i].k = op[i].k;
+			in[i].k = op[i].k;
 		}
 	}
-	if (!err && o->nr_vmlinux > dumps)
-		err = vx_error_create(VX_ERR_USAGE,
-				      "%d -k for %d dumps", o->nr_vmlinux, dumps);
-	if (!err)
-		err = vx_command_diff(&side[0], &side[1], o, stdout, &status);
-	fflush(stdout);
-	close_kernel(&op[0]);
-	close_kernel(&op[1]);
-	return finish(err, status, o);
-}
-
-static int run_parse(const struct vx_options *o)
-{
-	if (o->nr_args != 1)
-		return fail(vx_error_create(VX_ERR_USAGE,
-					    "--parse wants one SNAPSHOT"), o->json);
-	return finish(vx_command_parse(o->args[0], o, stdout), VX_EXIT_OK, o);
+	if (!err && m->kind == VX_IN_EITHER && o->nr_vmlinux > dumps)
+		err = vx_error_create(VX_ERR_USAGE, "%d -k for %d dumps",
+				      o->nr_vmlinux, dumps);
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 20];
+	struct opened op[2] = { { 0 } };
+	const struct vx_mode_info *m;
+	struct vx_report report;
+	struct vx_input in[2];
 	struct vx_options o;
 	struct vx_error *err;
+	int status;
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	err = vx_options_parse(argc, argv, VX_FE_TOOL, &o);
 	if (err)
 		return fail(err, false);
-	switch (o.mode) {
-	case VX_MODE_HELP:
-		usage(stdout);
-		return VX_EXIT_OK;
-	case VX_MODE_VERSION:
-		printf("vmapx %s\n", VX_VERSION);
-		return VX_EXIT_OK;
-	case VX_MODE_DIFF:
-		return run_diff(&o);
-	case VX_MODE_PARSE:
-		return run_parse(&o);
-	default:
-		return run_on_dump(&o);
-	}
+	err = vx_mode_check_args(&o, VX_FE_TOOL);
+	if (err)
+		return fail(err, o.json);
+	m = vx_mode_info(o.mode);
+	vx_report_init(&report);
+	err = open_inputs(&o, m, op, in);
+	if (!err)
+		err = vx_dispatch(&o, in, stdout, &report);
+	if (err && m->inputs == 1 && in[0].k)
+		err = name_input(err, in[0].path);
+	fflush(stdout);
+	/* -v: every skip, else one line per kind. */
+	vx_report_print_notes(&report, stderr);
+	vx_report_print_skips(&report, stderr, "vmapx: ", o.verbose);
+	status = report.status;
+	vx_report_fini(&report);
+	close_kernel(&op[0]);
+	close_kernel(&op[1]);
+	return finish(err, status, &o);
 }

@@ -40,6 +40,7 @@
 #include "walk.h"
 #include "dump.h"
 #include "kernel.h"
+#include "modes.h"
 #include "options.h"
 #include "overlay.h"
 
@@ -164,6 +165,7 @@ static struct vx_error *run_command(struct vx_kernel *k, enum phase ph,
 				    FILE *out, int *status)
 {
 	char *const *argv = ph == PH_FAILURES ? argv_failures : argv_info;
+	struct vx_report r;
 	struct vx_options o;
 	struct vx_error *err;
 	int argc = 0;
@@ -173,7 +175,12 @@ static struct vx_error *run_command(struct vx_kernel *k, enum phase ph,
 	err = vx_options_parse(argc, (char **)argv, VX_FE_TOOL, &o);
 	if (err)
 		return err;
-	return vx_command_run(k, &o, out, status);
+	vx_report_init(&r);
+	err = vx_dispatch(&o, &(struct vx_input){ .path = "DUMP", .k = k }, out,
+			  &r);
+	*status = r.status;
+	vx_report_fini(&r);
+	return err;
 }
 
 /* ---- the capture ------------------------------------------------------ */
@@ -239,7 +246,7 @@ static enum cls classify(const struct suite *s, const struct object *o)
 	if (o->phase == PH_FAILURES)
 		return C_PRINTK;
 	if (o->len == 4096)
-		return C_PAGE;		/* numa.c reads vmemmap a page at a time */
+		return C_PAGE;		/* format_numa.c reads vmemmap a page at a time */
 	if (o->len == 8)
 		return C_LIST;		/* list heads, rb and llist pointers */
 	return o->addr >= 0xffffffff80000000ULL ? C_GLOBAL : C_OTHER;
@@ -248,11 +255,14 @@ static enum cls classify(const struct suite *s, const struct object *o)
 /* Where the walk found its objects, to name what each read was. */
 static void locate(struct suite *s, struct vx_kernel *k)
 {
+	struct vx_report r;
 	struct vx_vmap m;
 	size_t n = 0;
 
-	if (vx_walk(k, VX_WALK_ALL, &m))
+	vx_report_init(&r);	/* the clean dump's skips are not looked at */
+	if (vx_walk(k, &r, VX_WALK_ALL, &m))
 		die("%s", "the clean dump does not walk");
+	vx_report_fini(&r);
 	for (int st = 0; st < VX_NR_STATES; st++)
 		n += m.lists[st].n;
 	s->vas.v = calloc(n + 1, sizeof(uint64_t));

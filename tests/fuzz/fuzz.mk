@@ -5,7 +5,7 @@ CLANG   ?= clang
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	$(WARN) -Ilib -Itool -Itests/unit -Itests/corrupt $(PKG_CFLAGS) $(SAN)
-SAN_SRC := $(wildcard lib/*.c) tool/dump.c tool/flat.c tool/symmap.c \
+SAN_SRC := $(wildcard lib/*.c) $(filter-out tool/main.c,$(wildcard tool/*.c)) \
 	tests/unit/fake_mem.c tests/unit/fake_kernel.c tests/unit/fake_log.c \
 	tests/corrupt/overlay.c
 SAN_HDR := $(wildcard lib/*.h tool/*.h tests/unit/*.h tests/corrupt/*.h)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer harness of the BTF type source (lib/btf.c): the input is the
+ * libFuzzer harness of the BTF type source (lib/types_btf.c): the input is the
  * blob between __start_BTF and __stop_BTF.  vmapx checks it before libbpf
  * parses it, then asks for every type and member the walker needs.
  * libbpf is not instrumented: a crash inside it on a blob vmapx accepted

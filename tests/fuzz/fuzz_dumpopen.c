@@ -6,7 +6,7 @@
  * tool's whole path (flattened rebuild, header validation, libkdumpfile
  * open, VMCOREINFO); a dump that opens is read at a few addresses.
  * libkdumpfile is not instrumented: a crash inside it on a file vmapx
- * accepted is a hole in the validation (lib/dumpcheck.c).  Properties: no
+ * accepted is a hole in the validation (tool/dumpcheck.c).  Properties: no
  * crash, leak or out-of-bounds access; errors are one line naming the
  * file.
  */

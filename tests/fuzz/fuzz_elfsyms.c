@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer harness of the vmlinux ELF readers (lib/elfsyms.c): symbol
+ * libFuzzer harness of the vmlinux ELF readers (tool/elfsyms.c): symbol
  * table, bytes at a link address, build-id, linux_banner, .BTF section,
  * PT_LOAD segments, on an input that is the whole file.  Properties: no
  * crash, leak or out-of-bounds access; errors are one line; what is

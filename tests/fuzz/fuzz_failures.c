@@ -59,7 +59,7 @@ static void feed(struct vx_failure_scanner *sc, const char *text, size_t len,
 }
 
 /*
- * The product's report (lib/verdict.c) judges each failure against an
+ * The product's report (lib/failures_verdict.c) judges each failure against an
  * address space: an empty vmalloc and modules window (nothing busy), the
  * same for every input, so only the failure list varies.
  */

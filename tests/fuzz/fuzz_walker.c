@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer harness of the walker and the commands on top of it (lib/
- * kernel.c, walk.c, numa.c, symbolize.c, space.c, gaps.c, frag.c,
- * callers.c, format.c) over a fake kernel whose memory the input rewrites.
+ * kernel.c, walk.c, format_numa.c, kernel_symbolize.c, space.c,
+ * space_gaps.c, space_frag.c, callers.c, format.c) over a fake kernel whose memory the input rewrites.
  *
  * One fake kernel per layout generation (5.10, 6.1, 6.12, 7.2) is built
  * once: vmalloc'd areas with pages on several nodes (pages[] in the
@@ -26,6 +26,7 @@
 #include "fake_kernel.h"
 #include "fuzz.h"
 #include "kernel.h"
+#include "modes.h"
 #include "options.h"
 #include "overlay.h"
 #include "vmflags.h"
@@ -147,9 +148,10 @@ static void run(struct vx_target *t, unsigned int cmd)
 {
 	char *argv[5] = { 0 };
 	struct vx_kernel *k = NULL;
+	struct vx_report r;
 	struct vx_options o;
 	struct vx_error *err;
-	int argc = 0, status = 0;
+	int argc = 0;
 
 	while (argc < 4 && commands[cmd][argc]) {
 		argv[argc] = commands[cmd][argc];
@@ -159,11 +161,15 @@ static void run(struct vx_target *t, unsigned int cmd)
 		abort();
 	err = vx_kernel_open(t, &k);
 	if (!err) {
-		err = vx_command_run(k, &o, fuzz_null_stream(), &status);
-		if (!err && status != VX_EXIT_OK &&
-		    status != VX_EXIT_INCOMPLETE)
+		vx_report_init(&r);
+		err = vx_dispatch(&o, &(struct vx_input){ .path = "x", .k = k },
+				  fuzz_null_stream(), &r);
+		if (!err && r.status != VX_EXIT_OK &&
+		    r.status != VX_EXIT_INCOMPLETE)
 			abort();
-		vx_kernel_print_skips(k, fuzz_null_stream(), "fuzz: ");
+		vx_report_print_notes(&r, fuzz_null_stream());
+		vx_report_print_skips(&r, fuzz_null_stream(), "fuzz: ", false);
+		vx_report_fini(&r);
 		vx_kernel_close(k);
 	}
 	fuzz_check_error(err);

@@ -13,11 +13,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 checker=build/tests/types-check
 
-make -s build/libvmapx.a >/dev/null || { bad "build/libvmapx.a does not build"; exit 1; }
+make -s build/libvmapx.a build/libvmapx_tool.a >/dev/null ||
+	{ bad "build/libvmapx.a or build/libvmapx_tool.a does not build"; exit 1; }
 mkdir -p build/tests
 # shellcheck disable=SC2046
-if ! cc -std=gnu11 -O2 -Ilib -Itests/unit -o "$checker" tests/integration/types-check.c \
-	tests/unit/fake_mem.c build/libvmapx.a \
+if ! cc -std=gnu11 -O2 -Ilib -Itool -Itests/unit -o "$checker" tests/integration/types-check.c \
+	tests/unit/fake_mem.c build/libvmapx_tool.a build/libvmapx.a \
 	$(pkg-config --libs libkdumpfile libdw libelf libbpf) 2>"$tmp/cc.err"; then
 	bad "types-check does not build: $(head -n 3 "$tmp/cc.err")"
 	exit 1

@@ -20,6 +20,7 @@
 #include "elfsyms.h"
 #include "fake_mem.h"
 #include "kallsyms.h"
+#include "types_dwarf.h"
 #include "types.h"
 
 static const char *const sizes[] = {

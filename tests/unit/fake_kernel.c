@@ -1219,8 +1219,10 @@ struct vx_target *fake_kernel_target(struct fake_kernel *fk)
 
 struct vx_error *fake_kernel_vmallocinfo(struct fake_kernel *fk,
 					 enum vx_kptr mode, char **text,
-					 struct vx_kernel **kp)
+					 struct vx_kernel **kp,
+					 struct vx_report *r)
 {
+	struct vx_report own;
 	struct vx_kernel *k;
 	struct vx_vmap m;
 	struct vx_error *err;
@@ -1231,19 +1233,26 @@ struct vx_error *fake_kernel_vmallocinfo(struct fake_kernel *fk,
 	err = vx_kernel_open(fake_kernel_target(fk), &k);
 	if (err)
 		return err;
-	err = vx_walk(k, VX_WALK_PRINTED, &m);
+	vx_report_init(&own);
+	if (!r)
+		r = &own;
+	/* As vx_dispatch() runs the default mode. */
+	vx_kernel_report(k, mode == VX_KPTR_HASH, r);
+	err = vx_walk(k, r, VX_WALK_PRINTED, &m);
 	if (!err) {
 		f = open_memstream(text, &size);
 		if (!f)
 			abort();
-		err = vx_print_vmallocinfo(k, &m, mode, f);
+		err = vx_print_vmallocinfo(k, r, &m, mode, f);
 		fclose(f);
 		vx_vmap_free(&m);
+		vx_symbolize_report(k, r);
 		if (err) {
 			free(*text);
 			*text = NULL;
 		}
 	}
+	vx_report_fini(&own);
 	if (kp && !err)
 		*kp = k;
 	else

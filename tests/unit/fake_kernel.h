@@ -175,13 +175,15 @@ void fake_kernel_next_page(struct fake_kernel *fk);
 struct vx_target *fake_kernel_target(struct fake_kernel *fk);
 
 /*
- * Open, walk (printed states) and print /proc/vmallocinfo in mode.
- * Returns the error of the first step that failed; *text (malloc'd) is
- * set on success.  kp: if not NULL the opened kernel is kept there (the
- * caller closes it); else it is closed.
+ * Open, walk (printed states) and print /proc/vmallocinfo in mode, as
+ * the default mode runs.  Returns the error of the first step that
+ * failed; *text (malloc'd) is set on success.  kp: if not NULL the
+ * opened kernel is kept there (the caller closes it); else it is closed.
+ * r: the run's report (skips), or NULL to drop it.
  */
 struct vx_error *fake_kernel_vmallocinfo(struct fake_kernel *fk,
 					 enum vx_kptr mode, char **text,
-					 struct vx_kernel **kp);
+					 struct vx_kernel **kp,
+					 struct vx_report *r);
 
 #endif

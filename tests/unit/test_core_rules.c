@@ -61,16 +61,19 @@ static void expect_output_mode(struct ctx *c, enum vx_kptr mode,
 			       const char *want)
 {
 	struct vx_kernel *k = NULL;
+	struct vx_report r;
 	struct vx_error *err;
 	char *text;
 
-	err = fake_kernel_vmallocinfo(c->fk, mode, &text, &k);
+	vx_report_init(&r);
+	err = fake_kernel_vmallocinfo(c->fk, mode, &text, &k, &r);
 	if (err)
 		fail_msg("vmallocinfo: %s", err->message);
-	if (k->nr_skips)
-		fail_msg("unexpected skip: %s", k->skips[0]);
+	if (r.nr_skips)
+		fail_msg("unexpected skip: %s", r.skips[0]);
 	assert_string_equal(text, want);
 	free(text);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	fake_kernel_free(c->fk);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of lib/dumpcheck.c on hand-built ELF and kdump files: a
+ * Unit tests of tool/dumpcheck.c on hand-built ELF and kdump files: a
  * well-formed one is accepted, every prefix of it and each corrupt field
  * libkdumpfile 0.5.1 would trust is refused with a message naming the
  * structure.

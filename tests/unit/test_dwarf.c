@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "types_dwarf.h"
 #include "types.h"
 #include "types_contract.h"
 

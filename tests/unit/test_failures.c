@@ -3,7 +3,7 @@
  * lib/failures.c: every failure message of doc/kernel.md §7 in each
  * kernel's wording with its verdict hint, then whole logs (stack dumps,
  * continuation records, interleaved callers) in fake printk rings; then
- * the --failures report of lib/verdict.c, text and JSON, on those logs
+ * the --failures report of lib/failures_verdict.c, text and JSON, on those logs
  * against a hand-built address space.
  */
 #include <stdarg.h>
@@ -438,7 +438,7 @@ static void test_trace_of_another_caller_is_not_attached(void **state)
 	fake_log_destroy(fl);
 }
 
-/* ---- the --failures report (lib/verdict.c) on a hand-built space ---- */
+/* ---- the --failures report (lib/failures_verdict.c) on a hand-built space ---- */
 
 #define VSTART	UINT64_C(0xffffc90000000000)
 #define VEND	(VSTART + (UINT64_C(32) << 40) - 1)	/* 32 TiB, end inclusive */

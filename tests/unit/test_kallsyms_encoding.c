@@ -45,7 +45,7 @@ static char *print(struct fake_kernel *fk, enum vx_ksym_encoding want)
 	struct vx_error *err;
 	char *text;
 
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k, NULL);
 	if (err)
 		fail_msg("%s", err->message);
 	assert_int_equal(vx_kallsyms_encoding(k->ksyms), want);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "fake_kernel.h"
+#include "modes.h"
 #include "walk.h"
 
 #define V FK_VMALLOC_START
@@ -56,23 +57,26 @@ static void expect_skipped(struct fake_kernel *fk, const char *want,
 			   const char *skip)
 {
 	struct vx_kernel *k = NULL;
+	struct vx_report r;
 	struct vx_error *err;
 	bool found = false;
 	char *text;
 
+	vx_report_init(&r);
 	alarm(HANG_SECONDS);
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k, &r);
 	alarm(0);
 	if (err)
 		fail_msg("vmallocinfo: %s", err->message);
 	assert_string_equal(text, want);
-	assert_true(k->nr_skips > 0);
-	for (size_t i = 0; i < k->nr_skips; i++)
-		found |= strstr(k->skips[i], skip) != NULL;
+	assert_true(r.nr_skips > 0);
+	for (size_t i = 0; i < r.nr_skips; i++)
+		found |= strstr(r.skips[i], skip) != NULL;
 	if (!found)
 		fail_msg("no skip mentions \"%s\"; first: %s", skip,
-			 k->skips[0]);
+			 r.skips[0]);
 	free(text);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
 }
@@ -297,7 +301,7 @@ static void expect_walk_error(struct fake_kernel *fk, const char *part)
 	char *text;
 
 	alarm(HANG_SECONDS);
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, NULL);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, NULL, NULL);
 	alarm(0);
 	assert_non_null(err);
 	assert_null(text);
@@ -351,7 +355,7 @@ static size_t count_lines(const char *s)
 static void test_612_same_skips_print_once_with_a_count(void **state)
 {
 	struct fake_kernel *fk = new_kernel(FK_612);
-	struct vx_kernel *k = NULL;
+	struct vx_report r;
 	struct vx_error *err;
 	char *text, *out = NULL;
 	size_t len;
@@ -360,23 +364,24 @@ static void test_612_same_skips_print_once_with_a_count(void **state)
 	add_vmalloc(fk, 0, V);
 	fake_kernel_put_u64(fk, fake_kernel_global(fk, "vmap_nodes"),
 			    FK_UNMAPPED);
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	vx_report_init(&r);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, NULL, &r);
 	assert_null(err);
-	assert_true(k->nr_skips >= 4);
+	assert_true(r.nr_skips >= 4);
 	f = open_memstream(&out, &len);
-	vx_kernel_print_skips(k, f, "vmapx: ");
+	vx_report_print_skips(&r, f, "vmapx: ", false);
 	fclose(f);
-	assert_true(count_lines(out) < k->nr_skips);
+	assert_true(count_lines(out) < r.nr_skips);
 	assert_contains(out, "skipped 2 times: vmap_nodes[0].busy");
 	assert_contains(out, "-v lists all");
 	free(out);
 	f = open_memstream(&out, &len);
-	vx_kernel_print_skips_all(k, f, "vmapx: ", true);
+	vx_report_print_skips(&r, f, "vmapx: ", true);
 	fclose(f);
-	assert_int_equal(count_lines(out), k->nr_skips);
+	assert_int_equal(count_lines(out), r.nr_skips);
 	free(out);
 	free(text);
-	vx_kernel_close(k);
+	vx_report_fini(&r);
 	fake_kernel_free(fk);
 }
 
@@ -384,6 +389,82 @@ static void test_612_same_skips_print_once_with_a_count(void **state)
 static void test_61_empty_lists_are_a_skip(void **state)
 {
 	expect_skipped(new_kernel(FK_61), "", "no vmap_area at all");
+}
+
+/* One run of vmapx ARGS on k, as a front end runs it; returns the status. */
+static int run_on(struct vx_kernel *k, const char *args, struct vx_report *r)
+{
+	char buf[128], *argv[8], *save = NULL;
+	struct vx_input in = { .path = "fake", .k = k };
+	struct vx_options o;
+	char *out = NULL;
+	size_t len;
+	int argc = 0;
+	FILE *f;
+
+	snprintf(buf, sizeof(buf), "vmapx %s fake", args);
+	for (char *w = strtok_r(buf, " ", &save); w && argc < 7;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	assert_null(vx_options_parse(argc, argv, VX_FE_TOOL, &o));
+	f = open_memstream(&out, &len);
+	vx_report_init(r);
+	assert_null(vx_dispatch(&o, &in, f, r));
+	fclose(f);
+	free(out);
+	return r->status;
+}
+
+/*
+ * What the open could not learn (here ptr_key) is reported by the runs
+ * that depend on it (-p hash), not by every later run.
+ */
+static void test_open_fact_reported_only_by_runs_needing_it(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_612);
+	struct vx_kernel *k = NULL;
+	struct vx_report r;
+
+	add_vmalloc(fk, 0, V);
+	assert_null(vx_kernel_open(fake_kernel_target(fk), &k));
+	k->ptr_key_error = strdup("0xffffffff81000000: not readable");
+	assert_int_equal(run_on(k, "", &r), VX_EXIT_OK);
+	assert_int_equal(r.nr_skips, 0);
+	vx_report_fini(&r);
+	run_on(k, "--frag", &r);	/* the fake has no free tree: skips */
+	for (size_t i = 0; i < r.nr_skips; i++)
+		assert_null(strstr(r.skips[i], "ptr_key"));
+	vx_report_fini(&r);
+	assert_int_equal(run_on(k, "-p hash", &r), VX_EXIT_INCOMPLETE);
+	assert_int_equal(r.nr_skips, 1);
+	assert_contains(r.skips[0], "ptr_key: 0xffffffff81000000: not readable");
+	vx_report_fini(&r);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/* A kernel kept open (crash) carries no skip from one run to the next. */
+static void test_each_run_has_its_own_skips(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_612);
+	struct vx_kernel *k = NULL;
+	struct vx_report first, second;
+
+	add_vmalloc(fk, 0, V);
+	fake_kernel_put_u64(fk, fake_kernel_global(fk, "vmap_nodes"),
+			    FK_UNMAPPED);
+	assert_null(vx_kernel_open(fake_kernel_target(fk), &k));
+	assert_int_equal(run_on(k, "", &first), VX_EXIT_INCOMPLETE);
+	assert_int_equal(run_on(k, "", &second), VX_EXIT_INCOMPLETE);
+	assert_true(first.nr_skips > 0);
+	assert_int_equal(second.nr_skips, first.nr_skips);
+	for (size_t i = 0; i < first.nr_skips; i++)
+		assert_string_equal(second.skips[i], first.skips[i]);
+	vx_report_fini(&first);
+	vx_report_fini(&second);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
 }
 
 int main(void)
@@ -403,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_612_huge_vmap_nodes_is_an_error),
 		cmocka_unit_test(test_612_unreadable_vmap_nodes_array_is_skipped),
 		cmocka_unit_test(test_612_same_skips_print_once_with_a_count),
+		cmocka_unit_test(test_open_fact_reported_only_by_runs_needing_it),
+		cmocka_unit_test(test_each_run_has_its_own_skips),
 		cmocka_unit_test(test_61_empty_lists_are_a_skip),
 	};
 

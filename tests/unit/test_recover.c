@@ -80,12 +80,15 @@ static char *lines(const int *idx, size_t n)
 	return all;
 }
 
-static size_t skips_with(struct vx_kernel *k, const char *part)
+/* The report of the last print(). */
+static struct vx_report report;
+
+static size_t skips_with(const char *part)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < k->nr_skips; i++)
-		n += strstr(k->skips[i], part) != NULL;
+	for (size_t i = 0; i < report.nr_skips; i++)
+		n += strstr(report.skips[i], part) != NULL;
 	return n;
 }
 
@@ -95,7 +98,8 @@ static struct vx_kernel *print(struct fake_kernel *fk, const char *want)
 	struct vx_error *err;
 	char *text;
 
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	vx_report_fini(&report);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k, &report);
 	if (err)
 		fail_msg("vmallocinfo: %s", err->message);
 	assert_string_equal(text, want);
@@ -117,9 +121,9 @@ static void test_612_hole_walked_from_both_ends(void **state)
 	fake_kernel_exclude_page(fk, va[2]);
 	want = lines(printed, 4);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "vmap_nodes[0].busy"), 1);
-	assert_int_equal(skips_with(k, "1 vmap_areas known to be on the list are not readable"), 1);
-	assert_int_equal(skips_with(k, "walking back from the tail"), 1);
+	assert_int_equal(skips_with("vmap_nodes[0].busy"), 1);
+	assert_int_equal(skips_with("1 vmap_areas known to be on the list are not readable"), 1);
+	assert_int_equal(skips_with("walking back from the tail"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -143,8 +147,8 @@ static void test_61_tree_descent_reaches_between_two_holes(void **state)
 	fake_kernel_exclude_page(fk, va[5]);
 	want = lines(printed, 5);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "recovered 4 more areas (1 walking back from the tail, 3 through the tree and links, 0 from the vmap_area slabs)"), 1);
-	assert_int_equal(skips_with(k, "2 vmap_areas known to be on the list are not readable"), 1);
+	assert_int_equal(skips_with("recovered 4 more areas (1 walking back from the tail, 3 through the tree and links, 0 from the vmap_area slabs)"), 1);
+	assert_int_equal(skips_with("2 vmap_areas known to be on the list are not readable"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -176,7 +180,7 @@ static void test_612_stale_link_is_not_followed(void **state)
 	fake_kernel_put_u64(fk, va[1] + list_off, stale + list_off);
 	want = lines(printed, 4);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "list.prev"), 1);
+	assert_int_equal(skips_with("list.prev"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -207,7 +211,7 @@ static void test_612_lost_vm_struct_line_says_unknown(void **state)
 		     a, c) < 0)
 		abort();
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "0 vmap_areas, 1 vm_structs"), 1);
+	assert_int_equal(skips_with("0 vmap_areas, 1 vm_structs"), 1);
 	free(a);
 	free(c);
 	free(want);
@@ -273,10 +277,11 @@ static void test_only_known_lines_leaves_marked_lines_out(void **state)
 	fake_kernel_put_u64(fk, va + vm_off, moved);
 	fake_kernel_exclude_page(fk, moved);
 	assert_null(vx_kernel_open(fake_kernel_target(fk), &k));
-	assert_null(vx_walk(k, VX_WALK_PRINTED, &m));
+	vx_report_fini(&report);
+	assert_null(vx_walk(k, &report, VX_WALK_PRINTED, &m));
 	f = open_memstream(&text, &len);
 	k->only_known_lines = true;
-	assert_null(vx_print_vmallocinfo(k, &m, VX_KPTR_RAW, f));
+	assert_null(vx_print_vmallocinfo(k, &report, &m, VX_KPTR_RAW, f));
 	fclose(f);
 	want = lines(printed, 2);
 	assert_string_equal(text, want);
@@ -302,12 +307,12 @@ static void test_612_cause_said_once_with_dump_level(void **state)
 	fake_kernel_exclude_page(fk, va[3]);
 	want = lines(printed, 4);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "vmap_nodes[0].busy"), 1);
-	assert_int_equal(skips_with(k, "vmap_nodes[1].busy"), 1);
-	assert_int_equal(skips_with(k, "page filter"), 1);
-	assert_int_equal(skips_with(k, "makedumpfile dump level 31: zero cache private cache user free pages excluded"), 1);
-	assert_int_equal(skips_with(k, "holding 2 vmap_areas, 0 vm_structs"), 1);
-	assert_int_equal(skips_with(k, "re-capture"), 1);
+	assert_int_equal(skips_with("vmap_nodes[0].busy"), 1);
+	assert_int_equal(skips_with("vmap_nodes[1].busy"), 1);
+	assert_int_equal(skips_with("page filter"), 1);
+	assert_int_equal(skips_with("makedumpfile dump level 31: zero cache private cache user free pages excluded"), 1);
+	assert_int_equal(skips_with("holding 2 vmap_areas, 0 vm_structs"), 1);
+	assert_int_equal(skips_with("re-capture"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -333,7 +338,7 @@ static void test_72_lost_vmap_node_heads_are_named(void **state)
 				 fake_kernel_offset(fk, "vmap_node", "busy.head"));
 	want = lines(printed, 2);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "and 2 list heads (vmap_nodes[1].busy, vmap_nodes[1].lazy: the areas on them are lost)"), 1);
+	assert_int_equal(skips_with("and 2 list heads (vmap_nodes[1].busy, vmap_nodes[1].lazy: the areas on them are lost)"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -354,7 +359,7 @@ static void test_cause_without_dump_level(void **state)
 	fake_kernel_exclude_page(fk, va[1]);
 	want = lines(printed, 2);
 	k = print(fk, want);
-	assert_int_equal(skips_with(k, "dump level not recorded"), 1);
+	assert_int_equal(skips_with("dump level not recorded"), 1);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -373,7 +378,7 @@ static void test_unrelated_excluded_page_changes_nothing(void **state)
 	fake_kernel_exclude_page(fk, fake_kernel_alloc(fk, 4096));
 	want = lines(printed, 2);
 	k = print(fk, want);
-	assert_int_equal(k->nr_skips, 0);
+	assert_int_equal(report.nr_skips, 0);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);

@@ -263,7 +263,7 @@ static void test_612_module_caller_in_vmallocinfo_line(void **state)
 	char *text;
 
 	fake_kernel_add_area(fk, 0, vm.addr, vm.addr + vm.size, &vm, 0, NULL);
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, NULL);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, NULL, NULL);
 	if (err)
 		fail_msg("vmallocinfo: %s", err->message);
 	assert_string_equal(text,

@@ -131,14 +131,17 @@ static char *only_listed_keys(const char *text, size_t *dropped)
 static char *vmallocinfo_of(struct fake_kernel *fk)
 {
 	struct vx_kernel *k = NULL;
+	struct vx_report r;
 	struct vx_error *err;
 	char *text;
 
-	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k);
+	vx_report_init(&r);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, &k, &r);
 	if (err)
 		fail_msg("vmallocinfo: %s", err->message);
-	if (k->nr_skips)
-		fail_msg("unexpected skip: %s", k->skips[0]);
+	if (r.nr_skips)
+		fail_msg("unexpected skip: %s", r.skips[0]);
+	vx_report_fini(&r);
 	vx_kernel_close(k);
 	return text;
 }

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "types_dwarf.h"
 #include "typecache.h"
-#include "types.h"
 
 #define DWARF_MAX_ANON_DEPTH 16
 #define NO_CU SIZE_MAX

@@ -266,8 +266,8 @@ struct vx_error *vx_failures_report(const struct vx_space *s,
 	return vx_json_destroy(w);
 }
 
-struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o,
-				 FILE *out)
+struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
+				 const struct vx_options *o, FILE *out)
 {
 	struct vx_failure_list list = { 0 };
 	struct vx_error *err;
@@ -277,7 +277,7 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, const struct vx_options *o
 	err = vx_failures_scan(k->t, &k->vmci, &list);
 	if (err)
 		return err;	/* it says "reading the kernel log" */
-	err = vx_space_open(k, &m, &s);
+	err = vx_space_open(k, r, &m, &s);
 	if (!err) {
 		err = vx_failures_report(&s, &list, o, out);
 		vx_space_close(&m, &s);

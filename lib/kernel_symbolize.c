@@ -42,6 +42,7 @@ struct vx_module {
 struct vx_modules {
 	struct vx_module *mods;
 	size_t count;
+	char *error;	/* why the list could not be read whole, or NULL */
 };
 
 struct caller_entry {
@@ -190,10 +191,16 @@ static void load_modules(struct vx_kernel *k)
 		err = vx_read_u64(k->t, pos, &pos);
 	}
 	if (err) {
-		vx_kernel_skip(k, "module list: %s (callers in modules print as addresses)",
-			       err->message);
+		mods->error = strdup(err->message);
 		vx_error_destroy(err);
 	}
+}
+
+void vx_symbolize_report(struct vx_kernel *k, struct vx_report *r)
+{
+	if (k->mods && k->mods->error)
+		vx_report_skip(r, "module list: %s (callers in modules print as addresses)",
+			       k->mods->error);
 }
 
 static bool in_region(const struct vx_region *r, uint64_t addr)
@@ -440,6 +447,7 @@ void vx_symbolizer_free(struct vx_kernel *k)
 		for (size_t i = 0; i < k->mods->count; i++)
 			free(k->mods->mods[i].symtab);
 		free(k->mods->mods);
+		free(k->mods->error);
 		free(k->mods);
 		k->mods = NULL;
 	}

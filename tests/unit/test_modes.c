@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the mode table (lib/modes.c) through the option parser
+ * (lib/options.c): every mode alone, with -j, and every ordered pair of
+ * modes parses to what the table says, the same in both orders; the
+ * combinations the manual documents hold; arguments are checked per
+ * front end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "modes.h"
+#include "options.h"
+
+/* The result of one parse: the mode, or the usage error's message. */
+struct parsed {
+	bool ok;
+	enum vx_mode mode;
+	bool fit;
+	char message[160];
+};
+
+/* argv for the options of the modes in list[], then "DUMP". */
+static void parse(unsigned int fe, const int *list, int n, bool json,
+		  struct parsed *p)
+{
+	char *argv[16], opts[8][8];
+	struct vx_options o;
+	struct vx_error *err;
+	int argc = 0;
+
+	argv[argc++] = "vmapx";
+	for (int i = 0; i < n; i++) {
+		const struct vx_mode_info *m = vx_mode_info(list[i]);
+
+		snprintf(opts[i], sizeof(opts[i]), "-%c", m->option);
+		argv[argc++] = opts[i];
+		if (m->mode == VX_MODE_FIT)
+			argv[argc++] = "64M";
+	}
+	if (json)
+		argv[argc++] = "-j";
+	argv[argc++] = "DUMP";
+	argv[argc] = NULL;
+	memset(p, 0, sizeof(*p));
+	err = vx_options_parse(argc, argv, fe, &o);
+	p->ok = !err;
+	if (err) {
+		assert_int_equal(err->code, VX_ERR_USAGE);
+		snprintf(p->message, sizeof(p->message), "%s", err->message);
+		vx_error_destroy(err);
+		return;
+	}
+	p->mode = o.mode;
+	p->fit = o.fit;
+	assert_int_equal(o.json, json);
+	assert_int_equal(o.nr_args, 1);
+	assert_string_equal(o.args[0], "DUMP");
+}
+
+/* Is the option of mode m offered by front end fe? */
+static bool offered(int m, unsigned int fe)
+{
+	int c = vx_mode_info(m)->option;
+
+	for (const struct vx_option *o = vx_options_table; o->long_name; o++)
+		if (o->short_name == c)
+			return o->frontends & fe;
+	return false;
+}
+
+/* What the table says a and b given together run (-1: refused). */
+static int table_pair(int a, int b)
+{
+	if (a == b || (vx_mode_info(a)->absorbs & VX_MODE_BIT(b)))
+		return a;
+	if (vx_mode_info(b)->absorbs & VX_MODE_BIT(a))
+		return b;
+	return -1;
+}
+
+static void test_every_row_is_its_mode_with_a_run_function(void **state)
+{
+	for (int m = 0; m < VX_NR_MODES; m++) {
+		assert_non_null(vx_mode_info(m));
+		assert_int_equal(vx_mode_info(m)->mode, m);
+		assert_non_null(vx_mode_info(m)->run);
+		assert_non_null(vx_mode_info(m)->name);
+		if (m != VX_MODE_INFO) {
+			assert_true(vx_mode_info(m)->option != 0);
+			assert_ptr_equal(vx_mode_by_option(vx_mode_info(m)->option),
+					 vx_mode_info(m));
+		}
+	}
+	assert_null(vx_mode_info(VX_NR_MODES));
+}
+
+static void test_no_mode_option_is_the_default(void **state)
+{
+	struct parsed p;
+
+	parse(VX_FE_TOOL, NULL, 0, false, &p);
+	assert_true(p.ok);
+	assert_int_equal(p.mode, VX_MODE_INFO);
+	parse(VX_FE_CRASH, NULL, 0, true, &p);
+	assert_true(p.ok);
+	assert_int_equal(p.mode, VX_MODE_INFO);
+}
+
+static void test_each_mode_alone_and_with_json(void **state)
+{
+	unsigned int fes[] = { VX_FE_TOOL, VX_FE_CRASH };
+	struct parsed p;
+
+	for (int f = 0; f < 2; f++)
+		for (int m = 1; m < VX_NR_MODES; m++) {
+			if (!offered(m, fes[f]))
+				continue;
+			for (int json = 0; json < 2; json++) {
+				parse(fes[f], &m, 1, json, &p);
+				if (!p.ok)
+					fail_msg("-%c alone: %s",
+						 vx_mode_info(m)->option, p.message);
+				assert_int_equal(p.mode, m);
+				assert_int_equal(p.fit, m == VX_MODE_FIT);
+			}
+		}
+}
+
+static void check_pair(unsigned int fe, int a, int b)
+{
+	int ab[2] = { a, b }, ba[2] = { b, a };
+	int want = table_pair(a, b);
+	struct parsed p, q;
+
+	parse(fe, ab, 2, false, &p);
+	parse(fe, ba, 2, false, &q);
+	if (want < 0) {
+		if (p.ok || q.ok)
+			fail_msg("-%c -%c: accepted, the table refuses it",
+				 vx_mode_info(a)->option, vx_mode_info(b)->option);
+		assert_string_equal(p.message, q.message);
+		assert_non_null(strstr(p.message, "cannot be combined"));
+		return;
+	}
+	if (!p.ok || !q.ok)
+		fail_msg("-%c -%c: refused (%s), the table runs --%s",
+			 vx_mode_info(a)->option, vx_mode_info(b)->option,
+			 p.ok ? q.message : p.message, vx_mode_info(want)->name);
+	assert_int_equal(p.mode, want);
+	assert_int_equal(q.mode, want);
+	assert_int_equal(p.fit, a == VX_MODE_FIT || b == VX_MODE_FIT);
+	assert_int_equal(q.fit, p.fit);
+}
+
+static void test_every_ordered_pair_is_order_independent(void **state)
+{
+	unsigned int fes[] = { VX_FE_TOOL, VX_FE_CRASH };
+
+	for (int f = 0; f < 2; f++)
+		for (int a = 1; a < VX_NR_MODES; a++)
+			for (int b = 1; b < VX_NR_MODES; b++)
+				if (offered(a, fes[f]) && offered(b, fes[f]))
+					check_pair(fes[f], a, b);
+}
+
+/* What vmapx(1) and --help say about combinations. */
+static void test_documented_combinations(void **state)
+{
+	int fit_frag[2] = { VX_MODE_FIT, VX_MODE_FRAG };
+	int gaps_fit[2] = { VX_MODE_GAPS, VX_MODE_FIT };
+	int gaps_frag[2] = { VX_MODE_GAPS, VX_MODE_FRAG };
+	int diff_help[2] = { VX_MODE_DIFF, VX_MODE_HELP };
+	int ver_help[2] = { VX_MODE_VERSION, VX_MODE_HELP };
+	int callers_ver[2] = { VX_MODE_CALLERS, VX_MODE_VERSION };
+	struct parsed p;
+
+	parse(VX_FE_TOOL, fit_frag, 2, false, &p);
+	assert_true(p.ok && p.mode == VX_MODE_FRAG && p.fit);
+	assert_ptr_equal(vx_mode_info(VX_MODE_FIT)->run,
+			 vx_mode_info(VX_MODE_FRAG)->run);
+	parse(VX_FE_TOOL, gaps_fit, 2, false, &p);
+	assert_false(p.ok);
+	assert_string_equal(p.message, "--gaps cannot be combined with --fit");
+	parse(VX_FE_CRASH, gaps_frag, 2, false, &p);
+	assert_false(p.ok);
+	parse(VX_FE_TOOL, diff_help, 2, false, &p);
+	assert_true(p.ok && p.mode == VX_MODE_HELP);
+	parse(VX_FE_TOOL, ver_help, 2, false, &p);
+	assert_true(p.ok && p.mode == VX_MODE_HELP);
+	parse(VX_FE_TOOL, callers_ver, 2, false, &p);
+	assert_true(p.ok && p.mode == VX_MODE_VERSION);
+}
+
+/* Three modes: decided by the set, e.g. --fit --frag --gaps is refused. */
+static void test_three_modes(void **state)
+{
+	int fit_frag_gaps[3] = { VX_MODE_FIT, VX_MODE_FRAG, VX_MODE_GAPS };
+	int gaps_frag_fit[3] = { VX_MODE_GAPS, VX_MODE_FRAG, VX_MODE_FIT };
+	int frag_fit_frag[3] = { VX_MODE_FRAG, VX_MODE_FIT, VX_MODE_FRAG };
+	struct parsed p, q;
+
+	parse(VX_FE_TOOL, fit_frag_gaps, 3, false, &p);
+	parse(VX_FE_TOOL, gaps_frag_fit, 3, false, &q);
+	assert_false(p.ok);
+	assert_string_equal(p.message, q.message);
+	parse(VX_FE_TOOL, frag_fit_frag, 3, false, &p);
+	assert_true(p.ok && p.mode == VX_MODE_FRAG && p.fit);
+}
+
+static struct vx_error *check(unsigned int fe, enum vx_mode mode, int nr)
+{
+	static char *args[] = { "A", "B", "C", NULL };
+	struct vx_options o = { .mode = mode, .args = args, .nr_args = nr };
+
+	return vx_mode_check_args(&o, fe);
+}
+
+static void assert_usage(struct vx_error *err, const char *part)
+{
+	assert_non_null(err);
+	assert_int_equal(err->code, VX_ERR_USAGE);
+	if (!strstr(err->message, part))
+		fail_msg("'%s' does not say '%s'", err->message, part);
+	vx_error_destroy(err);
+}
+
+static void test_arguments_per_front_end(void **state)
+{
+	assert_null(check(VX_FE_TOOL, VX_MODE_INFO, 1));
+	assert_usage(check(VX_FE_TOOL, VX_MODE_INFO, 0), "no VMCORE given");
+	assert_usage(check(VX_FE_TOOL, VX_MODE_GAPS, 2), "got 2 arguments");
+	assert_null(check(VX_FE_TOOL, VX_MODE_DIFF, 2));
+	assert_usage(check(VX_FE_TOOL, VX_MODE_DIFF, 1), "--diff wants OLD and NEW");
+	assert_null(check(VX_FE_TOOL, VX_MODE_PARSE, 1));
+	assert_usage(check(VX_FE_TOOL, VX_MODE_PARSE, 2), "--parse");
+	assert_null(check(VX_FE_TOOL, VX_MODE_HELP, 3));
+	/* crash: the dump is crash's */
+	assert_null(check(VX_FE_CRASH, VX_MODE_INFO, 0));
+	assert_usage(check(VX_FE_CRASH, VX_MODE_FRAG, 1), "the dump is crash's");
+	assert_null(check(VX_FE_CRASH, VX_MODE_DIFF, 1));
+	assert_null(check(VX_FE_CRASH, VX_MODE_DIFF, 2));
+	assert_usage(check(VX_FE_CRASH, VX_MODE_DIFF, 0), "-d takes OLD");
+	assert_usage(check(VX_FE_CRASH, VX_MODE_DIFF, 3), "-d takes OLD");
+	assert_null(check(VX_FE_CRASH, VX_MODE_PARSE, 1));
+	assert_usage(check(VX_FE_CRASH, VX_MODE_PARSE, 0), "-P takes one");
+}
+
+/* A mode on a dump is refused a snapshot input, and the reverse. */
+static void test_dispatch_checks_input_kinds(void **state)
+{
+	struct vx_options o = { .mode = VX_MODE_GAPS };
+	struct vx_input in[2] = { { .path = "snapshot" } };
+	struct vx_report r;
+
+	vx_report_init(&r);
+	assert_usage(vx_dispatch(&o, in, stdout, &r), "--gaps needs a dump");
+	o.mode = VX_MODE_PARSE;
+	in[0].k = (struct vx_kernel *)&o;	/* never read */
+	assert_usage(vx_dispatch(&o, in, stdout, &r),
+		     "--parse needs a snapshot file");
+	assert_int_equal(r.nr_skips, 0);
+	vx_report_fini(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_row_is_its_mode_with_a_run_function),
+		cmocka_unit_test(test_no_mode_option_is_the_default),
+		cmocka_unit_test(test_each_mode_alone_and_with_json),
+		cmocka_unit_test(test_every_ordered_pair_is_order_independent),
+		cmocka_unit_test(test_documented_combinations),
+		cmocka_unit_test(test_three_modes),
+		cmocka_unit_test(test_arguments_per_front_end),
+		cmocka_unit_test(test_dispatch_checks_input_kinds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
