@@ -42,6 +42,8 @@ struct vx_recovery {
 	char closed[1024];			/* lists recovered whole, for -v */
 	/* The slab scan, done once, when a list first breaks. */
 	bool slab_done, slab_ok;
+	char slab_failed[256];		/* why it could not be trusted */
+	bool slab_failed_said;		/* by this walk (vx_recover_begin()) */
 	struct vx_slab_scan slab;
 	struct link_ref *refs;		/* every link of slab.obj, by target */
 	size_t nr_refs;
@@ -326,27 +328,37 @@ static bool index_links(struct vx_recovery *r)
 	return true;
 }
 
-/* The slab scan, once per kernel; NULL when it could not be trusted. */
+/*
+ * The slab scan, once per kernel; NULL when it could not be trusted.  Its
+ * failure is the dump's, so every walk that needs the scan says it: a
+ * crash session's second command gets the same skips as the first.
+ */
 static struct vx_recovery *slab_objects(struct vx_kernel *k,
 					struct vx_report *rep)
 {
 	struct vx_recovery *r = recovery(k);
 	struct vx_error *err;
 
-	if (!r || r->slab_done)
-		return r && r->slab_ok ? r : NULL;
-	r->slab_done = true;
-	err = vx_slab_scan(k, &r->slab);
-	if (!err && !index_links(r))
-		err = &vx_error_nomem;
-	if (err) {
-		say(rep, "%s; areas only the slab pages could show are not recovered",
-		    err->message);
-		vx_error_destroy(err);
+	if (!r)
 		return NULL;
+	if (!r->slab_done) {
+		r->slab_done = true;
+		err = vx_slab_scan(k, &r->slab);
+		if (!err && !index_links(r))
+			err = &vx_error_nomem;
+		if (err)
+			snprintf(r->slab_failed, sizeof(r->slab_failed), "%s",
+				 err->message);
+		else
+			r->slab_ok = true;
+		vx_error_destroy(err);
 	}
-	r->slab_ok = true;
-	return r;
+	if (!r->slab_ok && !r->slab_failed_said) {
+		r->slab_failed_said = true;
+		say(rep, "%s; areas only the slab pages could show are not recovered",
+		    r->slab_failed);
+	}
+	return r->slab_ok ? r : NULL;
 }
 
 struct queue {
@@ -730,6 +742,7 @@ void vx_recover_begin(struct vx_kernel *k)
 	memset(r, 0, sizeof(*r));
 	r->slab_done = keep.slab_done;
 	r->slab_ok = keep.slab_ok;
+	memcpy(r->slab_failed, keep.slab_failed, sizeof(r->slab_failed));
 	r->slab = keep.slab;
 	r->refs = keep.refs;
 	r->nr_refs = keep.nr_refs;

@@ -250,6 +250,29 @@ static void test_612_slab_scan_refuses_an_undecodable_freelist(void **state)
 	fake_kernel_free(fk);
 }
 
+/*
+ * The scan is done once per kernel, but a kernel kept open (crash) walks
+ * once per command: the second walk, with a report of its own, still
+ * says why the slabs were not used.
+ */
+static void test_612_every_walk_says_the_slab_scan_failed(void **state)
+{
+	struct vx_kernel *k;
+	char *want;
+	struct fake_kernel *fk = slab_kernel(RANDOM ^ 0x1000, &want);
+	struct vx_vmap m;
+
+	free(print(fk, &k));
+	vx_report_fini(&report);
+	assert_null(vx_walk(k, &report, VX_WALK_PRINTED, &m));
+	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
+	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
+	vx_vmap_free(&m);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /* An area's vmap_area alone on a page, its vm_struct and pages[] elsewhere. */
 static uint64_t add_area(struct fake_kernel *fk, int i, uint64_t *pages)
 {
@@ -347,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_612_slab_scan_rebuilds_a_list_whose_head_is_gone),
 		cmocka_unit_test(test_612_slab_scan_refuses_an_undecodable_freelist),
+		cmocka_unit_test(test_612_every_walk_says_the_slab_scan_failed),
 		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
 		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
 		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
