@@ -124,6 +124,9 @@ static struct vx_caller_row *find_row(struct vx_caller_table *t,
 static const char *area_caller(const struct vx_space *s, const struct vx_area *a,
 			       char *buf, size_t size)
 {
+	/* A filtered dump: the vm_struct or the whole vmap_area is gone. */
+	if (a->vm_lost || a->source == VX_SRC_PAGE_TABLES)
+		return VX_CALLER_NOT_IN_DUMP;
 	if (!a->vm_ptr || !a->vm_read)
 		return "vm_map_ram";
 	if (!a->vm.caller)

@@ -21,7 +21,22 @@ struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
 	err = vx_walk(k, r, VX_WALK_PRINTED, &m);
 	if (err)
 		return err;
-	err = vx_print_vmallocinfo(k, r, &m, o->kptr, out);
+	if (o->json) {
+		struct vx_json *w = vx_json_create(out, o->pretty);
+
+		err = w ? vx_print_vmallocinfo_json(k, r, &m, o->kptr, w) :
+			  &vx_error_nomem;
+		if (w) {
+			struct vx_error *werr = vx_json_destroy(w);
+
+			if (!err)
+				err = werr;
+			else
+				vx_error_destroy(werr);
+		}
+	} else {
+		err = vx_print_vmallocinfo(k, r, &m, o->kptr, out);
+	}
 	if (!err && o->verbose)
 		vx_recover_describe(k, &m, r);
 	vx_vmap_free(&m);

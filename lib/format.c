@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "json.h"
 #include "recover.h"
 #include "siphash.h"
 
@@ -111,7 +112,7 @@ static bool line_unknown(struct vx_kernel *k, const struct vx_area *a,
 {
 	struct vx_error *err;
 
-	if (a->vm_lost)
+	if (a->vm_lost || a->source == VX_SRC_PAGE_TABLES)
 		return true;
 	if (!a->vm_read || !k->numa || (a->vm.flags & VX_VM_UNINITIALIZED))
 		return false;
@@ -162,6 +163,28 @@ static void print_vm_line(struct vx_kernel *k, struct vx_report *r,
 }
 
 /*
+ * A busy range rebuilt from the page tables: its range, the pages
+ * mapped there and their nodes, and nothing the vm_struct would say.
+ */
+static void print_pt_line(struct vx_kernel *k, const struct vx_area *a,
+			  enum vx_kptr mode, uint32_t *counts, FILE *out)
+{
+	struct vx_error *err = NULL;
+
+	print_range(k, mode, a->start, a->end, out);
+	fprintf(out, " [vmap_area not in dump: from the page tables, %lu pages mapped",
+		(unsigned long)a->vm.nr_pages);
+	if (k->numa)
+		err = vx_pt_count_nodes(k, a->start, a->start +
+					a->vm.nr_pages * VX_PAGE_SIZE, counts);
+	for (uint32_t nid = 0; k->numa && !err && nid < k->nr_node_ids; nid++)
+		if (counts[nid])
+			fprintf(out, " N%u=%u", nid, counts[nid]);
+	vx_error_destroy(err);
+	fputs("; caller, flags, pages= unknown]\n", out);
+}
+
+/*
  * One busy area.  Returns false when the 5.10 early return for a
  * vm-less area means no unpurged lines may follow it.
  */
@@ -171,6 +194,10 @@ static bool print_busy(struct vx_kernel *k, struct vx_report *r,
 {
 	if (k->only_known_lines && line_unknown(k, a, counts))
 		return true;
+	if (a->source == VX_SRC_PAGE_TABLES) {
+		print_pt_line(k, a, mode, counts, out);
+		return true;
+	}
 	if (!a->vm_ptr) {
 		/* 6.3+: only areas marked VMAP_RAM are vm_map_ram. */
 		if (k->l.va_flags == VX_ABSENT || (a->va_flags & VX_VMAP_RAM)) {
@@ -222,4 +249,95 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 	}
 	free(counts);
 	return NULL;
+}
+
+static const char *const state_names[] = {
+	[VX_BUSY] = "busy", [VX_LAZY] = "lazy",
+};
+
+/* One printed line (text of len bytes, its newline included) as an object. */
+static void json_line(const struct vx_kernel *k, enum vx_kptr mode,
+		      struct vx_json *w, const struct vx_area *a,
+		      const char *text, size_t len)
+{
+	char start[17], end[17], hex[20];
+
+	/* The range as the line shows it: hashed with --kptr=hash. */
+	vx_format_kptr(k, mode, a->start, start);
+	vx_format_kptr(k, mode, a->end, end);
+	vx_json_start_object(w);
+	vx_json_name(w, "line");
+	vx_json_string_len(w, text, len - 1);
+	snprintf(hex, sizeof(hex), "0x%s", start);
+	vx_json_string_field(w, "start", hex);
+	snprintf(hex, sizeof(hex), "0x%s", end);
+	vx_json_string_field(w, "end", hex);
+	vx_json_string_field(w, "state", state_names[a->state]);
+	if (a->node >= 0)
+		vx_json_int_field(w, "node", a->node);
+	else
+		vx_json_null_field(w, "node");
+	vx_json_string_field(w, "source", vx_source_name(a->source));
+	/* Every marker of a field the dump lost says " not in dump". */
+	vx_json_bool_field(w, "complete", !strstr(text, " not in dump"));
+	vx_json_end_object(w);
+}
+
+/*
+ * Print one area's line into a buffer (busy: print_busy(), whose return
+ * value is kept in *more; lazy: the unpurged line) and emit it.
+ */
+static struct vx_error *json_area(struct vx_kernel *k, struct vx_report *r,
+				  const struct vx_area *a, enum vx_kptr mode,
+				  uint32_t *counts, struct vx_json *w, bool *more)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return &vx_error_nomem;
+	if (a->state == VX_BUSY) {
+		*more = print_busy(k, r, a, mode, counts, f);
+	} else {
+		print_range(k, mode, a->start, a->end, f);
+		fputs(" unpurged vm_area\n", f);
+	}
+	if (fclose(f)) {
+		free(text);
+		return &vx_error_nomem;
+	}
+	if (len)
+		json_line(k, mode, w, a, text, len);
+	free(text);
+	return NULL;
+}
+
+struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
+					   struct vx_report *r,
+					   const struct vx_vmap *m,
+					   enum vx_kptr mode, struct vx_json *w)
+{
+	const struct vx_area_list *busy = &m->lists[VX_BUSY];
+	const struct vx_area_list *lazy = &m->lists[VX_LAZY];
+	struct vx_error *err = NULL;
+	bool purge_info = true;
+	uint32_t *counts;
+
+	counts = calloc(k->nr_node_ids ? k->nr_node_ids : 1, sizeof(*counts));
+	if (!counts)
+		return &vx_error_nomem;
+	vx_json_start_array(w);
+	for (size_t i = 0; !err && i < busy->n; i++)
+		err = json_area(k, r, &busy->v[i], mode, counts, w,
+				&purge_info);
+	/* The text's rules for the unpurged lines (vx_print_vmallocinfo()). */
+	if (!k->has_nodes && !busy->n)
+		purge_info = false;
+	for (size_t i = 0; !err && purge_info && i < lazy->n; i++)
+		err = json_area(k, r, &lazy->v[i], mode, counts, w,
+				&purge_info);
+	vx_json_end_array(w);
+	free(counts);
+	return err;
 }

@@ -32,4 +32,16 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 				      const struct vx_vmap *m,
 				      enum vx_kptr mode, FILE *out);
 
+struct vx_json;
+/*
+ * The same lines as JSON (-j): an array of objects, one per printed line,
+ * with the line's text, its range, state, vmap node and the source it
+ * came from (vx_source_name()), and whether any field is marked unknown.
+ * Lines that cannot be built become skips on r, as in the text.
+ */
+struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
+					   struct vx_report *r,
+					   const struct vx_vmap *m,
+					   enum vx_kptr mode, struct vx_json *w);
+
 #endif

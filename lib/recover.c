@@ -13,6 +13,8 @@
  * back (next/prev, child/parent): a freed vmap_area keeps stale links
  * that no live area points back to, so nothing freed is taken for live.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,13 +25,28 @@
 
 enum { LINK_NEXT, LINK_PREV, LINK_LEFT, LINK_RIGHT, LINK_PARENT, NR_LINKS };
 
+/* A link of an allocated slab object: target is a vmap_area address. */
+struct link_ref {
+	uint64_t target;
+	size_t obj;
+};
+
 struct vx_recovery {
 	size_t lists;		/* lists whose walk broke */
-	size_t by_back, by_links;
+	size_t by_back, by_links, by_slab;
+	size_t by_page_tables;	/* busy ranges rebuilt from the page tables */
 	size_t missing, missing_excluded;	/* vmap_areas not readable */
 	size_t vms, vms_excluded;		/* vm_structs not readable */
 	size_t heads_excluded;			/* list heads on excluded pages */
 	char heads[160];			/* which, for the message */
+	char closed[1024];			/* lists recovered whole, for -v */
+	/* The slab scan, done once, when a list first breaks. */
+	bool slab_done, slab_ok;
+	char slab_failed[256];		/* why it could not be trusted */
+	bool slab_failed_said;		/* by this walk (vx_recover_begin()) */
+	struct vx_slab_scan slab;
+	struct link_ref *refs;		/* every link of slab.obj, by target */
+	size_t nr_refs;
 };
 
 /* A set of addresses: open addressing, grown at half full. */
@@ -80,8 +97,31 @@ struct ctx {
 	const struct vx_list_spec *spec;
 	struct vx_area_list *list;
 	struct addr_set seen;		/* vmap_areas found or tried */
-	size_t missing, missing_excluded, by_back, by_links;
+	struct addr_set lost;		/* on the list, not readable */
+	size_t first;			/* list->v[first..]: this list */
+	size_t missing, missing_excluded, by_back, by_links, by_slab;
+	bool slab_refused;		/* free set unknown, list not closed */
 };
+
+/*
+ * Every skip of the recovery goes through here (one place to turn them
+ * into another kind of report).
+ */
+static void say(struct vx_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct vx_report *rep, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	vx_report_skip(rep, "%s", msg ? msg : "recovery: out of memory");
+	free(msg);
+}
 
 static uint64_t u64_at(const uint8_t *buf, uint64_t off)
 {
@@ -94,6 +134,7 @@ static uint64_t u64_at(const uint8_t *buf, uint64_t off)
 /* A vmap_area known to exist could not be read. */
 static void note_missing(struct ctx *c, uint64_t va)
 {
+	set_add(&c->lost, va);	/* out of memory: only less is recovered */
 	c->missing++;
 	if (vx_excluded(c->k->t, va) == 1)
 		c->missing_excluded++;
@@ -263,6 +304,210 @@ static struct vx_error *follow_links(struct ctx *c, size_t from)
 	return err;
 }
 
+static int by_target(const void *a, const void *b)
+{
+	const struct link_ref *x = a, *y = b;
+
+	return x->target < y->target ? -1 : x->target > y->target;
+}
+
+/* Index every link of every allocated object by where it leads. */
+static bool index_links(struct vx_recovery *r)
+{
+	const struct vx_slab_scan *s = &r->slab;
+
+	r->refs = malloc((s->n ? s->n : 1) * 5 * sizeof(*r->refs));
+	if (!r->refs)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		for (int n = 0; n < 5; n++)
+			if (s->obj[i].link[n])
+				r->refs[r->nr_refs++] = (struct link_ref){
+					s->obj[i].link[n], i };
+	qsort(r->refs, r->nr_refs, sizeof(*r->refs), by_target);
+	return true;
+}
+
+/*
+ * The slab scan, once per kernel; NULL when it could not be trusted.  Its
+ * failure is the dump's, so every walk that needs the scan says it: a
+ * crash session's second command gets the same skips as the first.
+ */
+static struct vx_recovery *slab_objects(struct vx_kernel *k,
+					struct vx_report *rep)
+{
+	struct vx_recovery *r = recovery(k);
+	struct vx_error *err;
+
+	if (!r)
+		return NULL;
+	if (!r->slab_done) {
+		r->slab_done = true;
+		err = vx_slab_scan(k, &r->slab);
+		if (!err && !index_links(r))
+			err = &vx_error_nomem;
+		if (err)
+			snprintf(r->slab_failed, sizeof(r->slab_failed), "%s",
+				 err->message);
+		else
+			r->slab_ok = true;
+		vx_error_destroy(err);
+	}
+	if (!r->slab_ok && !r->slab_failed_said) {
+		r->slab_failed_said = true;
+		say(rep, "%s; areas only the slab pages could show are not recovered",
+		    r->slab_failed);
+	}
+	return r->slab_ok ? r : NULL;
+}
+
+struct queue {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static bool push(struct queue *q, uint64_t va)
+{
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 256;
+		uint64_t *grown = realloc(q->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return false;
+		q->v = grown;
+		q->cap = cap;
+	}
+	q->v[q->n++] = va;
+	return true;
+}
+
+/*
+ * A cache may be shared with other objects of the same size (SLUB merges
+ * caches): the object must look like a vmap_area of this list, a
+ * page-aligned range in the windows.
+ */
+static bool plausible(struct ctx *c, const uint8_t *buf)
+{
+	const struct vx_kernel *k = c->k;
+	uint64_t start = u64_at(buf, k->l.va_start), end = u64_at(buf, k->l.va_end);
+
+	if (start >= end)
+		return false;
+	/* The free space starts at 1 and ends at ULONG_MAX (§1.6). */
+	if (c->spec->state == VX_FREE)
+		return true;
+	if (start % VX_PAGE_SIZE || end % VX_PAGE_SIZE)
+		return false;
+	return (start >= k->vmalloc_start && end - 1 <= k->vmalloc_end) ||
+	       (start >= k->modules_start && end <= k->modules_end);
+}
+
+/* Every area the object links to that can be read links back to it. */
+static bool linked_back(struct ctx *c, const uint8_t *buf, uint64_t va)
+{
+	uint8_t other[VX_MAX_STRUCT_BYTES];
+
+	for (int n = 0; n < NR_LINKS; n++) {
+		uint64_t off, val, to = link_target(c, buf, va, n, &off, &val);
+		struct vx_error *err;
+
+		if (!to)
+			continue;
+		err = vx_read(c->k->t, to, other, c->k->l.va_sizeof);
+		vx_error_destroy(err);
+		if (!err && !links_back(c, other, off, val))
+			return false;
+	}
+	return true;
+}
+
+/* Take the allocated object at va: it links to a member of the list. */
+static struct vx_error *take(struct ctx *c, uint64_t va, struct queue *q)
+{
+	uint8_t buf[VX_MAX_STRUCT_BYTES];
+	struct vx_error *err;
+	int fresh = set_add(&c->seen, va);
+
+	if (fresh <= 0)
+		return fresh < 0 ? &vx_error_nomem : NULL;
+	err = vx_read(c->k->t, va, buf, c->k->l.va_sizeof);
+	if (err) {	/* its slab was read whole; should not happen */
+		vx_error_destroy(err);
+		return NULL;
+	}
+	if (!plausible(c, buf) || !linked_back(c, buf, va))
+		return NULL;
+	err = vx_walk_add_area(c->k, c->spec->report, c->list, buf, va,
+			       c->spec->state, c->spec->node, VX_SRC_SLAB);
+	if (err)
+		return err;
+	c->by_slab++;
+	return push(q, va) ? NULL : &vx_error_nomem;
+}
+
+/*
+ * Members of the list are the areas found, those known but unreadable
+ * and, for its first and last entry, the head itself (as the vmap_area
+ * its list_head would be in).  A live vmap_area links only to members
+ * of its own list and tree, and the free ones are gone from the scan:
+ * an allocated object linking to a member is one (doc/kernel.md §1.7).
+ */
+static struct vx_error *from_slab(struct ctx *c, size_t first)
+{
+	struct vx_recovery *r = slab_objects(c->k, c->spec->report);
+	struct vx_error *err = NULL;
+	struct queue q = { 0 };
+	bool ok;
+
+	if (!r)
+		return NULL;
+	ok = push(&q, c->spec->head - c->k->l.va_list);
+	for (size_t i = first; ok && i < c->list->n; i++)
+		ok = push(&q, c->list->v[i].va);
+	for (size_t i = 0; ok && i < c->lost.cap; i++)
+		if (c->lost.slot[i])
+			ok = push(&q, c->lost.slot[i]);
+	while (ok && !err && q.n) {
+		struct link_ref key = { .target = q.v[--q.n] }, *ref;
+
+		ref = bsearch(&key, r->refs, r->nr_refs, sizeof(*ref), by_target);
+		/* bsearch finds any of the equal keys: back up to the first. */
+		while (ref && ref > r->refs && ref[-1].target == key.target)
+			ref--;
+		for (; ref && !err && ref < r->refs + r->nr_refs &&
+		       ref->target == key.target; ref++)
+			err = take(c, r->slab.obj[ref->obj].va, &q);
+	}
+	free(q.v);
+	if (!ok && !err)
+		return &vx_error_nomem;
+	return err;
+}
+
+static bool closed(struct ctx *c, size_t first);
+
+/*
+ * from_slab(), and when the free set is unknown (a cache of free objects
+ * was left out), keep what it found only if the list closes with it: a
+ * chain from the head back to the head, each link returned, is the list
+ * whatever the free set.
+ */
+static struct vx_error *from_slab_checked(struct ctx *c, size_t first)
+{
+	struct vx_recovery *r = slab_objects(c->k, c->spec->report);
+	size_t before = c->list->n;
+	struct vx_error *err;
+
+	err = from_slab(c, first);
+	if (err || !r || !r->slab.free_unknown || !c->by_slab ||
+	    closed(c, first))
+		return err;
+	c->list->n = before;
+	c->by_slab = 0;
+	c->slab_refused = true;
+	return NULL;
+}
+
 static int by_start(const void *a, const void *b)
 {
 	const struct vx_area *x = a, *y = b;
@@ -281,11 +526,74 @@ static void note_head(struct vx_recovery *r, const struct vx_list_spec *spec)
 			 n ? ", " : "", spec->what);
 }
 
+/*
+ * Is list->v[first..] the whole list?  Yes when the chain from the
+ * entry after the head (its prev is the head) through next links, each
+ * linked back, returns to the head after exactly those areas; or, for
+ * no area at all, when the slab scan saw every vmap_area and none
+ * links to the head.
+ */
+static bool closed(struct ctx *c, size_t first)
+{
+	const struct vx_layout *l = &c->k->l;
+	uint64_t head = c->spec->head, from = head, pos = 0;
+	size_t n = c->list->n - first, count = 0;
+	uint8_t buf[VX_MAX_STRUCT_BYTES];
+	struct addr_set have = { 0 };
+	struct vx_recovery *r = c->k->recovery;
+	bool ok = !c->missing;
+
+	if (ok && !n)
+		return r && r->slab_ok && !r->slab.slabs_excluded && !c->by_slab;
+	for (size_t i = first; ok && i < c->list->n; i++) {
+		struct vx_error *err = vx_read(c->k->t, c->list->v[i].va, buf,
+					       l->va_sizeof);
+
+		ok = !err && set_add(&have, c->list->v[i].va) > 0;
+		vx_error_destroy(err);
+		if (ok && u64_at(buf, l->va_list + 8) == head)
+			pos = c->list->v[i].va + l->va_list;
+	}
+	while (ok && pos && pos != head && count < n) {
+		struct vx_error *err;
+
+		ok = set_add(&have, pos - l->va_list) == 0;
+		err = ok ? vx_read(c->k->t, pos - l->va_list, buf, l->va_sizeof) :
+			   NULL;
+		ok = ok && !err && u64_at(buf, l->va_list + 8) == from;
+		vx_error_destroy(err);
+		count++;
+		from = pos;
+		pos = u64_at(buf, l->va_list);
+	}
+	free(have.slot);
+	return ok && pos == head && count == n;
+}
+
+/* -v: a list whose walk broke but that was recovered whole. */
+static void note_closed(struct vx_recovery *r, struct ctx *c,
+			const struct vx_error *fault)
+{
+	size_t n = strlen(r->closed);
+
+	if (n + 2 < sizeof(r->closed))
+		snprintf(r->closed + n, sizeof(r->closed) - n,
+			 "recovered whole: %s (%s): %zu areas, %zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs\n",
+			 c->spec->what, fault->message, c->list->n - c->first,
+			 c->by_back, c->by_links, c->by_slab);
+}
+
 static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		   const struct vx_error *fault)
 {
 	struct vx_recovery *r = recovery(k);
 
+	/* Nothing is missing: the output is the kernel's; -v says how. */
+	if (r && closed(c, c->first)) {
+		note_closed(r, c, fault);
+		r->by_slab += c->by_slab;
+		return;
+	}
 	if (r && !lost && vx_error_is(fault, VX_ERR_FAULT) &&
 	    fault->address - c->spec->head < 16 &&
 	    vx_excluded(k->t, fault->address) == 1)
@@ -294,14 +602,17 @@ static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		r->lists++;
 		r->by_back += c->by_back;
 		r->by_links += c->by_links;
+		r->by_slab += c->by_slab;
 		r->missing += c->missing;
 		r->missing_excluded += c->missing_excluded;
 	}
-	vx_report_skip(c->spec->report, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links); %zu vmap_areas known to be on the list are not readable%s",
+	say(c->spec->report, "%s: %s; recovered %zu more areas (%zu walking back from the tail, %zu through the tree and links, %zu from the vmap_area slabs); %zu vmap_areas known to be on the list are not readable%s%s%s",
 		       c->spec->what, fault->message,
-		       c->by_back + c->by_links, c->by_back, c->by_links,
-		       c->missing,
-		       c->missing_excluded ? " (pages excluded by the dump's filter)" : "");
+		       c->by_back + c->by_links + c->by_slab, c->by_back,
+		       c->by_links, c->by_slab, c->missing,
+		       c->missing_excluded ? " (pages excluded by the dump's filter)" : "",
+		       c->slab_refused ? "; objects in the slabs not taken, the free set is unknown: " : "",
+		       c->slab_refused ? r->slab.why : "");
 }
 
 struct vx_error *vx_recover_list(struct vx_kernel *k,
@@ -309,7 +620,7 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 				 struct vx_area_list *list, size_t first,
 				 uint64_t lost, const struct vx_error *fault)
 {
-	struct ctx c = { .k = k, .spec = spec, .list = list };
+	struct ctx c = { .k = k, .spec = spec, .list = list, .first = first };
 	struct vx_error *err = NULL;
 
 	for (size_t i = first; !err && i < list->n; i++)
@@ -322,7 +633,10 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 		err = walk_back(&c, &c.by_back);
 	if (!err)
 		err = follow_links(&c, first);
+	if (!err)
+		err = from_slab_checked(&c, first);
 	free(c.seen.slot);
+	free(c.lost.slot);
 	if (err)
 		return err;
 	/* Lists of busy and lazy areas are sorted by address (link_va()). */
@@ -365,20 +679,80 @@ static void level_text(int level, char *buf, size_t size)
 			 " nothing excluded");
 }
 
+void vx_recover_fill(struct vx_kernel *k, struct vx_report *rep,
+		      struct vx_vmap *m)
+{
+	struct vx_recovery *r = k->recovery;
+	struct vx_error *err;
+
+	if (!r || (!r->missing && !r->heads_excluded))
+		return;
+	err = vx_recover_page_tables(k, m, &r->by_page_tables);
+	if (err) {
+		say(rep, "kernel page tables: %s; busy areas whose vmap_area is lost are not rebuilt from them",
+		    err->message);
+		vx_error_destroy(err);
+	}
+}
+
+/* What the slab scan and the page tables gave, for the statement of the cause. */
+static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!r->slab_ok)
+		snprintf(buf, size, "%s", r->heads[0] ?
+			 ": the areas on them are lost" : "");
+	else
+		snprintf(buf, size, "%s%zu of %zu vmap_area slabs excluded, %zu areas found in the others",
+			 r->heads[0] ? "; " : "; slab scan: ",
+			 r->slab.slabs_excluded, r->slab.slabs, r->by_slab);
+	n = strlen(buf);
+	if (r->by_page_tables && n + 2 < size)
+		snprintf(buf + n, size - n,
+			 "; %zu busy ranges rebuilt from the page tables (caller and flags unknown)",
+			 r->by_page_tables);
+}
+
 void vx_recover_report(struct vx_kernel *k, struct vx_report *rep)
 {
 	struct vx_recovery *r = k->recovery;
-	char level[160];
+	char level[160], slab[160];
 
 	if (!r || (!r->missing_excluded && !r->vms_excluded &&
 		   !r->heads_excluded))
 		return;
 	level_text(vx_dump_level(k->t), level, sizeof(level));
-	vx_report_skip(rep, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
-		       level, r->missing_excluded, r->vms_excluded,
-		       r->heads_excluded, r->heads[0] ? " (" : "", r->heads,
-		       r->heads[0] ? ": the areas on them are lost)" : "",
-		       k->release[0] ? k->release : "release unknown");
+	slab_text(r, slab, sizeof(slab));
+	say(rep, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
+	    level, r->missing_excluded, r->vms_excluded,
+	    r->heads_excluded, r->heads[0] ? " (" : "", r->heads, slab,
+	    r->heads[0] ? ")" : "",
+	    k->release[0] ? k->release : "release unknown");
+}
+
+void vx_recover_begin(struct vx_kernel *k)
+{
+	struct vx_recovery *r = k->recovery, keep;
+
+	if (!r)
+		return;
+	/* What one walk found starts over; the slab scan is the dump's. */
+	keep = *r;
+	memset(r, 0, sizeof(*r));
+	r->slab_done = keep.slab_done;
+	r->slab_ok = keep.slab_ok;
+	memcpy(r->slab_failed, keep.slab_failed, sizeof(r->slab_failed));
+	r->slab = keep.slab;
+	r->refs = keep.refs;
+	r->nr_refs = keep.nr_refs;
+}
+
+bool vx_recover_lost(const struct vx_kernel *k)
+{
+	const struct vx_recovery *r = k->recovery;
+
+	return r && (r->missing || r->heads_excluded);
 }
 
 void vx_recover_caveat(struct vx_kernel *k, FILE *out)
@@ -387,21 +761,33 @@ void vx_recover_caveat(struct vx_kernel *k, FILE *out)
 
 	if (!r || (!r->missing && !r->vms && !r->heads_excluded))
 		return;
-	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable); holes below may be such areas, and counts and totals leave them out\n",
-		r->missing, r->heads_excluded, r->vms);
+	fprintf(out, "note: incomplete: %zu vmap_areas and %zu list heads could not be read, %zu areas have no caller or flags (vm_struct not readable), %zu busy ranges come from the page tables alone (caller and flags unknown); areas without a caller are counted as %s; holes below may be lost areas\n",
+		r->missing, r->heads_excluded, r->vms, r->by_page_tables,
+		VX_CALLER_NOT_IN_DUMP);
 }
 
 static const char *const source_words[] = {
 	[VX_SRC_LIST] = "its list from the head",
 	[VX_SRC_LIST_BACK] = "its list walked back from the tail",
 	[VX_SRC_LINKS] = "the tree, or the list links of a recovered area",
+	[VX_SRC_SLAB] = "the vmap_area slabs (an allocated object linked to its list)",
+	[VX_SRC_PAGE_TABLES] = "the kernel page tables (a mapped run and its guard page)",
 };
 
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
 			 struct vx_report *r)
 {
+	const char *line, *nl;
+
 	if (!k->recovery)
 		return;
+	/* The lists recovered whole, one line each (note_closed()). */
+	for (line = k->recovery->closed; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		vx_report_note(r, "%.*s", (int)(nl - line), line);
+	}
 	for (int s = 0; s < VX_NR_STATES; s++)
 		for (size_t i = 0; i < m->lists[s].n; i++) {
 			const struct vx_area *a = &m->lists[s].v[i];
@@ -417,6 +803,10 @@ void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
 
 void vx_recover_free(struct vx_kernel *k)
 {
+	if (k->recovery) {
+		vx_slab_scan_free(&k->recovery->slab);
+		free(k->recovery->refs);
+	}
 	free(k->recovery);
 	k->recovery = NULL;
 }

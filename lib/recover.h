@@ -42,14 +42,52 @@ struct vx_error *vx_recover_numa_counts(struct vx_kernel *k,
 					const struct vx_vm *vm,
 					uint32_t *counts);
 
+/*
+ * The mapped runs of the kernel page tables inside [lo, hi), in address
+ * order (recover_pt.c): fn gets each maximal run of present pages.
+ */
+typedef struct vx_error *(*vx_run_fn)(void *arg, uint64_t start, uint64_t end);
+struct vx_error *vx_pt_mapped_runs(struct vx_kernel *k, uint64_t lo,
+				   uint64_t hi, vx_run_fn fn, void *arg);
+/* Node of each page mapped in [start, end): counts has nr_node_ids slots. */
+struct vx_error *vx_pt_count_nodes(struct vx_kernel *k, uint64_t start,
+				   uint64_t end, uint32_t *counts);
+
+/*
+ * Busy ranges rebuilt from the kernel page tables (recover_pt.c): every
+ * mapped run of the two windows that no area in m (any state) and no
+ * per-CPU chunk holds becomes a busy area of the run and its guard page,
+ * source VX_SRC_PAGE_TABLES, vm.nr_pages the pages mapped.  *added: how
+ * many.  An error: the rules could not be checked; nothing was added.
+ */
+struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
+					size_t *added);
+
 /* A vm_struct of a busy area could not be read at addr. */
 void vx_recover_note_vm(struct vx_kernel *k, uint64_t addr);
+
+/*
+ * After the lists are walked: when areas were lost, add the busy ranges
+ * the page tables still show (vx_recover_page_tables()), or say why not
+ * (a skip on r).
+ */
+void vx_recover_fill(struct vx_kernel *k, struct vx_report *r,
+		      struct vx_vmap *m);
 
 /*
  * After a walk: one plain statement of what the dump's filter took and
  * what that means (a skip), if anything was lost to it.
  */
 void vx_recover_report(struct vx_kernel *k, struct vx_report *r);
+
+/*
+ * Before a walk: forget what the last walk recovered and lost (a crash
+ * session walks the same kernel once per command); keep the slab scan.
+ */
+void vx_recover_begin(struct vx_kernel *k);
+
+/* Were vmap_areas lost (not readable, or behind a lost list head)? */
+bool vx_recover_lost(const struct vx_kernel *k);
 
 /*
  * For --gaps, --frag, --callers: one line saying what the totals below
@@ -60,6 +98,34 @@ void vx_recover_caveat(struct vx_kernel *k, FILE *out);
 /* -v: where each area not found by a plain list walk came from (notes). */
 void vx_recover_describe(struct vx_kernel *k, const struct vx_vmap *m,
 			 struct vx_report *r);
+
+/*
+ * The vmap_area objects allocated in the slabs of vmap_area_cachep
+ * (recover_slab.c): every object of every slab the memory map shows,
+ * less the free ones (slab freelists, per-CPU freelists or sheaves, the
+ * barns) and the per-CPU spare of the free tree.  Sorted by address.
+ * An error says why the free set could not be established: then nothing
+ * may be taken from the slabs.
+ */
+struct vx_slab_obj {
+	uint64_t va;
+	/* list next, prev; rb left, right, parent: as vmap_area addresses */
+	uint64_t link[5];
+};
+
+struct vx_slab_scan {
+	struct vx_slab_obj *obj;
+	size_t n;
+	size_t slabs, slabs_excluded, objects_free;
+	/* objects of slabs whose freelist ran into an excluded page */
+	size_t objects_unknown;
+	/* a CPU's or node's cache of free objects was left out: why */
+	bool free_unknown;
+	char why[200];
+};
+
+struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out);
+void vx_slab_scan_free(struct vx_slab_scan *s);
 
 /* Free k->recovery. */
 void vx_recover_free(struct vx_kernel *k);

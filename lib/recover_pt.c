@@ -7,6 +7,7 @@
  * direct map) and the vmemmap are kernel pages every filter keeps.  An
  * area with any page not mapped is refused: then the counts stay unknown.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "recover.h"
@@ -116,4 +117,344 @@ struct vx_error *vx_recover_numa_counts(struct vx_kernel *k,
 		counts[(flags >> k->nodes_pgshift) & mask] += step;
 	}
 	return NULL;
+}
+
+/* ---- mapped runs of a window ------------------------------------------ */
+
+struct runs {
+	struct vx_kernel *k;
+	const struct pt *pt;
+	uint64_t lo, hi;		/* the window, [lo, hi) */
+	uint64_t start, end;		/* the run being built, end 0: none */
+	vx_run_fn fn;
+	void *arg;
+	size_t tables;			/* page-table pages read */
+};
+
+/*
+ * 64 Ki page-table pages map 128 GiB in 4 KiB pages: far more than any
+ * window holds; corrupt tables must not make a walk read the whole dump.
+ */
+#define MAX_TABLES	(1UL << 16)
+
+static struct vx_error *run_close(struct runs *w)
+{
+	struct vx_error *err = NULL;
+
+	if (w->end)
+		err = w->fn(w->arg, w->start, w->end);
+	w->end = 0;
+	return err;
+}
+
+static struct vx_error *run_add(struct runs *w, uint64_t va, uint64_t size)
+{
+	struct vx_error *err = NULL;
+
+	if (w->end != va)
+		err = run_close(w);
+	if (!w->end)
+		w->start = va;
+	w->end = va + size;
+	return err;
+}
+
+/* Sign-extend a 48- or 57-bit address. */
+static uint64_t canonical(const struct vx_kernel *k, uint64_t va)
+{
+	int bits = k->paging_levels == 5 ? 57 : 48;
+
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+}
+
+/* Entries of one table covering [w->lo, w->hi); base: the table's first address. */
+static struct vx_error *walk_table(struct runs *w, uint64_t table, int shift,
+				   uint64_t base)
+{
+	uint64_t entry[512], span = 1ULL << shift;
+	struct vx_error *err;
+
+	if (++w->tables > MAX_TABLES)
+		return vx_error_create(VX_ERR_INVALID,
+				       "more than %lu page-table pages under one window (corrupt tables?)",
+				       MAX_TABLES);
+	err = vx_read(w->k->t, table, entry, sizeof(entry));
+	if (err)
+		return vx_error_wrap(err, "page table at 0x%lx", (unsigned long)table);
+	for (int i = 0; !err && i < 512; i++) {
+		uint64_t va = canonical(w->k, base + i * span);
+
+		if (va + span - 1 < w->lo || va >= w->hi)
+			continue;
+		if (!(entry[i] & PTE_PRESENT))
+			err = run_close(w);
+		else if (shift == PAGE_SHIFT ||
+			 ((shift == 30 || shift == 21) && (entry[i] & PTE_HUGE)))
+			err = run_add(w, va, span);
+		else
+			err = walk_table(w, (entry[i] & PTE_PFN_MASK) +
+					 w->pt->page_offset, shift - 9,
+					 base + i * span);
+	}
+	return err;
+}
+
+struct vx_error *vx_pt_mapped_runs(struct vx_kernel *k, uint64_t lo,
+				   uint64_t hi, vx_run_fn fn, void *arg)
+{
+	struct runs w = { .k = k, .lo = lo, .hi = hi, .fn = fn, .arg = arg };
+	struct vx_error *err;
+	struct pt pt;
+
+	err = pt_open(k, &pt);
+	if (err)
+		return err;
+	w.pt = &pt;
+	err = walk_table(&w, pt.top, k->paging_levels == 5 ? 48 : 39, 0);
+	if (!err)
+		err = run_close(&w);
+	return err;
+}
+
+/* Pages mapped in [start, end) and how many sit on each node. */
+struct vx_error *vx_pt_count_nodes(struct vx_kernel *k, uint64_t start,
+				   uint64_t end, uint32_t *counts)
+{
+	uint64_t mask = (1ULL << k->nodes_shift) - 1, pfn, flags, nid;
+	struct vx_error *err;
+	struct pt pt;
+
+	memset(counts, 0, k->nr_node_ids * sizeof(*counts));
+	err = pt_open(k, &pt);
+	for (uint64_t va = start; !err && va < end; va += VX_PAGE_SIZE) {
+		err = pt_pfn(k, &pt, va, &pfn);
+		if (!err)
+			err = vx_read_u64(k->t, pt.vmemmap + pfn * pt.page_size,
+					  &flags);
+		nid = (flags >> k->nodes_pgshift) & mask;
+		if (!err && nid >= k->nr_node_ids)
+			err = vx_error_create(VX_ERR_INVALID, "page 0x%lx on node %lu",
+					      (unsigned long)va, (unsigned long)nid);
+		if (!err)
+			counts[nid]++;
+	}
+	return err;
+}
+
+/* ---- busy ranges from the page tables ---------------------------------- */
+
+#define MAX_CHUNKS	(1UL << 20)
+#define MAX_GROUPS	1024
+
+struct known {
+	uint64_t start, end;
+};
+
+struct ranges {
+	struct known *v;
+	size_t n, cap;
+	uint64_t *max_end;	/* max_end[i]: the largest end of v[0..i] */
+};
+
+static bool add_range(struct ranges *r, uint64_t start, uint64_t end)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		struct known *g = realloc(r->v, cap * sizeof(*g));
+
+		if (!g)
+			return false;
+		r->v = g;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (struct known){ start, end };
+	return true;
+}
+
+static int by_known(const void *a, const void *b)
+{
+	const struct known *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static struct vx_error *read_int(struct vx_kernel *k, const char *name,
+				 uint64_t *val)
+{
+	return vx_read_symbol_uint(k, name, 4, val);
+}
+
+/* The vm areas of one per-CPU chunk: base_addr + group offsets. */
+static struct vx_error *chunk_areas(struct vx_kernel *k, uint64_t chunk,
+				    uint64_t base_off, const uint64_t *offs,
+				    const uint64_t *sizes, uint64_t groups,
+				    struct ranges *r)
+{
+	struct vx_error *err;
+	uint64_t base;
+
+	err = vx_read_u64(k->t, chunk + base_off, &base);
+	for (uint64_t g = 0; !err && g < groups; g++)
+		if (!add_range(r, base + offs[g], base + offs[g] + sizes[g]))
+			err = &vx_error_nomem;
+	return err;
+}
+
+/*
+ * Dynamic per-CPU chunks map only their populated units: their mapped
+ * runs are not areas.  Every chunk is on one of pcpu_nr_slots lists
+ * (one list per slot since 5.14, whose pcpu_sidelined_slot tells it;
+ * before, memcg chunk types multiplied them) and covers
+ * base_addr + pcpu_group_offsets[g] for pcpu_group_sizes[g] bytes
+ * (pcpu_get_vm_areas(), mm/percpu-vm.c).
+ */
+static struct vx_error *percpu_ranges(struct vx_kernel *k, struct ranges *r)
+{
+	uint64_t slots, groups, lists, po, ps, list_off, base_off, n = 0;
+	uint64_t offs[MAX_GROUPS], sizes[MAX_GROUPS], a;
+	struct vx_member m;
+	struct vx_error *err;
+
+	err = vx_kernel_symbol(k, "pcpu_sidelined_slot", &a);
+	if (!err)
+		err = read_int(k, "pcpu_nr_slots", &slots);
+	if (!err)
+		err = read_int(k, "pcpu_nr_groups", &groups);
+	if (!err)
+		err = vx_read_symbol_uint(k, "pcpu_chunk_lists", 8, &lists);
+	if (!err)
+		err = vx_read_symbol_uint(k, "pcpu_group_offsets", 8, &po);
+	if (!err)
+		err = vx_read_symbol_uint(k, "pcpu_group_sizes", 8, &ps);
+	if (!err && (groups > MAX_GROUPS || slots > 4096))
+		err = vx_error_create(VX_ERR_INVALID, "%lu groups, %lu slots",
+				      (unsigned long)groups, (unsigned long)slots);
+	if (!err)
+		err = vx_read(k->t, po, offs, groups * 8);
+	if (!err)
+		err = vx_read(k->t, ps, sizes, groups * 8);
+	if (!err && !(err = vx_member(k->types, "pcpu_chunk", "list", &m)))
+		list_off = m.offset;
+	if (!err && !(err = vx_member(k->types, "pcpu_chunk", "base_addr", &m)))
+		base_off = m.offset;
+	for (uint64_t s = 0; !err && s < slots; s++) {
+		uint64_t head = lists + s * 16, pos;
+
+		err = vx_read_u64(k->t, head, &pos);
+		while (!err && pos != head) {
+			if (++n > MAX_CHUNKS)
+				return vx_error_create(VX_ERR_INVALID, "a cycle in the chunk lists");
+			err = chunk_areas(k, pos - list_off, base_off, offs,
+					  sizes, groups, r);
+			if (!err)
+				err = vx_read_u64(k->t, pos, &pos);
+		}
+	}
+	return err ? vx_error_wrap(err, "per-CPU chunks") : NULL;
+}
+
+struct pt_ctx {
+	struct vx_kernel *k;
+	struct vx_vmap *m;
+	struct ranges known;
+	uint64_t window_end;
+	size_t added;
+};
+
+/* Does [start, end) meet a known range?  r sorted by start, max_end filled. */
+static bool overlaps(const struct ranges *r, uint64_t start, uint64_t end)
+{
+	size_t lo = 0, hi = r->n;
+
+	/* lo: the number of ranges starting before end */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->v[mid].start < end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && r->max_end[lo - 1] > start;
+}
+
+/*
+ * A mapped run whose pages no known area holds: an area of the run and
+ * its guard page (vmalloc, vmap, ioremap, stacks: §3.2), busy, since a
+ * freed area is unmapped before it is queued lazily (§3.6).
+ */
+static struct vx_error *take_run(void *arg, uint64_t start, uint64_t end)
+{
+	struct pt_ctx *c = arg;
+	struct vx_area *a;
+
+	if (end + VX_PAGE_SIZE > c->window_end ||
+	    overlaps(&c->known, start, end + VX_PAGE_SIZE))
+		return NULL;
+	a = vx_walk_new_area(&c->m->lists[VX_BUSY]);
+	if (!a)
+		return &vx_error_nomem;
+	a->start = start;
+	a->end = end + VX_PAGE_SIZE;
+	a->state = VX_BUSY;
+	a->source = VX_SRC_PAGE_TABLES;
+	a->node = -1;
+	/* 6.9+: a busy area sits on the node of its start (§1.3). */
+	if (c->m->nr_nodes && c->m->zone_size)
+		a->node = (start / c->m->zone_size) % c->m->nr_nodes;
+	a->vm.nr_pages = (end - start) / VX_PAGE_SIZE;
+	c->added++;
+	return NULL;
+}
+
+static int by_node_start(const void *a, const void *b)
+{
+	const struct vx_area *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
+					size_t *added)
+{
+	struct pt_ctx c = { .k = k, .m = m };
+	struct vx_error *err;
+
+	*added = 0;
+	for (int s = 0; s < VX_NR_STATES; s++)
+		for (size_t i = 0; i < m->lists[s].n; i++)
+			if (!add_range(&c.known, m->lists[s].v[i].start,
+				       m->lists[s].v[i].end))
+				goto nomem;
+	err = percpu_ranges(k, &c.known);
+	if (err)
+		goto out;
+	qsort(c.known.v, c.known.n, sizeof(*c.known.v), by_known);
+	c.known.max_end = malloc((c.known.n + 1) * sizeof(uint64_t));
+	if (!c.known.max_end)
+		goto nomem;
+	for (size_t i = 0; i < c.known.n; i++)
+		c.known.max_end[i] = i && c.known.max_end[i - 1] > c.known.v[i].end ?
+				     c.known.max_end[i - 1] : c.known.v[i].end;
+	c.window_end = k->vmalloc_end + 1;
+	err = vx_pt_mapped_runs(k, k->vmalloc_start, k->vmalloc_end + 1,
+				take_run, &c);
+	c.window_end = k->modules_end;
+	if (!err)
+		err = vx_pt_mapped_runs(k, k->modules_start, k->modules_end,
+					take_run, &c);
+	if (!err && c.added)
+		qsort(m->lists[VX_BUSY].v, m->lists[VX_BUSY].n,
+		      sizeof(struct vx_area), by_node_start);
+	*added = c.added;
+out:
+	free(c.known.v);
+	free(c.known.max_end);
+	return err;
+nomem:
+	free(c.known.v);
+	free(c.known.max_end);
+	return &vx_error_nomem;
 }

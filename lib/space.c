@@ -160,6 +160,7 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
 	/* The vmap_purge_list llist went away in 5.11, long before 5.19's change. */
 	c->search_pads_always = k->lazy_llist;
 	c->lazy_list_invisible_purge = !k->has_nodes;
+	c->areas_lost = vx_recover_lost(k);
 	c->has_pools = k->has_nodes;
 	c->online_cpus = read_online_cpus(k);
 	c->lazy_max_pages = lazy_max_pages(c->online_cpus);
@@ -207,6 +208,10 @@ uint64_t vx_area_alignment(const struct vx_space_config *c,
 	char name[256];
 
 	*why = "page";
+	if (a->vm_lost || a->source == VX_SRC_PAGE_TABLES) {
+		*why = "page (the area's kind is not in the dump)";
+		return VX_PAGE_SIZE;
+	}
 	if (!a->vm_ptr || !a->vm_read) {
 		/* vm_map_ram: 1 MiB blocks (VMAP_BLOCK on 6.3+), else a page. */
 		if ((a->va_flags & VX_VMAP_BLOCK) || size == 1ULL << 20) {
@@ -787,6 +792,8 @@ const char *vx_space_unaccounted_reason(const struct vx_space *s)
 {
 	uint64_t lazy = list_bytes(&s->m->lists[VX_LAZY]);
 
+	if (s->cfg.areas_lost)
+		return "most likely an area whose vmap_area the dump's filter left out (busy and unmapped, lazy, pooled or free), else one in transit";
 	if (!s->cfg.lazy_list_invisible_purge)
 		return "in transit between structures: on a purge's stack-local decay list, or mid-allocation";
 	/* vmap_lazy_nr drops only once a purge has merged its areas. */

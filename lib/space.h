@@ -43,6 +43,7 @@ struct vx_space_config {
 	uint64_t lazy_max_pages;	/* 0 if the online CPUs are unknown */
 	uint32_t online_cpus;
 	bool lazy_list_invisible_purge;	/* 5.10/6.1: a purge runs off a local list */
+	bool areas_lost;	/* a filtered dump lost vmap_areas (recover.c) */
 	vx_caller_name_fn caller_name;
 	void *caller_ctx;
 };

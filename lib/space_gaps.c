@@ -86,6 +86,8 @@ static const char *neighbour_name(const struct vx_space *s,
 
 	if (!r)
 		return "the window edge";
+	if (a->vm_lost || a->source == VX_SRC_PAGE_TABLES)
+		return VX_CALLER_NOT_IN_DUMP;
 	if (!a->vm_ptr || !a->vm_read)
 		return "vm_map_ram";
 	if (!a->vm.caller || !s->cfg.caller_name)

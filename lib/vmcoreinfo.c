@@ -175,6 +175,9 @@ static const char *const core_keys[] = {
 	"NUMBER(pgtable_l5_enabled)", "NUMBER(VMALLOC_START)",
 	"NUMBER(KERNEL_IMAGE_SIZE)", "NUMBER(phys_base)",
 	"LENGTH(node_data)", "SIZE(nodemask_t)",
+	/* how the memory map marks a slab page (recover_slab.c) */
+	"NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)", "NUMBER(PG_slab)",
+	"OFFSET(page._mapcount)",
 };
 
 void vx_vmcoreinfo_each_key(void (*fn)(const char *key, void *arg),

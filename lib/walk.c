@@ -30,6 +30,22 @@ static struct vx_area *list_add(struct vx_area_list *list)
 	return &list->v[list->n++];
 }
 
+const char *vx_source_name(enum vx_source source)
+{
+	static const char *const names[] = {
+		[VX_SRC_LIST] = "list", [VX_SRC_LIST_BACK] = "list-reverse",
+		[VX_SRC_LINKS] = "tree", [VX_SRC_SLAB] = "slab",
+		[VX_SRC_PAGE_TABLES] = "page-tables",
+	};
+
+	return source < VX_NR_SOURCES ? names[source] : "?";
+}
+
+struct vx_area *vx_walk_new_area(struct vx_area_list *list)
+{
+	return list_add(list);
+}
+
 static uint64_t get_u64(const uint8_t *buf, uint64_t off)
 {
 	uint64_t v;
@@ -423,12 +439,13 @@ static struct vx_error *walk_once(struct vx_kernel *k, struct vx_report *r,
 	struct vx_error *err;
 
 	memset(m, 0, sizeof(*m));
-	vx_recover_free(k);	/* what an earlier walk recovered */
+	vx_recover_begin(k);	/* forget what an earlier walk recovered */
 	err = k->has_nodes ? walk_nodes(k, r, what, m) : walk_global(k, r, m);
 	if (err) {
 		vx_vmap_free(m);
 		return err;
 	}
+	vx_recover_fill(k, r, m);
 	vx_recover_report(k, r);
 	/*
 	 * A running kernel always has busy areas (IRQ stacks, ACPI maps,

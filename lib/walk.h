@@ -28,7 +28,16 @@ enum vx_source {
 	VX_SRC_LIST,		/* walking its list from the head */
 	VX_SRC_LIST_BACK,	/* walking its list back from the tail */
 	VX_SRC_LINKS,		/* its tree, or the links of a recovered area */
+	VX_SRC_SLAB,		/* an allocated object in a vmap_area slab */
+	VX_SRC_PAGE_TABLES,	/* a mapped run in the kernel page tables */
+	VX_NR_SOURCES,
 };
+
+/* "list", "list-reverse", "tree", "slab", "page-tables" (-j). */
+const char *vx_source_name(enum vx_source source);
+
+/* What --callers and --gaps call an area whose caller the dump lost. */
+#define VX_CALLER_NOT_IN_DUMP	"(unknown: not in dump)"
 
 struct vx_vm {
 	uint64_t addr, size, flags, pages, nr_pages, phys_addr, caller;
@@ -104,5 +113,7 @@ typedef struct vx_error *(*vx_walk_fn)(struct vx_kernel *k,
 struct vx_error *vx_walk_live(struct vx_kernel *k, struct vx_report *r,
 			      enum vx_walk_what what, struct vx_vmap *m,
 			      vx_walk_fn once);
+/* Private to lib/ (recover_pt.c): a zeroed area appended to list, or NULL. */
+struct vx_area *vx_walk_new_area(struct vx_area_list *list);
 
 #endif

@@ -171,8 +171,27 @@ static const struct fk_member members_61[] = {
 	{ NULL },
 };
 
+/* SLUB and per-CPU chunks as Debian 6.12 has them (gdb ptype /o). */
+#define SLAB_612_MEMBERS						\
+	{ "kmem_cache", "cpu_slab", 0, 8 },				\
+	{ "kmem_cache", "size", 24, 4 },				\
+	{ "kmem_cache", "object_size", 28, 4 },				\
+	{ "kmem_cache", "offset", 40, 4 },				\
+	{ "kmem_cache", "oo", 52, 4 },					\
+	{ "kmem_cache", "min", 56, 4 },					\
+	{ "kmem_cache", "red_left_pad", 88, 4 },			\
+	{ "kmem_cache", "random", 184, 8 },				\
+	{ "kmem_cache", "node", 216, 8192 },				\
+	{ "kmem_cache_cpu", "freelist", 0, 8 },				\
+	{ "kmem_cache_cpu", "slab", 16, 8 },				\
+	{ "slab", "slab_cache", 8, 8 },					\
+	{ "slab", "freelist", 32, 8 },					\
+	{ "slab", "counters", 40, 8 },					\
+	{ "pcpu_chunk", "list", 0, 16 },				\
+	{ "pcpu_chunk", "base_addr", 24, 8 }
+
 static const struct fk_member members_612[] = {
-	COMMON_MEMBERS, NODE_MEMBERS,
+	COMMON_MEMBERS, NODE_MEMBERS, SLAB_612_MEMBERS,
 	{ "vm_struct", "page_order", 40, 4 },
 	{ "vm_struct", "nr_pages", 44, 4 },
 	{ "vm_struct", "phys_addr", 48, 8 },
@@ -213,6 +232,7 @@ static const struct fk_size sizes_61[] = {
 
 static const struct fk_size sizes_612[] = {
 	{ "vmap_area", 72 }, { "vm_struct", 72 }, { "rb_node", 24 },
+	{ "kmem_cache", 8408 }, { "kmem_cache_cpu", 32 }, { "slab", 64 },
 	{ "vmap_node", 6272 }, { "vmap_pool", 24 }, { "rb_list", 32 },
 	{ "module", 1280 }, { "module_memory", 72 }, { "mod_kallsyms", 32 },
 	{ "nodemask_t", 128 }, { "list_head", 16 }, { "page", 64 }, { NULL },
@@ -422,6 +442,12 @@ static uint64_t add_global(struct fake_kernel *fk, char type, const char *name,
 	fk->globals[fk->nr_globals].addr = addr;
 	fk->nr_globals++;
 	return addr;
+}
+
+uint64_t fake_kernel_new_global(struct fake_kernel *fk, char type,
+				const char *name, uint64_t size)
+{
+	return add_global(fk, type, name, size);
 }
 
 uint64_t fake_kernel_global(struct fake_kernel *fk, const char *name)
@@ -1020,17 +1046,12 @@ static uint64_t next_level(struct fake_kernel *fk, uint64_t table,
 	return (entry & 0x000ffffffffff000ULL) + FK_PAGE_OFFSET;
 }
 
+static void ensure_pgd(struct fake_kernel *fk);
+
 void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
 			   uint64_t pages, size_t nr)
 {
-	if (!fk->pgd) {
-		/* init_top_pgt is in the kernel image, the rest in the heap. */
-		fk->pgd = add_global(fk, 'D', "init_top_pgt", 4096);
-		fake_kernel_put_u64(fk, add_global(fk, 'D', "page_offset_base", 8),
-				    FK_PAGE_OFFSET);
-		fake_kernel_put_u64(fk, add_global(fk, 'D', "vmemmap_base", 8),
-				    FK_VMEMMAP);
-	}
+	ensure_pgd(fk);
 	for (size_t i = 0; i < nr; i++) {
 		uint64_t va = vaddr + i * 4096, t = fk->pgd;
 		uint64_t page = fake_kernel_get_u64(fk, pages + i * 8);
@@ -1039,6 +1060,47 @@ void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
 			t = next_level(fk, t, va, shift);
 		fake_kernel_put_u64(fk, t + ((va >> 12) & 511) * 8,
 				    ((page - FK_VMEMMAP) / 64) << 12 | 0x63);
+	}
+}
+
+static void ensure_pgd(struct fake_kernel *fk)
+{
+	if (fk->pgd)
+		return;
+	/* init_top_pgt is in the kernel image, the rest in the heap. */
+	fk->pgd = add_global(fk, 'D', "init_top_pgt", 4096);
+	fake_kernel_put_u64(fk, add_global(fk, 'D', "page_offset_base", 8),
+			    FK_PAGE_OFFSET);
+	fake_kernel_put_u64(fk, add_global(fk, 'D', "vmemmap_base", 8),
+			    FK_VMEMMAP);
+}
+
+uint64_t fake_kernel_struct_page(struct fake_kernel *fk, uint64_t addr)
+{
+	uint64_t page = FK_VMEMMAP + ((addr - FK_PAGE_OFFSET) >> 12) * 64;
+	uint64_t va = page & ~4095ULL, t;
+
+	if (fk->r[R_VMEMMAP].addr != FK_VMEMMAP)
+		abort();	/* needs fake_kernel_reuse_vmemmap() */
+	ensure_pgd(fk);
+	t = fk->pgd;
+	for (int shift = 39; shift > 12; shift -= 9)
+		t = next_level(fk, t, va, shift);
+	/* Any frame will do: the fake target reads virtual addresses. */
+	fake_kernel_put_u64(fk, t + ((va >> 12) & 511) * 8, 1ULL << 12 | 0x63);
+	return page;
+}
+
+void fake_kernel_map_run(struct fake_kernel *fk, uint64_t vaddr, size_t nr)
+{
+	ensure_pgd(fk);
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t va = vaddr + i * 4096, t = fk->pgd;
+
+		for (int shift = 39; shift > 12; shift -= 9)
+			t = next_level(fk, t, va, shift);
+		fake_kernel_put_u64(fk, t + ((va >> 12) & 511) * 8,
+				    1ULL << 12 | 0x63);
 	}
 }
 

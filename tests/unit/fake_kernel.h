@@ -157,6 +157,17 @@ void fake_kernel_set_dump_level(struct fake_kernel *fk, int level);
  */
 void fake_kernel_map_pages(struct fake_kernel *fk, uint64_t vaddr,
 			   uint64_t pages, size_t nr);
+/* A global of size bytes in the kernel image, named in kallsyms. */
+uint64_t fake_kernel_new_global(struct fake_kernel *fk, char type,
+				const char *name, uint64_t size);
+/*
+ * The struct page of the direct-map address addr, its vmemmap page
+ * mapped in the kernel page tables (for a scan of the memory map).
+ * Needs fake_kernel_reuse_vmemmap().
+ */
+uint64_t fake_kernel_struct_page(struct fake_kernel *fk, uint64_t addr);
+/* Map nr pages at vaddr in the kernel page tables (frames unspecified). */
+void fake_kernel_map_run(struct fake_kernel *fk, uint64_t vaddr, size_t nr);
 /* Start the next fake_kernel_alloc() on a page of its own. */
 void fake_kernel_next_page(struct fake_kernel *fk);
 

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The last two recovery paths of a filtered dump (fake kernel, 6.12
+ * layouts): vmap_areas found in the slabs of vmap_area_cachep, with the
+ * free objects told apart (a slab's freelist, a CPU's freelist with
+ * hardened pointers), and busy ranges rebuilt from the kernel page
+ * tables when no object survives.  Every expected text lists only
+ * areas that are on the kernel's lists.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_kernel.h"
+#include "json.h"
+#include "recover.h"
+#include "walk.h"
+
+#define V		FK_VMALLOC_START
+#define OBJ		128	/* fake_kernel_alloc()'s stride for a vmap_area */
+#define PER_SLAB	32
+#define RANDOM		0x5a5a1234deadbeefULL
+#define FREEPTR		64	/* s->offset */
+#define SLAB_TYPE	0xf5000000u
+
+static uint64_t caller;
+
+static struct fake_kernel *new_kernel(void)
+{
+	struct fake_kernel *fk = fake_kernel_new(FK_612);
+
+	caller = fake_kernel_add_text(fk, "vmalloc_caller", 0x100) + 0x10;
+	fake_kernel_add_text(fk, "_etext", 0x10);
+	fake_kernel_set_dump_level(fk, 31);
+	return fk;
+}
+
+#define OFF(type, path) fake_kernel_offset(fk, type, path)
+
+/* The report of the last print(). */
+static struct vx_report report;
+
+static size_t skips_with(const char *part)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < report.nr_skips; i++)
+		n += strstr(report.skips[i], part) != NULL;
+	return n;
+}
+
+static char *print(struct fake_kernel *fk, struct vx_kernel **k)
+{
+	struct vx_error *err;
+	char *text;
+
+	vx_report_fini(&report);
+	err = fake_kernel_vmallocinfo(fk, VX_KPTR_RAW, &text, k, &report);
+	if (err)
+		fail_msg("vmallocinfo: %s", err->message);
+	return text;
+}
+
+/* SLAB_FREELIST_HARDENED: obj ^ s->random ^ swab(address of the pointer). */
+static uint64_t encode(uint64_t obj, uint64_t at, uint64_t random)
+{
+	return obj ^ random ^ __builtin_bswap64(at);
+}
+
+/* A freed vmap_area as the kernel leaves it: a range and stale links. */
+static uint64_t stale_object(struct fake_kernel *fk, uint64_t start,
+			     uint64_t head)
+{
+	uint64_t o = fake_kernel_alloc(fk, 72);
+
+	fake_kernel_put_u64(fk, o + OFF("vmap_area", "va_start"), start);
+	fake_kernel_put_u64(fk, o + OFF("vmap_area", "va_end"), start + 0x2000);
+	fake_kernel_put_u64(fk, o + OFF("vmap_area", "list.next"), head);
+	fake_kernel_put_u64(fk, o + OFF("vmap_area", "list.prev"), head);
+	fake_kernel_put_u64(fk, o + OFF("vmap_area", "flags"), VX_VMAP_RAM);
+	return o;
+}
+
+/*
+ * The vmap_area cache: one slab of PER_SLAB objects of OBJ bytes at
+ * slab, its freelist at slab_free, one CPU whose freelist is cpu_free;
+ * the cache's random is RANDOM.
+ */
+static void add_cache(struct fake_kernel *fk, uint64_t slab, uint64_t slab_free,
+		      uint64_t cpu_free)
+{
+	uint64_t cache = fake_kernel_alloc(fk, 8408);
+	uint64_t cpu = fake_kernel_alloc(fk, 32), page;
+
+	fake_kernel_put_u32(fk, cache + OFF("kmem_cache", "size"), OBJ);
+	fake_kernel_put_u32(fk, cache + OFF("kmem_cache", "object_size"), 72);
+	fake_kernel_put_u32(fk, cache + OFF("kmem_cache", "offset"), FREEPTR);
+	fake_kernel_put_u32(fk, cache + OFF("kmem_cache", "oo"), PER_SLAB);
+	fake_kernel_put_u32(fk, cache + OFF("kmem_cache", "min"), PER_SLAB);
+	fake_kernel_put_u64(fk, cache + OFF("kmem_cache", "random"), RANDOM);
+	/* cpu 0's per-CPU offset is 0: the per-CPU pointer is the address. */
+	fake_kernel_put_u64(fk, cache + OFF("kmem_cache", "cpu_slab"), cpu);
+	page = fake_kernel_struct_page(fk, slab);
+	fake_kernel_put_u64(fk, page + OFF("slab", "slab_cache"), cache);
+	fake_kernel_put_u64(fk, page + OFF("slab", "freelist"), slab_free);
+	fake_kernel_put_u64(fk, page + OFF("slab", "counters"),
+			    (uint64_t)PER_SLAB << 16 | 8);
+	fake_kernel_put_u32(fk, page + 48, SLAB_TYPE);
+	fake_kernel_put_u64(fk, cpu + OFF("kmem_cache_cpu", "freelist"), cpu_free);
+	fake_kernel_put_u64(fk, cpu + OFF("kmem_cache_cpu", "slab"), page);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'b', "vmap_area_cachep", 8),
+			    cache);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'D', "max_pfn", 8),
+			    0x1000);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'D', "__cpu_possible_mask", 8),
+			    1);
+	fake_kernel_new_global(fk, 'D', "__per_cpu_offset", 8);
+	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'D', "nr_cpu_ids", 4), 1);
+	fake_kernel_add_vmcoreinfo(fk, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376");
+	fake_kernel_add_vmcoreinfo(fk, "OFFSET(page._mapcount)=48");
+}
+
+/*
+ * Node 0's busy list: four vm_map_ram areas in slots 0-3 of one slab;
+ * slot 4 is free on the slab's freelist, slots 5 and 6 on the CPU's
+ * (6 reached only through 5's encoded pointer).  Slots 4 and 6 are freed
+ * vmap_areas whose stale links still name the list head, as a freed
+ * last area could.  The page of the list head is left out of the dump.
+ */
+static struct fake_kernel *slab_kernel(uint64_t key, char **want)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t nodes, head, slab, s4, s5, s6;
+	char *text = strdup(""), *joined;
+
+	fake_kernel_reuse_vmemmap(fk);
+	nodes = fake_kernel_get_u64(fk, fake_kernel_global(fk, "vmap_nodes"));
+	head = nodes + OFF("vmap_node", "busy.head");
+	fake_kernel_next_page(fk);
+	slab = fake_kernel_add_area(fk, 0, V, V + 0x2000, NULL, VX_VMAP_RAM, NULL);
+	for (int i = 1; i < 4; i++)
+		fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
+				     V + 0x10000ULL * i + 0x2000, NULL,
+				     VX_VMAP_RAM, NULL);
+	s4 = stale_object(fk, V + 0x80000, head);
+	s5 = fake_kernel_alloc(fk, 72);
+	s6 = stale_object(fk, V + 0x90000, head);
+	assert_int_equal(s6 - slab, 6 * OBJ);
+	fake_kernel_put_u64(fk, s4 + FREEPTR, encode(0, s4 + FREEPTR, key));
+	fake_kernel_put_u64(fk, s5 + FREEPTR, encode(s6, s5 + FREEPTR, key));
+	fake_kernel_put_u64(fk, s6 + FREEPTR, encode(0, s6 + FREEPTR, key));
+	fake_kernel_next_page(fk);
+	add_cache(fk, slab, s4, s5);
+	fake_kernel_exclude_page(fk, head);
+	for (int i = 0; i < 4; i++) {
+		if (asprintf(&joined, "%s0x%016llx-0x%016llx    8192 vm_map_ram\n",
+			     text, (unsigned long long)(V + 0x10000ULL * i),
+			     (unsigned long long)(V + 0x10000ULL * i + 0x2000)) < 0)
+			abort();
+		free(text);
+		text = joined;
+	}
+	*want = text;
+	return fk;
+}
+
+/*
+ * The list head is gone, every area survives in the slab: the list is
+ * rebuilt whole from the allocated objects linking to it, the free ones
+ * (slab and CPU freelists, hardened) are left out, and nothing is
+ * incomplete (no skip).
+ */
+static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
+{
+	struct vx_kernel *k;
+	char *want, *text;
+	struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+
+	text = print(fk, &k);
+	assert_string_equal(text, want);
+	assert_int_equal(report.nr_skips, 0);
+	free(text);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* -j names the source of every line: the four areas came from the slab. */
+static void test_612_json_says_each_line_came_from_the_slab(void **state)
+{
+	struct vx_kernel *k = NULL;
+	char *want, *text = NULL;
+	struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+	size_t len = 0;
+	struct vx_vmap m;
+	struct vx_json *w;
+	FILE *f;
+
+	free(print(fk, &k));
+	vx_report_fini(&report);
+	assert_null(vx_walk(k, &report, VX_WALK_PRINTED, &m));
+	f = open_memstream(&text, &len);
+	w = vx_json_create(f, false);
+	assert_null(vx_print_vmallocinfo_json(k, &report, &m, VX_KPTR_RAW, w));
+	assert_null(vx_json_destroy(w));
+	fclose(f);
+	assert_int_equal(count(text, "\"source\":\"slab\""), 4);
+	assert_int_equal(count(text, "vm_map_ram"), 4);
+	assert_int_equal(count(text, "\"complete\":true"), 4);
+	free(text);
+	free(want);
+	vx_vmap_free(&m);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * Control: free pointers encoded with another key than the cache's
+ * random.  The CPU freelist decodes to garbage, the free set cannot be
+ * established, and the scan says so instead of taking anything.
+ */
+static void test_612_slab_scan_refuses_an_undecodable_freelist(void **state)
+{
+	struct vx_kernel *k;
+	char *want, *text;
+	struct fake_kernel *fk = slab_kernel(RANDOM ^ 0x1000, &want);
+
+	text = print(fk, &k);
+	assert_string_equal(text, "");
+	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
+	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
+	free(text);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * The scan is done once per kernel, but a kernel kept open (crash) walks
+ * once per command: the second walk, with a report of its own, still
+ * says why the slabs were not used.
+ */
+static void test_612_every_walk_says_the_slab_scan_failed(void **state)
+{
+	struct vx_kernel *k;
+	char *want;
+	struct fake_kernel *fk = slab_kernel(RANDOM ^ 0x1000, &want);
+	struct vx_vmap m;
+
+	free(print(fk, &k));
+	vx_report_fini(&report);
+	assert_null(vx_walk(k, &report, VX_WALK_PRINTED, &m));
+	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
+	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
+	vx_vmap_free(&m);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/* An area's vmap_area alone on a page, its vm_struct and pages[] elsewhere. */
+static uint64_t add_area(struct fake_kernel *fk, int i, uint64_t *pages)
+{
+	uint64_t start = V + 0x10000ULL * i, va;
+	struct fk_vm v = {
+		.addr = start, .size = 0x2000, .flags = VX_VM_ALLOC,
+		.nr_pages = 1, .caller = caller,
+	};
+
+	v.pages = fake_kernel_pages_on(fk, 1, 0);
+	*pages = v.pages;
+	fake_kernel_next_page(fk);
+	va = fake_kernel_add_area(fk, 0, start, start + 0x2000, &v, 0, NULL);
+	fake_kernel_next_page(fk);
+	fake_kernel_map_pages(fk, start, v.pages, 1);
+	return va;
+}
+
+/* One dynamic per-CPU chunk at base, a group of 2 MiB (5.14+ symbols). */
+static void add_percpu_chunk(struct fake_kernel *fk, uint64_t base)
+{
+	uint64_t lists = fake_kernel_alloc(fk, 16), chunk = fake_kernel_alloc(fk, 64);
+	uint64_t offs = fake_kernel_alloc(fk, 8), sizes = fake_kernel_alloc(fk, 8);
+
+	fake_kernel_new_global(fk, 'b', "pcpu_sidelined_slot", 4);
+	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'b', "pcpu_nr_slots", 4), 1);
+	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'b', "pcpu_nr_groups", 4), 1);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'b', "pcpu_chunk_lists", 8), lists);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'b', "pcpu_group_offsets", 8), offs);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'b', "pcpu_group_sizes", 8), sizes);
+	fake_kernel_put_u64(fk, sizes, 0x200000);
+	fake_kernel_put_u64(fk, lists, chunk + OFF("pcpu_chunk", "list"));
+	fake_kernel_put_u64(fk, lists + 8, chunk + OFF("pcpu_chunk", "list"));
+	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "list"), lists);
+	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "list") + 8, lists);
+	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "base_addr"), base);
+}
+
+/*
+ * Area 1's vmap_area is gone and nothing else holds it: its busy range
+ * comes back from the page tables (the mapped page and its guard page),
+ * marked as such; a populated unit of a per-CPU chunk is mapped too but
+ * is no area of its own.
+ */
+static void test_612_page_tables_rebuild_a_lost_busy_range(void **state)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t va[3], pages[3];
+	struct vx_kernel *k;
+	char *text;
+
+	/* One vmap node: every busy area on node 0, as the kernel places them. */
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 3; i++)
+		va[i] = add_area(fk, i, &pages[i]);
+	add_percpu_chunk(fk, V + 0x200000);
+	fake_kernel_map_run(fk, V + 0x203000, 2);
+	fake_kernel_exclude_page(fk, va[1]);
+	text = print(fk, &k);
+	assert_string_equal(text,
+		"0xffffc90000000000-0xffffc90000002000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n"
+		"0xffffc90000010000-0xffffc90000012000    8192 [vmap_area not in dump: from the page tables, 1 pages mapped N0=1; caller, flags, pages= unknown]\n"
+		"0xffffc90000020000-0xffffc90000022000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n");
+	assert_int_equal(skips_with("1 busy ranges rebuilt from the page tables"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/* Without the per-CPU chunks' symbols the rule cannot be checked: nothing rebuilt. */
+static void test_612_page_tables_need_the_percpu_chunks(void **state)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t va[3], pages[3];
+	struct vx_kernel *k;
+	char *text;
+
+	/* One vmap node: every busy area on node 0, as the kernel places them. */
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 3; i++)
+		va[i] = add_area(fk, i, &pages[i]);
+	fake_kernel_exclude_page(fk, va[1]);
+	text = print(fk, &k);
+	assert_string_equal(text,
+		"0xffffc90000000000-0xffffc90000002000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n"
+		"0xffffc90000020000-0xffffc90000022000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n");
+	assert_int_equal(skips_with("kernel page tables: per-CPU chunks"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_612_slab_scan_rebuilds_a_list_whose_head_is_gone),
+		cmocka_unit_test(test_612_slab_scan_refuses_an_undecodable_freelist),
+		cmocka_unit_test(test_612_every_walk_says_the_slab_scan_failed),
+		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
+		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
+		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
