@@ -8,14 +8,14 @@
 # `vmapx -p hash` vmallocinfo.hashed, `help vmapx` the golden file of that
 # crash version; a bad flag must give crash's usage and leave crash working.
 # Prints ok/FAIL/skip lines and the times; exits 1 on any failure.
-#   VMAPX_DUMPS=DIR      cases (default dumps/out)
+#   VMAPX_DUMPS=DIR      cases (default $DUMPS, as the other scripts, then dumps/out)
 #   VMAPX_CRASH9=0       do not use the sid chroot (crash 9.x)
 #   CI=true              the sid chroot must be buildable
 #   VMAPX_UPDATE_GOLDEN=1  (re)write tests/crash/help-vmapx.{8,9}.txt
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-DUMPS=${VMAPX_DUMPS:-$SRC/dumps/out}
+DUMPS=${VMAPX_DUMPS:-${DUMPS:-$SRC/dumps/out}}
 GOLDEN=$SRC/tests/crash
 TOOL=$SRC/build/vmapx
 SO8=$SRC/build/vmapx.so

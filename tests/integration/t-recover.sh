@@ -53,7 +53,7 @@ check_dump() {
 }
 
 found=0
-for c in $(cases); do
+for c in $(cases) $(kdump_cases); do
 	for dump in "$DUMPS/$c"/vmcore*.kdump; do
 		# QEMU's own vmcore.kdump is unfiltered (t-vmallocinfo.sh).
 		[ "$(basename "$dump")" = vmcore.kdump ] &&
