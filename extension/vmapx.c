@@ -168,6 +168,7 @@ static struct vx_error *vx_ext_target_open(struct vx_ext_target **out)
 		.vmcoreinfo = et->vmcoreinfo,
 		.types = NULL,	/* BTF from the dump */
 		.name = vx_crash_dumpfile(),
+		.live = vx_crash_live(),	/* memory changes as it is read */
 		.priv = et,
 	};
 	*out = et;

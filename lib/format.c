@@ -172,8 +172,8 @@ static void print_pt_line(struct vx_kernel *k, const struct vx_area *a,
 	struct vx_error *err = NULL;
 
 	print_range(k, mode, a->start, a->end, out);
-	fprintf(out, " [vmap_area not in dump: from the page tables, %lu pages mapped",
-		(unsigned long)a->vm.nr_pages);
+	fprintf(out, " [vmap_area not in dump: from the page tables, %lu page%s mapped",
+		(unsigned long)a->vm.nr_pages, a->vm.nr_pages == 1 ? "" : "s");
 	if (k->numa)
 		err = vx_pt_count_nodes(k, a->start, a->start +
 					a->vm.nr_pages * VX_PAGE_SIZE, counts);

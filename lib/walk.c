@@ -132,7 +132,7 @@ struct vx_error *vx_walk_add_area(struct vx_kernel *k, struct vx_report *r,
 				      (unsigned long)a->vm.addr);
 		return NULL;
 	}
-	vx_walk_moved(k, "%s", err->message);
+	a->torn = vx_walk_moved(k, "%s", err->message);
 	/* Filtered out of the dump: counted, and said once (recover.c). */
 	if (vx_excluded(k->t, err->address) == 1) {
 		vx_recover_note_vm(k, err->address);
@@ -203,7 +203,17 @@ static struct vx_error *walk_list(struct vx_kernel *k,
 	}
 	return NULL;
 broken:
-	vx_walk_moved(k, "%s: %s", spec->what, err->message);
+	/*
+	 * On a live kernel a list that breaks has moved under the walk: the
+	 * walk is done again (walk_live.c).  Recovering it as a filtered
+	 * dump's list would read the slabs and free lists at another moment
+	 * than the list and could print an area that was never busy at once
+	 * with the others.
+	 */
+	if (vx_walk_moved(k, "%s: %s", spec->what, err->message)) {
+		vx_error_destroy(err);
+		return NULL;
+	}
 	{
 		struct vx_error *nomem = vx_recover_list(k, spec, list, first,
 							 lost, err);

@@ -334,7 +334,7 @@ static void test_612_page_tables_rebuild_a_lost_busy_range(void **state)
 	text = print(fk, &k);
 	assert_string_equal(text,
 		"0xffffc90000000000-0xffffc90000002000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n"
-		"0xffffc90000010000-0xffffc90000012000    8192 [vmap_area not in dump: from the page tables, 1 pages mapped N0=1; caller, flags, pages= unknown]\n"
+		"0xffffc90000010000-0xffffc90000012000    8192 [vmap_area not in dump: from the page tables, 1 page mapped N0=1; caller, flags, pages= unknown]\n"
 		"0xffffc90000020000-0xffffc90000022000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n");
 	assert_int_equal(skips_with("1 busy ranges rebuilt from the page tables"), 1);
 	free(text);
