@@ -12,6 +12,20 @@
 #include "space.h"
 #include "walk.h"
 
+/*
+ * Close the JSON writer w (NULL: none was made) after a print that
+ * returned err: the print's error wins, else the writer's own.
+ */
+static struct vx_error *json_finish(struct vx_json *w, struct vx_error *err)
+{
+	struct vx_error *werr = w ? vx_json_destroy(w) : NULL;
+
+	if (!err)
+		return werr;
+	vx_error_destroy(werr);
+	return err;
+}
+
 struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
 				 const struct vx_options *o, FILE *out)
 {
@@ -26,14 +40,7 @@ struct vx_error *vx_command_info(struct vx_kernel *k, struct vx_report *r,
 
 		err = w ? vx_print_vmallocinfo_json(k, r, &m, o->kptr, w) :
 			  &vx_error_nomem;
-		if (w) {
-			struct vx_error *werr = vx_json_destroy(w);
-
-			if (!err)
-				err = werr;
-			else
-				vx_error_destroy(werr);
-		}
+		err = json_finish(w, err);
 	} else {
 		err = vx_print_vmallocinfo(k, r, &m, o->kptr, out);
 	}
@@ -154,14 +161,7 @@ struct vx_error *vx_command_diff(struct vx_input *old,
 			err = &vx_error_nomem;
 		if (!err)
 			err = vx_diff_print_json(w, diff, o->all);
-		if (w) {
-			struct vx_error *werr = vx_json_destroy(w);
-
-			if (!err)
-				err = werr;
-			else
-				vx_error_destroy(werr);
-		}
+		err = json_finish(w, err);
 	} else if (!err) {
 		err = vx_diff_print_text(out, diff, o->all);
 	}
