@@ -273,6 +273,151 @@ static void test_612_every_walk_says_the_slab_scan_failed(void **state)
 	fake_kernel_free(fk);
 }
 
+/*
+ * Node 0's busy list A, L, B (tree: L the root, A and B its children),
+ * three vm_map_ram areas on pages of their own; L's page is left out of
+ * the dump.  One allocated object S, alone in a slab of vmap_area_cachep,
+ * is no busy area; how it links is up to the test (link_s).  Returns S.
+ */
+static uint64_t lost_middle_kernel(struct fake_kernel **fkp,
+				   void (*link_s)(struct fake_kernel *fk,
+						  uint64_t s, uint64_t l))
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t l, s = 0;
+
+	fake_kernel_reuse_vmemmap(fk);
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 3; i++) {
+		fake_kernel_next_page(fk);
+		l = fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
+					 V + 0x10000ULL * i + 0x2000, NULL,
+					 VX_VMAP_RAM, NULL);
+		if (i == 1) {
+			fake_kernel_exclude_page(fk, l);
+			s = l;
+		}
+	}
+	l = s;
+	fake_kernel_next_page(fk);
+	s = fake_kernel_alloc(fk, 72);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "va_start"), V + 0x50000);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "va_end"), V + 0x52000);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "flags"), VX_VMAP_RAM);
+	link_s(fk, s, l);
+	fake_kernel_next_page(fk);
+	add_cache(fk, s, 0, 0);
+	*fkp = fk;
+	return s;
+}
+
+static const char lost_middle_text[] =
+	"0xffffc90000000000-0xffffc90000002000    8192 vm_map_ram\n"
+	"0xffffc90000020000-0xffffc90000022000    8192 vm_map_ram\n";
+
+/*
+ * S sits in node 0's pool[0] (list links live, to the pool's head) and
+ * kept a stale rb link from the lazy tree it left: its left child is L,
+ * as if L's parent.  No member of the list holds L's parent slot (L is
+ * the root), so only knowing the pools tells S from a busy area.
+ */
+static void pooled(struct fake_kernel *fk, uint64_t s, uint64_t l)
+{
+	uint64_t nodes = fake_kernel_get_u64(fk, fake_kernel_global(fk, "vmap_nodes"));
+	uint64_t pool = nodes + OFF("vmap_node", "pool") + OFF("vmap_pool", "head");
+	uint64_t lh = s + OFF("vmap_area", "list");
+
+	fake_kernel_put_u64(fk, pool, lh);
+	fake_kernel_put_u64(fk, pool + 8, lh);
+	fake_kernel_put_u64(fk, fake_kernel_offset(fk, "vmap_pool", "len") + pool, 1);
+	fake_kernel_put_u64(fk, lh, pool);
+	fake_kernel_put_u64(fk, lh + 8, pool);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "rb_node") + OFF("rb_node", "rb_left"),
+			    l + OFF("vmap_area", "rb_node"));
+}
+
+/*
+ * A pooled object linking to the lost busy area is not taken for a busy
+ * one: the pools are set apart before the slab rule is used.
+ */
+static void test_612_slab_scan_leaves_a_pooled_object_out(void **state)
+{
+	struct fake_kernel *fk;
+	struct vx_kernel *k;
+	char *text;
+
+	lost_middle_kernel(&fk, pooled);
+	text = print(fk, &k);
+	assert_string_equal(text, lost_middle_text);
+	assert_int_equal(skips_with("0 from the vmap_area slabs"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * S (on no list, say in transit) names L as its list.next: but A, read
+ * from the list, holds L's prev slot (A.next is L), so L cannot link
+ * back to S.
+ */
+static void names_a_held_slot(struct fake_kernel *fk, uint64_t s, uint64_t l)
+{
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "list.next"),
+			    l + OFF("vmap_area", "list"));
+}
+
+static void test_612_slab_scan_wants_the_lost_areas_slot_free(void **state)
+{
+	struct fake_kernel *fk;
+	struct vx_kernel *k;
+	char *text;
+
+	lost_middle_kernel(&fk, names_a_held_slot);
+	text = print(fk, &k);
+	assert_string_equal(text, lost_middle_text);
+	assert_int_equal(skips_with("0 from the vmap_area slabs"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * Control of the two above: the busy list A, L1, S, L2, B, C (tree: L2
+ * the root, L1 over A and S, C over B), L1 and L2 left out of the dump,
+ * S alone in a slab.  S is tied to the list only through the lost L1
+ * and L2, and no member holds the slots it needs: it is taken.
+ */
+static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t va[6];
+	struct vx_kernel *k;
+	char *text;
+
+	fake_kernel_reuse_vmemmap(fk);
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 6; i++) {
+		fake_kernel_next_page(fk);
+		va[i] = fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
+					     V + 0x10000ULL * i + 0x2000, NULL,
+					     VX_VMAP_RAM, NULL);
+	}
+	fake_kernel_exclude_page(fk, va[1]);
+	fake_kernel_exclude_page(fk, va[3]);
+	fake_kernel_next_page(fk);
+	add_cache(fk, va[2], 0, 0);
+	text = print(fk, &k);
+	assert_string_equal(text,
+		"0xffffc90000000000-0xffffc90000002000    8192 vm_map_ram\n"
+		"0xffffc90000020000-0xffffc90000022000    8192 vm_map_ram\n"
+		"0xffffc90000040000-0xffffc90000042000    8192 vm_map_ram\n"
+		"0xffffc90000050000-0xffffc90000052000    8192 vm_map_ram\n");
+	assert_int_equal(skips_with("1 from the vmap_area slabs"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /* An area's vmap_area alone on a page, its vm_struct and pages[] elsewhere. */
 static uint64_t add_area(struct fake_kernel *fk, int i, uint64_t *pages)
 {
@@ -372,6 +517,9 @@ int main(void)
 		cmocka_unit_test(test_612_slab_scan_refuses_an_undecodable_freelist),
 		cmocka_unit_test(test_612_every_walk_says_the_slab_scan_failed),
 		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
+		cmocka_unit_test(test_612_slab_scan_leaves_a_pooled_object_out),
+		cmocka_unit_test(test_612_slab_scan_wants_the_lost_areas_slot_free),
+		cmocka_unit_test(test_612_slab_scan_takes_an_area_between_two_lost_ones),
 		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
 		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
 	};
