@@ -117,6 +117,8 @@ struct vx_slab_scan {
 	struct vx_slab_obj *obj;
 	size_t n;
 	size_t slabs, slabs_excluded, objects_free;
+	/* KFENCE's one-object pages of the cache, not scanned */
+	size_t slabs_kfence;
 	/* objects of slabs whose freelist ran into an excluded page */
 	size_t objects_unknown;
 	/* a CPU's or node's cache of free objects was left out: why */

@@ -22,6 +22,8 @@
 #define MAX_SHEAF	4096
 #define MAX_BARN_SHEAVES 4096
 #define MAX_NODES	1024
+/* KFENCE_POOL_SIZE: (CONFIG_KFENCE_NUM_OBJECTS + 1) * 2 pages, at most 65535 objects. */
+#define MAX_KFENCE_POOL	((65535ULL + 1) * 2 * VX_PAGE_SIZE)
 
 struct slab_layout {
 	/* struct kmem_cache */
@@ -58,6 +60,8 @@ struct scan {
 	/* Each slab read: [first object, end), in memory-map order. */
 	struct range { uint64_t start, end; } *slab;
 	size_t nr_slab, cap_slab;
+	/* KFENCE's pool ([kfence, kfence + MAX_KFENCE_POOL)), 0 if none. */
+	uint64_t kfence;
 };
 
 static bool grow(void **v, size_t *cap, size_t n, size_t each)
@@ -573,6 +577,21 @@ static struct vx_error *read_pages(struct vx_kernel *k, uint64_t addr,
 	return err;
 }
 
+/*
+ * A KFENCE slab: kfence_guarded_alloc() (mm/kfence/core.c, since 5.12
+ * "kfence: add SLUB support") hands out one object on a page of its own
+ * pool and marks that page as a slab of the object's cache with
+ * objects = 1, the object not at the slab's start.  It is no slab of
+ * the cache's layout: its object is not enumerated (if it is a listed
+ * area the walks read it; else it is missed, never invented), and it is
+ * counted.  Told by the count and by the page lying in __kfence_pool.
+ */
+static bool kfence_slab(const struct scan *s, uint64_t base, uint64_t objects)
+{
+	return objects == 1 && s->oo_objects != 1 && s->kfence &&
+	       base >= s->kfence && base - s->kfence < MAX_KFENCE_POOL;
+}
+
 /* One slab whose struct page is page (pfn): its objects and free list. */
 static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 				  const uint8_t *page)
@@ -586,6 +605,10 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 	memcpy(&freelist, page + s->l.freelist, 8);
 	/* counters: inuse:16, objects:15, frozen:1 (struct slab, mm/slab.h). */
 	objects = counters >> 16 & MAX_OBJECTS;
+	if (kfence_slab(s, base, objects)) {
+		s->out->slabs_kfence++;
+		return NULL;
+	}
 	if (objects != s->oo_objects && objects != s->min_objects)
 		return vx_error_create(VX_ERR_INVALID,
 				       "slab at pfn 0x%lx: %lu objects, the cache makes %u or %u",
@@ -678,6 +701,23 @@ static struct vx_error *exclude_preload(struct scan *s)
 	return err ? err : for_each_cpu(s, addr, preload);
 }
 
+/*
+ * KFENCE's pool (kfence_slab()), 0 without one: without it a one-object
+ * slab is refused as any slab of a count the cache does not make.
+ */
+static void kfence_pool(struct scan *s)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(s->k, "__kfence_pool", &addr);
+	if (!err)
+		err = vx_read_u64(s->k->t, addr, &s->kfence);
+	if (err)
+		s->kfence = 0;
+	vx_error_destroy(err);
+}
+
 static struct vx_error *bases(struct scan *s)
 {
 	struct vx_kernel *k = s->k;
@@ -695,6 +735,8 @@ static struct vx_error *bases(struct scan *s)
 		err = vx_kernel_symbol(k, "max_pfn", &addr);
 	if (!err)
 		err = vx_read_u64(k->t, addr, &s->max_pfn);
+	if (!err)
+		kfence_pool(s);
 	/* 2^32 frames are 16 TiB of memory and 256 GiB of struct pages. */
 	if (!err && s->max_pfn > (1ULL << 32))
 		err = vx_error_create(VX_ERR_INVALID, "max_pfn 0x%lx",
