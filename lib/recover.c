@@ -878,8 +878,8 @@ static void note_head(struct vx_recovery *r, const struct vx_list_spec *spec)
  * Is list->v[first..] the whole list?  Yes when the chain from the
  * entry after the head (its prev is the head) through next links, each
  * linked back, returns to the head after exactly those areas; or, for
- * no area at all, when the slab scan saw every vmap_area and none
- * links to the head.
+ * no area at all, when the slab scan saw every vmap_area (no slab left
+ * out, of unknown free set or KFENCE's) and none links to the head.
  */
 static bool closed(struct ctx *c, size_t first)
 {
@@ -891,8 +891,11 @@ static bool closed(struct ctx *c, size_t first)
 	struct vx_recovery *r = c->k->recovery;
 	bool ok = !c->missing;
 
+	/* Every object seen: no slab left out, of unknown free set, or KFENCE's. */
 	if (ok && !n)
-		return r && r->slab_ok && !r->slab.slabs_excluded && !c->by_slab;
+		return r && r->slab_ok && !r->slab.slabs_excluded &&
+		       !r->slab.slabs_unknown && !r->slab.slabs_kfence &&
+		       !c->by_slab;
 	for (size_t i = first; ok && i < c->list->n; i++) {
 		struct vx_error *err = vx_read(c->k->t, c->list->v[i].va, buf,
 					       l->va_sizeof);
