@@ -1048,6 +1048,30 @@ void vx_recover_fill(struct vx_kernel *k, struct vx_report *rep,
 	}
 }
 
+/*
+ * How many vmap_areas the filter took: those known to exist (a live link
+ * names them).  When slabs were left out, of unknown free set or KFENCE's,
+ * or the scan could not be used, more may be gone: "at least".
+ */
+static void lost_text(const struct vx_recovery *r, char *buf, size_t size)
+{
+	const struct vx_slab_scan *sc = &r->slab;
+	size_t out = sc->slabs_excluded + sc->slabs_unknown + sc->slabs_kfence;
+
+	if (r->slab_done && !r->slab_ok)
+		snprintf(buf, size, "at least %zu vmap_areas (the slabs could not be scanned)",
+			 r->missing_excluded);
+	else if (r->slab_ok && out && (sc->slabs_unknown || sc->slabs_kfence))
+		snprintf(buf, size, "at least %zu vmap_areas (%zu of %zu vmap_area slabs excluded: %zu left out, %zu of unknown free set, %zu KFENCE pages)",
+			 r->missing_excluded, out, sc->slabs + sc->slabs_kfence,
+			 sc->slabs_excluded, sc->slabs_unknown, sc->slabs_kfence);
+	else if (r->slab_ok && out)
+		snprintf(buf, size, "at least %zu vmap_areas (%zu of %zu vmap_area slabs excluded)",
+			 r->missing_excluded, out, sc->slabs);
+	else
+		snprintf(buf, size, "%zu vmap_areas", r->missing_excluded);
+}
+
 /* What the slab scan and the page tables gave, for the statement of the cause. */
 static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 {
@@ -1057,9 +1081,8 @@ static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 		snprintf(buf, size, "%s", r->heads[0] ?
 			 ": the areas on them are lost" : "");
 	else
-		snprintf(buf, size, "%s%zu of %zu vmap_area slabs excluded, %zu areas found in the others",
-			 r->heads[0] ? "; " : "; slab scan: ",
-			 r->slab.slabs_excluded, r->slab.slabs, r->by_slab);
+		snprintf(buf, size, "%s%zu areas found in the slabs",
+			 r->heads[0] ? "; " : "; slab scan: ", r->by_slab);
 	n = strlen(buf);
 	if (r->by_page_tables && n + 2 < size)
 		snprintf(buf + n, size - n,
@@ -1070,15 +1093,16 @@ static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 void vx_recover_report(struct vx_kernel *k, struct vx_report *rep)
 {
 	struct vx_recovery *r = k->recovery;
-	char level[160], slab[160];
+	char level[160], slab[160], lost[200];
 
 	if (!r || (!r->missing_excluded && !r->vms_excluded &&
 		   !r->heads_excluded))
 		return;
 	level_text(vx_dump_level(k->t), level, sizeof(level));
 	slab_text(r, slab, sizeof(slab));
-	say(rep, "the dump's page filter (%s) left out kernel pages holding %zu vmap_areas, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
-	    level, r->missing_excluded, r->vms_excluded,
+	lost_text(r, lost, sizeof(lost));
+	say(rep, "the dump's page filter (%s) left out kernel pages holding %s, %zu vm_structs (their lines: range only, caller and flags unknown) and %zu list heads%s%s%s%s; likely a makedumpfile older than this kernel (%s) taking its slab pages for user or cache pages: re-capture with a makedumpfile that knows this kernel, or a lower dump level",
+	    level, lost, r->vms_excluded,
 	    r->heads_excluded, r->heads[0] ? " (" : "", r->heads, slab,
 	    r->heads[0] ? ")" : "",
 	    k->release[0] ? k->release : "release unknown");
