@@ -40,6 +40,9 @@ struct vx_recovery {
 	size_t heads_excluded;			/* list heads on excluded pages */
 	char heads[160];			/* which, for the message */
 	char closed[1024];			/* lists recovered whole, for -v */
+	/* Of those, the ones broken by a page the filter left out. */
+	size_t whole_excluded;
+	char whole[160];
 	/* The slab scan, done once, when a list first breaks. */
 	bool slab_done, slab_ok;
 	char slab_failed[256];		/* why it could not be trusted */
@@ -934,6 +937,22 @@ static void note_closed(struct vx_recovery *r, struct ctx *c,
 			 c->by_back, c->by_links, c->by_slab);
 }
 
+/* A list recovered whole whose walk met a page the filter left out. */
+static void note_whole(struct vx_kernel *k, struct vx_recovery *r,
+		       const struct vx_list_spec *spec,
+		       const struct vx_error *fault)
+{
+	size_t n = strlen(r->whole);
+
+	if (!vx_error_is(fault, VX_ERR_FAULT) ||
+	    vx_excluded(k->t, fault->address) != 1)
+		return;
+	r->whole_excluded++;
+	if (n + strlen(spec->what) + 3 < sizeof(r->whole))
+		snprintf(r->whole + n, sizeof(r->whole) - n, "%s%s",
+			 n ? ", " : "", spec->what);
+}
+
 static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 		   const struct vx_error *fault)
 {
@@ -942,6 +961,7 @@ static void record(struct vx_kernel *k, struct ctx *c, uint64_t lost,
 	/* Nothing is missing: the output is the kernel's; -v says how. */
 	if (r && closed(c, c->first)) {
 		note_closed(r, c, fault);
+		note_whole(k, r, c->spec, fault);
 		r->by_slab += c->by_slab;
 		return;
 	}
@@ -1090,11 +1110,38 @@ static void slab_text(const struct vx_recovery *r, char *buf, size_t size)
 			 r->by_page_tables);
 }
 
+/*
+ * Every list the filter broke was recovered whole: the output is
+ * complete (exit 0), but what the filter did to this dump is said once,
+ * as a note: the next tool to read it may not recover as much.
+ */
+static void report_whole(struct vx_kernel *k, struct vx_recovery *r,
+			 struct vx_report *rep)
+{
+	char level[160], *msg = NULL;
+
+	level_text(vx_dump_level(k->t), level, sizeof(level));
+	if (asprintf(&msg, "note: the dump's page filter (%s) left out pages the vmap_area lists run through (%s); every one was recovered whole (vmapx -v says how), the output is complete; likely a makedumpfile that does not know this kernel's struct page layout (%s)",
+		     level, r->whole, k->release[0] ? k->release :
+		     "release unknown") < 0)
+		return;
+	/* A run that walks twice says it once. */
+	for (size_t i = 0; i < rep->nr_notes; i++)
+		if (!strcmp(rep->notes[i], msg))
+			goto out;
+	vx_report_note(rep, "%s", msg);
+out:
+	free(msg);
+}
+
 void vx_recover_report(struct vx_kernel *k, struct vx_report *rep)
 {
 	struct vx_recovery *r = k->recovery;
 	char level[160], slab[160], lost[200];
 
+	if (r && r->whole_excluded && !r->missing_excluded &&
+	    !r->vms_excluded && !r->heads_excluded)
+		report_whole(k, r, rep);
 	if (!r || (!r->missing_excluded && !r->vms_excluded &&
 		   !r->heads_excluded))
 		return;

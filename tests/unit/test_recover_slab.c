@@ -57,6 +57,15 @@ static size_t skips_with(const char *part)
 	return n;
 }
 
+static size_t notes_with(const char *part)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < report.nr_notes; i++)
+		n += strstr(report.notes[i], part) != NULL;
+	return n;
+}
+
 static char *print(struct fake_kernel *fk, struct vx_kernel **k)
 {
 	struct vx_error *err;
@@ -179,7 +188,7 @@ static struct fake_kernel *slab_kernel(uint64_t key, char **want)
  * The list head is gone, every area survives in the slab: the list is
  * rebuilt whole from the allocated objects linking to it, the free ones
  * (slab and CPU freelists, hardened) are left out, and nothing is
- * incomplete (no skip).
+ * incomplete (no skip); the filter's doing is said once, as a note.
  */
 static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 {
@@ -190,6 +199,10 @@ static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 	text = print(fk, &k);
 	assert_string_equal(text, want);
 	assert_int_equal(report.nr_skips, 0);
+	/* Complete, but what the filter did is said once, as a note. */
+	assert_int_equal(report.nr_notes, 1);
+	assert_int_equal(notes_with("note: the dump's page filter (makedumpfile dump level 31"), 1);
+	assert_int_equal(notes_with("(vmap_nodes[0].busy, vmap_nodes[0].lazy); every one was recovered whole"), 1);
 	free(text);
 	free(want);
 	vx_kernel_close(k);
