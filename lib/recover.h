@@ -117,8 +117,15 @@ struct vx_slab_scan {
 	struct vx_slab_obj *obj;
 	size_t n;
 	size_t slabs, slabs_excluded, objects_free;
-	/* objects of slabs whose freelist ran into an excluded page */
-	size_t objects_unknown;
+	/* KFENCE's one-object pages of the cache, not scanned */
+	size_t slabs_kfence;
+	/*
+	 * Slabs whose free set is unknown (a freelist ran into an excluded
+	 * page, left the slab, landed between objects, or is not as long
+	 * as the slab's counters say), and their objects: not taken.
+	 */
+	size_t slabs_unknown, objects_unknown;
+	size_t freelists_bad;	/* freelists that did not decode */
 	/* a CPU's or node's cache of free objects was left out: why */
 	bool free_unknown;
 	char why[200];

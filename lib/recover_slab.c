@@ -22,6 +22,8 @@
 #define MAX_SHEAF	4096
 #define MAX_BARN_SHEAVES 4096
 #define MAX_NODES	1024
+/* KFENCE_POOL_SIZE: (CONFIG_KFENCE_NUM_OBJECTS + 1) * 2 pages, at most 65535 objects. */
+#define MAX_KFENCE_POOL	((65535ULL + 1) * 2 * VX_PAGE_SIZE)
 
 struct slab_layout {
 	/* struct kmem_cache */
@@ -58,6 +60,8 @@ struct scan {
 	/* Each slab read: [first object, end), in memory-map order. */
 	struct range { uint64_t start, end; } *slab;
 	size_t nr_slab, cap_slab;
+	/* KFENCE's pool ([kfence, kfence + MAX_KFENCE_POOL)), 0 if none. */
+	uint64_t kfence;
 };
 
 static bool grow(void **v, size_t *cap, size_t n, size_t each)
@@ -270,18 +274,101 @@ static uint64_t decode(const struct scan *s, uint64_t stored, uint64_t ptr_addr)
 	return stored ^ s->random ^ __builtin_bswap64(ptr_addr);
 }
 
-/* Follow a freelist from obj; at most limit objects. */
+/*
+ * A per-CPU or per-node structure holding free objects is on a page the
+ * filter left out: the free set is unknown, not the scan broken.  Only
+ * a list that closes again may then take objects from the slabs.
+ */
+static struct vx_error *absorb(struct scan *s, struct vx_error *err)
+{
+	if (!vx_error_is(err, VX_ERR_FAULT) ||
+	    vx_excluded(s->k->t, err->address) != 1)
+		return err;
+	if (!s->out->free_unknown)
+		snprintf(s->out->why, sizeof(s->out->why), "%s", err->message);
+	s->out->free_unknown = true;
+	vx_error_destroy(err);
+	return NULL;
+}
+
+/* The slab read that holds addr, or NULL (s->slab is in address order). */
+static const struct range *slab_of(const struct scan *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->nr_slab;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->slab[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nr_slab && s->slab[lo].start <= addr ? &s->slab[lo] : NULL;
+}
+
+/* The free set of the slab holding addr is unknown: drop its objects. */
+static struct vx_error *taint(struct scan *s, uint64_t addr)
+{
+	if (!grow((void **)&s->tainted, &s->cap_tainted, s->nr_tainted,
+		  sizeof(*s->tainted)))
+		return &vx_error_nomem;
+	s->tainted[s->nr_tainted++] = addr;
+	return NULL;
+}
+
+/*
+ * Is obj an object of the slab in (NULL: of any slab read, then *in is
+ * set to it)?  A freelist never leaves its slab, and its objects are at
+ * the slab's start plus a multiple of the object size.  Anything else
+ * is a pointer decoded with the wrong key, or a slab changing when the
+ * kernel stopped: it is not followed, nor read.
+ */
+static bool on_boundary(const struct scan *s, const struct range **in,
+			uint64_t obj)
+{
+	const struct range *r = *in ? *in : slab_of(s, obj);
+
+	if (!r || obj < r->start || obj >= r->end ||
+	    (obj - r->start) % s->size)
+		return false;
+	*in = r;
+	return true;
+}
+
+/*
+ * Follow a freelist from obj, at most limit objects, inside the slab in
+ * (NULL: the slab of its first object); *count: the objects on it.  A
+ * pointer that leaves the slab or lands between objects, or an object
+ * on a page the filter left out, leaves that slab's free set unknown:
+ * its objects are dropped (taint()), the scan goes on.  A first object
+ * in no slab read names no slab to drop: the free set is unknown.
+ */
 static struct vx_error *walk_freelist(struct scan *s, uint64_t obj,
-				      size_t limit, const char *what)
+				      const struct range *in, size_t limit,
+				      size_t *count, const char *what)
 {
 	struct vx_error *err;
 	uint64_t stored;
 
+	*count = 0;
 	for (size_t n = 0; obj; n++) {
-		if (n >= limit)
-			return vx_error_create(VX_ERR_INVALID,
-					       "%s: longer than %zu objects (a cycle, or not SLUB's encoding)",
-					       what, limit);
+		/* More objects than the slab holds: a cycle (in is set). */
+		if (n >= limit || (in && n >= (in->end - in->start) / s->size)) {
+			s->out->freelists_bad++;
+			return taint(s, in->start);
+		}
+		if (!on_boundary(s, &in, obj)) {
+			s->out->freelists_bad++;
+			if (in)
+				return taint(s, in->start);
+			if (!s->out->free_unknown)
+				snprintf(s->out->why, sizeof(s->out->why),
+					 "%s: 0x%lx is no object of a slab of the cache",
+					 what, (unsigned long)obj);
+			s->out->free_unknown = true;
+			return NULL;
+		}
 		err = add_free(s, obj);
 		if (!err)
 			err = vx_read_u64(s->k->t, obj + s->offset, &stored);
@@ -293,14 +380,11 @@ static struct vx_error *walk_freelist(struct scan *s, uint64_t obj,
 		if (vx_error_is(err, VX_ERR_FAULT) &&
 		    vx_excluded(s->k->t, err->address) == 1) {
 			vx_error_destroy(err);
-			if (!grow((void **)&s->tainted, &s->cap_tainted,
-				  s->nr_tainted, sizeof(*s->tainted)))
-				return &vx_error_nomem;
-			s->tainted[s->nr_tainted++] = obj;
-			return NULL;
+			return taint(s, obj);
 		}
 		if (err)
 			return vx_error_wrap(err, "%s", what);
+		++*count;
 		obj = decode(s, stored, obj + s->offset);
 	}
 	return NULL;
@@ -354,33 +438,18 @@ static struct vx_error *for_each_cpu(struct scan *s, uint64_t pcpu_ptr,
 	return err;
 }
 
-/*
- * A per-CPU or per-node structure holding free objects is on a page the
- * filter left out: the free set is unknown, not the scan broken.  Only
- * a list that closes again may then take objects from the slabs.
- */
-static struct vx_error *absorb(struct scan *s, struct vx_error *err)
-{
-	if (!vx_error_is(err, VX_ERR_FAULT) ||
-	    vx_excluded(s->k->t, err->address) != 1)
-		return err;
-	if (!s->out->free_unknown)
-		snprintf(s->out->why, sizeof(s->out->why), "%s", err->message);
-	s->out->free_unknown = true;
-	vx_error_destroy(err);
-	return NULL;
-}
-
 /* 6.x: kmem_cache_cpu.freelist, objects of the CPU's slab. */
 static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 {
 	uint64_t head;
 	struct vx_error *err = vx_read_u64(s->k->t, c + s->l.c_freelist, &head);
+	size_t n;
 
 	if (err)
 		return absorb(s, vx_error_wrap(err, "kmem_cache_cpu at 0x%lx",
 					       (unsigned long)c));
-	return walk_freelist(s, head, MAX_OBJECTS, "a CPU freelist");
+
+	return walk_freelist(s, head, NULL, MAX_OBJECTS, &n, "a CPU freelist");
 }
 
 /* 7.x: the objects[0..size) of one sheaf are free. */
@@ -573,6 +642,43 @@ static struct vx_error *read_pages(struct vx_kernel *k, uint64_t addr,
 	return err;
 }
 
+/*
+ * A KFENCE slab: kfence_guarded_alloc() (mm/kfence/core.c, since 5.12
+ * "kfence: add SLUB support") hands out one object on a page of its own
+ * pool and marks that page as a slab of the object's cache with
+ * objects = 1, the object not at the slab's start.  It is no slab of
+ * the cache's layout: its object is not enumerated (if it is a listed
+ * area the walks read it; else it is missed, never invented), and it is
+ * counted.  Told by the count and by the page lying in __kfence_pool.
+ */
+static bool kfence_slab(const struct scan *s, uint64_t base, uint64_t objects)
+{
+	return objects == 1 && s->oo_objects != 1 && s->kfence &&
+	       base >= s->kfence && base - s->kfence < MAX_KFENCE_POOL;
+}
+
+/*
+ * The freelist of the slab just read (the last of s->slab).  Unless the
+ * slab is frozen (a CPU's slab: its free objects are on the CPU's
+ * freelist, inuse says objects), it holds objects - inuse objects: a
+ * freelist of another length does not describe the slab.
+ */
+static struct vx_error *slab_freelist(struct scan *s, uint64_t counters,
+				      uint64_t freelist)
+{
+	const struct range *in = &s->slab[s->nr_slab - 1];
+	uint64_t objects = counters >> 16 & MAX_OBJECTS, inuse = counters & 0xffff;
+	size_t tainted = s->nr_tainted, n;
+	struct vx_error *err;
+
+	err = walk_freelist(s, freelist, in, objects, &n, "a slab's freelist");
+	if (err || s->nr_tainted > tainted || counters >> 31 & 1 ||
+	    n + inuse == objects)
+		return err;
+	s->out->freelists_bad++;
+	return taint(s, in->start);
+}
+
 /* One slab whose struct page is page (pfn): its objects and free list. */
 static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 				  const uint8_t *page)
@@ -586,6 +692,10 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 	memcpy(&freelist, page + s->l.freelist, 8);
 	/* counters: inuse:16, objects:15, frozen:1 (struct slab, mm/slab.h). */
 	objects = counters >> 16 & MAX_OBJECTS;
+	if (kfence_slab(s, base, objects)) {
+		s->out->slabs_kfence++;
+		return NULL;
+	}
 	if (objects != s->oo_objects && objects != s->min_objects)
 		return vx_error_create(VX_ERR_INVALID,
 				       "slab at pfn 0x%lx: %lu objects, the cache makes %u or %u",
@@ -613,9 +723,7 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 	for (uint64_t i = 0; !err && i < objects; i++)
 		err = add_object(s, first + i * s->size, buf + i * s->size);
 	free(buf);
-	if (!err)
-		err = walk_freelist(s, freelist, objects, "a slab's freelist");
-	return err;
+	return err ? err : slab_freelist(s, counters, freelist);
 }
 
 /* One mapped run of the vmemmap: the struct pages in it. */
@@ -678,6 +786,23 @@ static struct vx_error *exclude_preload(struct scan *s)
 	return err ? err : for_each_cpu(s, addr, preload);
 }
 
+/*
+ * KFENCE's pool (kfence_slab()), 0 without one: without it a one-object
+ * slab is refused as any slab of a count the cache does not make.
+ */
+static void kfence_pool(struct scan *s)
+{
+	struct vx_error *err;
+	uint64_t addr;
+
+	err = vx_kernel_symbol(s->k, "__kfence_pool", &addr);
+	if (!err)
+		err = vx_read_u64(s->k->t, addr, &s->kfence);
+	if (err)
+		s->kfence = 0;
+	vx_error_destroy(err);
+}
+
 static struct vx_error *bases(struct scan *s)
 {
 	struct vx_kernel *k = s->k;
@@ -695,6 +820,8 @@ static struct vx_error *bases(struct scan *s)
 		err = vx_kernel_symbol(k, "max_pfn", &addr);
 	if (!err)
 		err = vx_read_u64(k->t, addr, &s->max_pfn);
+	if (!err)
+		kfence_pool(s);
 	/* 2^32 frames are 16 TiB of memory and 256 GiB of struct pages. */
 	if (!err && s->max_pfn > (1ULL << 32))
 		err = vx_error_create(VX_ERR_INVALID, "max_pfn 0x%lx",
@@ -742,6 +869,13 @@ static void keep_allocated(struct scan *s)
 
 	qsort(s->free, s->nr_free, sizeof(*s->free), cmp_u64);
 	qsort(s->slab, s->nr_slab, sizeof(*s->slab), by_range);
+	for (size_t i = 0; i < s->nr_slab; i++)
+		for (size_t t = 0; t < s->nr_tainted; t++)
+			if (s->slab[i].start <= s->tainted[t] &&
+			    s->tainted[t] < s->slab[i].end) {
+				o->slabs_unknown++;
+				break;
+			}
 	for (size_t i = 0; i < o->n; i++) {
 		if (in_sorted(s->free, s->nr_free, o->obj[i].va)) {
 			o->objects_free++;

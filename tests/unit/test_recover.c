@@ -311,7 +311,8 @@ static void test_612_cause_said_once_with_dump_level(void **state)
 	assert_int_equal(skips_with("vmap_nodes[1].busy"), 1);
 	assert_int_equal(skips_with("page filter"), 1);
 	assert_int_equal(skips_with("makedumpfile dump level 31: zero cache private cache user free pages excluded"), 1);
-	assert_int_equal(skips_with("holding 2 vmap_areas, 0 vm_structs"), 1);
+	/* No vmap_area cache here: the slabs could not say whether more were lost. */
+	assert_int_equal(skips_with("holding at least 2 vmap_areas (the slabs could not be scanned), 0 vm_structs"), 1);
 	assert_int_equal(skips_with("re-capture"), 1);
 	free(want);
 	vx_kernel_close(k);

@@ -28,8 +28,10 @@
 #define RANDOM		0x5a5a1234deadbeefULL
 #define FREEPTR		64	/* s->offset */
 #define SLAB_TYPE	0xf5000000u
+#define FROZEN		(1ULL << 31)	/* struct slab: inuse:16, objects:15, frozen:1 */
 
 static uint64_t caller;
+static uint64_t slab_at;	/* slab_kernel()'s slab */
 
 static struct fake_kernel *new_kernel(void)
 {
@@ -52,6 +54,15 @@ static size_t skips_with(const char *part)
 
 	for (size_t i = 0; i < report.nr_skips; i++)
 		n += strstr(report.skips[i], part) != NULL;
+	return n;
+}
+
+static size_t notes_with(const char *part)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < report.nr_notes; i++)
+		n += strstr(report.notes[i], part) != NULL;
 	return n;
 }
 
@@ -92,8 +103,8 @@ static uint64_t stale_object(struct fake_kernel *fk, uint64_t start,
  * slab, its freelist at slab_free, one CPU whose freelist is cpu_free;
  * the cache's random is RANDOM.
  */
-static void add_cache(struct fake_kernel *fk, uint64_t slab, uint64_t slab_free,
-		      uint64_t cpu_free)
+static uint64_t add_cache(struct fake_kernel *fk, uint64_t slab,
+			  uint64_t slab_free, uint64_t cpu_free)
 {
 	uint64_t cache = fake_kernel_alloc(fk, 8408);
 	uint64_t cpu = fake_kernel_alloc(fk, 32), page;
@@ -109,8 +120,9 @@ static void add_cache(struct fake_kernel *fk, uint64_t slab, uint64_t slab_free,
 	page = fake_kernel_struct_page(fk, slab);
 	fake_kernel_put_u64(fk, page + OFF("slab", "slab_cache"), cache);
 	fake_kernel_put_u64(fk, page + OFF("slab", "freelist"), slab_free);
+	/* A CPU's slab is frozen, and inuse says every object (get_freelist()). */
 	fake_kernel_put_u64(fk, page + OFF("slab", "counters"),
-			    (uint64_t)PER_SLAB << 16 | 8);
+			    FROZEN | (uint64_t)PER_SLAB << 16 | PER_SLAB);
 	fake_kernel_put_u32(fk, page + 48, SLAB_TYPE);
 	fake_kernel_put_u64(fk, cpu + OFF("kmem_cache_cpu", "freelist"), cpu_free);
 	fake_kernel_put_u64(fk, cpu + OFF("kmem_cache_cpu", "slab"), page);
@@ -124,6 +136,7 @@ static void add_cache(struct fake_kernel *fk, uint64_t slab, uint64_t slab_free,
 	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'D', "nr_cpu_ids", 4), 1);
 	fake_kernel_add_vmcoreinfo(fk, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)=-184549376");
 	fake_kernel_add_vmcoreinfo(fk, "OFFSET(page._mapcount)=48");
+	return cache;
 }
 
 /*
@@ -157,6 +170,7 @@ static struct fake_kernel *slab_kernel(uint64_t key, char **want)
 	fake_kernel_put_u64(fk, s6 + FREEPTR, encode(0, s6 + FREEPTR, key));
 	fake_kernel_next_page(fk);
 	add_cache(fk, slab, s4, s5);
+	slab_at = slab;
 	fake_kernel_exclude_page(fk, head);
 	for (int i = 0; i < 4; i++) {
 		if (asprintf(&joined, "%s0x%016llx-0x%016llx    8192 vm_map_ram\n",
@@ -174,7 +188,7 @@ static struct fake_kernel *slab_kernel(uint64_t key, char **want)
  * The list head is gone, every area survives in the slab: the list is
  * rebuilt whole from the allocated objects linking to it, the free ones
  * (slab and CPU freelists, hardened) are left out, and nothing is
- * incomplete (no skip).
+ * incomplete (no skip); the filter's doing is said once, as a note.
  */
 static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 {
@@ -185,6 +199,10 @@ static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 	text = print(fk, &k);
 	assert_string_equal(text, want);
 	assert_int_equal(report.nr_skips, 0);
+	/* Complete, but what the filter did is said once, as a note. */
+	assert_int_equal(report.nr_notes, 1);
+	assert_int_equal(notes_with("note: the dump's page filter (makedumpfile dump level 31"), 1);
+	assert_int_equal(notes_with("(vmap_nodes[0].busy, vmap_nodes[0].lazy); every one was recovered whole"), 1);
 	free(text);
 	free(want);
 	vx_kernel_close(k);
@@ -230,24 +248,113 @@ static void test_612_json_says_each_line_came_from_the_slab(void **state)
 }
 
 /*
- * Control: free pointers encoded with another key than the cache's
- * random.  The CPU freelist decodes to garbage, the free set cannot be
- * established, and the scan says so instead of taking anything.
+ * KFENCE gave one vmap_area a page of its pool, marked as a one-object
+ * slab of the cache: the scan counts that page and goes on (the busy
+ * list is rebuilt from the real slab, it closes) instead of refusing a
+ * slab of a count the cache does not make.  The lazy list, empty, whose
+ * head is on the same lost page, is not taken for empty: the object
+ * KFENCE holds was not seen.
  */
-static void test_612_slab_scan_refuses_an_undecodable_freelist(void **state)
+static void test_612_slab_scan_skips_a_kfence_page(void **state)
 {
+	struct vx_slab_scan scan;
+	struct vx_kernel *k;
+	char *want, *text;
+	struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+	uint64_t cache, pool, page;
+
+	cache = fake_kernel_get_u64(fk, fake_kernel_global(fk, "vmap_area_cachep"));
+	fake_kernel_next_page(fk);
+	pool = fake_kernel_alloc(fk, 4096);
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'B', "__kfence_pool", 8),
+			    pool);
+	page = fake_kernel_struct_page(fk, pool);
+	fake_kernel_put_u64(fk, page + OFF("slab", "slab_cache"), cache);
+	fake_kernel_put_u64(fk, page + OFF("slab", "counters"), 1ULL << 16 | 1);
+	fake_kernel_put_u32(fk, page + 48, SLAB_TYPE);
+	text = print(fk, &k);
+	assert_string_equal(text, want);
+	assert_int_equal(skips_with("vmap_nodes[0].busy"), 0);
+	assert_int_equal(skips_with("vmap_nodes[0].lazy: "), 1);
+	assert_null(vx_slab_scan(k, &scan));
+	assert_int_equal(scan.slabs_kfence, 1);
+	assert_int_equal(scan.slabs, 1);
+	vx_slab_scan_free(&scan);
+	free(text);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * Free pointers encoded with another key than the cache's random: the
+ * CPU freelist's second pointer decodes to an address outside the slab.
+ * It is neither followed nor read; the slab's free set is unknown, so
+ * none of its objects is taken (counted), and the scan itself stands.
+ */
+static void test_612_slab_scan_drops_a_slab_whose_freelist_does_not_decode(void **state)
+{
+	struct vx_slab_scan scan;
 	struct vx_kernel *k;
 	char *want, *text;
 	struct fake_kernel *fk = slab_kernel(RANDOM ^ 0x1000, &want);
 
 	text = print(fk, &k);
 	assert_string_equal(text, "");
-	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
+	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 0);
 	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
+	/* The count of what was lost is a floor, and says why. */
+	assert_int_equal(skips_with("holding at least 0 vmap_areas (1 of 1 vmap_area slabs excluded: 0 left out, 1 of unknown free set, 0 KFENCE pages)"), 1);
+	assert_null(vx_slab_scan(k, &scan));
+	/* The CPU's freelist and the slab's own (its s4 encoded alike). */
+	assert_int_equal(scan.freelists_bad, 2);
+	assert_int_equal(scan.slabs_unknown, 1);
+	assert_int_equal(scan.n, 0);
+	vx_slab_scan_free(&scan);
 	free(text);
 	free(want);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
+}
+
+/*
+ * A slab that is not frozen holds objects - inuse free objects on its
+ * freelist.  With inuse 8 of 32, a freelist of one object (and the
+ * CPU's, which then cannot be this slab's) does not describe it: its
+ * objects are not taken.  The control, inuse 31: the same freelist is
+ * the slab's free set and the list is rebuilt.
+ */
+static void test_612_slab_scan_checks_the_freelist_length(void **state)
+{
+	uint64_t inuse[] = { 8, PER_SLAB - 1 };
+
+	for (int i = 0; i < 2; i++) {
+		struct vx_kernel *k;
+		char *want, *text;
+		struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+
+		fake_kernel_put_u64(fk, fake_kernel_struct_page(fk, slab_at) +
+				    OFF("slab", "counters"),
+				    (uint64_t)PER_SLAB << 16 | inuse[i]);
+		text = print(fk, &k);
+		assert_string_equal(text, i ? want : "");
+		free(text);
+		free(want);
+		vx_kernel_close(k);
+		fake_kernel_free(fk);
+	}
+}
+
+/* A slab of a count the cache does not make: the scan is refused. */
+static struct fake_kernel *refused_kernel(void)
+{
+	char *want;
+	struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+
+	free(want);
+	fake_kernel_put_u64(fk, fake_kernel_struct_page(fk, slab_at) +
+			    OFF("slab", "counters"), 5 << 16);
+	return fk;
 }
 
 /*
@@ -258,17 +365,161 @@ static void test_612_slab_scan_refuses_an_undecodable_freelist(void **state)
 static void test_612_every_walk_says_the_slab_scan_failed(void **state)
 {
 	struct vx_kernel *k;
-	char *want;
-	struct fake_kernel *fk = slab_kernel(RANDOM ^ 0x1000, &want);
+	struct fake_kernel *fk = refused_kernel();
 	struct vx_vmap m;
 
 	free(print(fk, &k));
+	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
 	vx_report_fini(&report);
 	assert_null(vx_walk(k, &report, VX_WALK_PRINTED, &m));
 	assert_int_equal(skips_with("slab scan of the vmap_area cache"), 1);
 	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
 	vx_vmap_free(&m);
-	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * Node 0's busy list A, L, B (tree: L the root, A and B its children),
+ * three vm_map_ram areas on pages of their own; L's page is left out of
+ * the dump.  One allocated object S, alone in a slab of vmap_area_cachep,
+ * is no busy area; how it links is up to the test (link_s).  Returns S.
+ */
+static uint64_t lost_middle_kernel(struct fake_kernel **fkp,
+				   void (*link_s)(struct fake_kernel *fk,
+						  uint64_t s, uint64_t l))
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t l, s = 0;
+
+	fake_kernel_reuse_vmemmap(fk);
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 3; i++) {
+		fake_kernel_next_page(fk);
+		l = fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
+					 V + 0x10000ULL * i + 0x2000, NULL,
+					 VX_VMAP_RAM, NULL);
+		if (i == 1) {
+			fake_kernel_exclude_page(fk, l);
+			s = l;
+		}
+	}
+	l = s;
+	fake_kernel_next_page(fk);
+	s = fake_kernel_alloc(fk, 72);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "va_start"), V + 0x50000);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "va_end"), V + 0x52000);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "flags"), VX_VMAP_RAM);
+	link_s(fk, s, l);
+	fake_kernel_next_page(fk);
+	add_cache(fk, s, 0, 0);
+	*fkp = fk;
+	return s;
+}
+
+static const char lost_middle_text[] =
+	"0xffffc90000000000-0xffffc90000002000    8192 vm_map_ram\n"
+	"0xffffc90000020000-0xffffc90000022000    8192 vm_map_ram\n";
+
+/*
+ * S sits in node 0's pool[0] (list links live, to the pool's head) and
+ * kept a stale rb link from the lazy tree it left: its left child is L,
+ * as if L's parent.  No member of the list holds L's parent slot (L is
+ * the root), so only knowing the pools tells S from a busy area.
+ */
+static void pooled(struct fake_kernel *fk, uint64_t s, uint64_t l)
+{
+	uint64_t nodes = fake_kernel_get_u64(fk, fake_kernel_global(fk, "vmap_nodes"));
+	uint64_t pool = nodes + OFF("vmap_node", "pool") + OFF("vmap_pool", "head");
+	uint64_t lh = s + OFF("vmap_area", "list");
+
+	fake_kernel_put_u64(fk, pool, lh);
+	fake_kernel_put_u64(fk, pool + 8, lh);
+	fake_kernel_put_u64(fk, fake_kernel_offset(fk, "vmap_pool", "len") + pool, 1);
+	fake_kernel_put_u64(fk, lh, pool);
+	fake_kernel_put_u64(fk, lh + 8, pool);
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "rb_node") + OFF("rb_node", "rb_left"),
+			    l + OFF("vmap_area", "rb_node"));
+}
+
+/*
+ * A pooled object linking to the lost busy area is not taken for a busy
+ * one: the pools are set apart before the slab rule is used.
+ */
+static void test_612_slab_scan_leaves_a_pooled_object_out(void **state)
+{
+	struct fake_kernel *fk;
+	struct vx_kernel *k;
+	char *text;
+
+	lost_middle_kernel(&fk, pooled);
+	text = print(fk, &k);
+	assert_string_equal(text, lost_middle_text);
+	assert_int_equal(skips_with("0 from the vmap_area slabs"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * S (on no list, say in transit) names L as its list.next: but A, read
+ * from the list, holds L's prev slot (A.next is L), so L cannot link
+ * back to S.
+ */
+static void names_a_held_slot(struct fake_kernel *fk, uint64_t s, uint64_t l)
+{
+	fake_kernel_put_u64(fk, s + OFF("vmap_area", "list.next"),
+			    l + OFF("vmap_area", "list"));
+}
+
+static void test_612_slab_scan_wants_the_lost_areas_slot_free(void **state)
+{
+	struct fake_kernel *fk;
+	struct vx_kernel *k;
+	char *text;
+
+	lost_middle_kernel(&fk, names_a_held_slot);
+	text = print(fk, &k);
+	assert_string_equal(text, lost_middle_text);
+	assert_int_equal(skips_with("0 from the vmap_area slabs"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * Control of the two above: the busy list A, L1, S, L2, B, C (tree: L2
+ * the root, L1 over A and S, C over B), L1 and L2 left out of the dump,
+ * S alone in a slab.  S is tied to the list only through the lost L1
+ * and L2, and no member holds the slots it needs: it is taken.
+ */
+static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t va[6];
+	struct vx_kernel *k;
+	char *text;
+
+	fake_kernel_reuse_vmemmap(fk);
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 6; i++) {
+		fake_kernel_next_page(fk);
+		va[i] = fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
+					     V + 0x10000ULL * i + 0x2000, NULL,
+					     VX_VMAP_RAM, NULL);
+	}
+	fake_kernel_exclude_page(fk, va[1]);
+	fake_kernel_exclude_page(fk, va[3]);
+	fake_kernel_next_page(fk);
+	add_cache(fk, va[2], 0, 0);
+	text = print(fk, &k);
+	assert_string_equal(text,
+		"0xffffc90000000000-0xffffc90000002000    8192 vm_map_ram\n"
+		"0xffffc90000020000-0xffffc90000022000    8192 vm_map_ram\n"
+		"0xffffc90000040000-0xffffc90000042000    8192 vm_map_ram\n"
+		"0xffffc90000050000-0xffffc90000052000    8192 vm_map_ram\n");
+	assert_int_equal(skips_with("1 from the vmap_area slabs"), 1);
+	free(text);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
 }
@@ -369,9 +620,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_612_slab_scan_rebuilds_a_list_whose_head_is_gone),
-		cmocka_unit_test(test_612_slab_scan_refuses_an_undecodable_freelist),
+		cmocka_unit_test(test_612_slab_scan_skips_a_kfence_page),
+		cmocka_unit_test(test_612_slab_scan_drops_a_slab_whose_freelist_does_not_decode),
+		cmocka_unit_test(test_612_slab_scan_checks_the_freelist_length),
 		cmocka_unit_test(test_612_every_walk_says_the_slab_scan_failed),
 		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
+		cmocka_unit_test(test_612_slab_scan_leaves_a_pooled_object_out),
+		cmocka_unit_test(test_612_slab_scan_wants_the_lost_areas_slot_free),
+		cmocka_unit_test(test_612_slab_scan_takes_an_area_between_two_lost_ones),
 		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
 		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
 	};
