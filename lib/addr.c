@@ -508,12 +508,15 @@ static void text_headline(FILE *out, const struct answer *a)
 		fprintf(out, "pfn 0x%lx:\n", (unsigned long)a->pfn);
 		return;
 	}
-	fprintf(out, "0x%016lx: %s", (unsigned long)a->addr, a->window);
+	fprintf(out, "0x%016lx: %s%s", (unsigned long)a->addr, a->window,
+		p->where == VX_WHERE_OUTSIDE ? "" : " window");
 	if (p->where == VX_WHERE_AREA)
 		fprintf(out, ", offset 0x%lx of a busy area",
 			(unsigned long)(a->addr - p->area->start));
 	else if (p->where == VX_WHERE_GUARD)
-		fprintf(out, ", in the guard page of a busy area (offset 0x%lx)",
+		fprintf(out, ", in the guard page 0x%016lx-0x%016lx of a busy area (offset 0x%lx)",
+			(unsigned long)(p->area->end - p->guard),
+			(unsigned long)p->area->end,
 			(unsigned long)(a->addr - p->area->start));
 	else if (p->where == VX_WHERE_HOLE)
 		fprintf(out, ", in a hole: %s 0x%016lx-0x%016lx (%lu bytes)",
