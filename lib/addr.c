@@ -146,7 +146,7 @@ struct answer {
 	struct vx_addr_place place;
 	/* The page frame: mapped at addr, or the one asked for. */
 	bool has_pfn, pfn_unknown;	/* unknown: page tables not readable */
-	uint64_t pfn, page_pages;	/* page_pages: 1, 512, 262144 (the leaf) */
+	uint64_t pfn;
 	const char *node_note;		/* set: why there is no node */
 	uint32_t node;
 	uint64_t direct;		/* the direct-map address of pfn, 0: none */
@@ -164,6 +164,7 @@ struct ctx {
 	const struct vx_space *s;
 	uint64_t page_offset, vmemmap, max_pfn;
 	bool bases_known;
+	char bases_error[256];	/* why not, said once by need_bases() */
 };
 
 static void read_bases(struct ctx *c)
@@ -174,11 +175,25 @@ static void read_bases(struct ctx *c)
 	if (!err)
 		err = vx_read_symbol_uint(c->k, "max_pfn", 8, &c->max_pfn);
 	if (err) {
-		vx_report_skip(c->r, "direct map and page frames: %s", err->message);
+		snprintf(c->bases_error, sizeof(c->bases_error), "%s", err->message);
 		vx_error_destroy(err);
 		return;
 	}
 	c->bases_known = true;
+}
+
+/*
+ * A query whose answer depends on the direct map's and the memory map's
+ * bounds: without them it is incomplete (a skip, once a run).
+ */
+static bool need_bases(struct ctx *c)
+{
+	if (!c->bases_known && c->bases_error[0]) {
+		vx_report_skip(c->r, "direct map and page frames: %s",
+			       c->bases_error);
+		c->bases_error[0] = '\0';
+	}
+	return c->bases_known;
 }
 
 /* The node of a->pfn; an I/O frame may have no struct page to read. */
@@ -222,7 +237,6 @@ static void find_pfn(struct ctx *c, struct answer *a)
 		return;
 	}
 	a->has_pfn = true;
-	a->page_pages = 1;
 	find_node(c, a, a->place.area &&
 		  a->place.area->vm_read &&
 		  (a->place.area->vm.flags & VX_VM_IOREMAP));
@@ -288,7 +302,7 @@ static void outside(struct ctx *c, struct answer *a)
 		a->extra = "no address the CPU can use: a corrupted pointer";
 		return;
 	}
-	if (c->bases_known && addr >= c->page_offset &&
+	if (need_bases(c) && addr >= c->page_offset &&
 	    addr < c->page_offset + (1ULL << (bits - 2))) {
 		a->window = "direct map";
 		a->pfn = (addr - c->page_offset) >> PAGE_SHIFT;
@@ -297,7 +311,6 @@ static void outside(struct ctx *c, struct answer *a)
 			return;
 		}
 		a->has_pfn = true;
-		a->page_pages = 1;
 		a->direct = addr & ~(VX_PAGE_SIZE - 1);
 		find_node(c, a, false);
 		find_mappings(c, a);
@@ -332,8 +345,7 @@ static void answer_query(struct ctx *c, const struct vx_query *q,
 		a->window = "page frame";
 		a->pfn = q->value;
 		a->has_pfn = true;
-		a->page_pages = 1;
-		if (c->bases_known && a->pfn < c->max_pfn)
+		if (need_bases(c) && a->pfn < c->max_pfn)
 			a->direct = c->page_offset + (a->pfn << PAGE_SHIFT);
 		find_node(c, a, false);
 		find_mappings(c, a);

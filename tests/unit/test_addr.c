@@ -5,6 +5,9 @@
  * (VM_NO_GUARD, per-CPU chunks, vm_map_ram), an adjacent area starts
  * right after it, holes carry their state (lazy, pooled, free, claimed
  * by nothing) and the busy areas around them, and the kind of an area.
+ * On a fake kernel: the page an address maps to and back (--pfn, the
+ * direct map) through the page tables, and an unreadable page table
+ * making the run incomplete (a skip, exit 3) instead of an answer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,8 @@
 #include <cmocka.h>
 
 #include "addr.h"
+#include "fake_kernel.h"
+#include "modes.h"
 
 #define VSTART	0xffffc90000000000ULL
 #define VEND	(VSTART + (1ULL << 30) - 1)	/* end inclusive */
@@ -217,6 +222,132 @@ static void test_outside_both_windows(void **state)
 	teardown(&m, &s);
 }
 
+/* ---- a fake kernel: page tables ---------------------------------------- */
+
+#define FV	FK_VMALLOC_START
+
+struct fake_run {
+	char *text;
+	int status;
+	struct vx_report r;
+};
+
+/* A vmalloc area at FV: 3 pages + guard, pages on nodes 1, 0, 1, mapped. */
+static struct fake_kernel *fake_area(uint64_t *pages)
+{
+	struct fake_kernel *fk = fake_kernel_new(FK_612);
+	static const int nids[] = { 1, 0, 1 };
+	struct fk_vm v = { .addr = FV, .size = 0x4000, .flags = VX_VM_ALLOC,
+			   .nr_pages = 3 };
+
+	v.caller = fake_kernel_add_text(fk, "vmalloc_caller", 0x100) + 0x10;
+	fake_kernel_add_text(fk, "pcpu_get_vm_areas", 0x100);
+	fake_kernel_add_text(fk, "_etext", 0x10);
+	/* What the space reads besides the lists, as a real kernel has it. */
+	fake_kernel_put_u64(fk, fake_kernel_new_global(fk, 'D', "max_pfn", 8),
+			    1ULL << 30);
+	fake_kernel_new_global(fk, 'D', "module_load_offset", 8);
+	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'D', "__num_online_cpus", 4), 2);
+	fake_kernel_next_page(fk);
+	v.pages = *pages = fake_kernel_pages(fk, 3, nids, false);
+	fake_kernel_next_page(fk);
+	fake_kernel_add_area(fk, 0, FV, FV + 0x4000, &v, 0, NULL);
+	fake_kernel_map_pages(fk, FV, v.pages, 3);
+	fake_kernel_next_page(fk);
+	return fk;
+}
+
+/* Run argv (after "vmapx") as the tool would, on fk. */
+static void fake_run(struct fake_kernel *fk, char **args, int n,
+		     struct fake_run *out)
+{
+	char *argv[16] = { "vmapx" };
+	struct vx_input in = { .path = "fake" };
+	struct vx_options o;
+	size_t len;
+	FILE *f;
+
+	memcpy(argv + 1, args, n * sizeof(*args));
+	assert_null(vx_options_parse(n + 1, argv, VX_FE_CRASH, &o));
+	assert_null(vx_kernel_open(fake_kernel_target(fk), &in.k));
+	vx_report_init(&out->r);
+	f = open_memstream(&out->text, &len);
+	assert_null(vx_dispatch(&o, &in, f, &out->r));
+	fclose(f);
+	out->status = out->r.status;
+	vx_kernel_close(in.k);
+}
+
+static uint64_t pfn_of(struct fake_kernel *fk, uint64_t pages, int i)
+{
+	return (fake_kernel_get_u64(fk, pages + 8 * i) - FK_VMEMMAP) / 64;
+}
+
+static void test_page_of_an_address_and_back(void **state)
+{
+	uint64_t pages;
+	struct fake_kernel *fk = fake_area(&pages);
+	char a1[64], p1[64], want[256];
+	char *args[] = { "-A", a1, "-N", p1 };
+	struct fake_run run;
+
+	snprintf(a1, sizeof(a1), "%llx,%llx", (unsigned long long)FV + 0x1008,
+		 (unsigned long long)FV + 0x3000);
+	snprintf(p1, sizeof(p1), "0x%llx", (unsigned long long)pfn_of(fk, pages, 2));
+	fake_run(fk, args, 4, &run);
+	assert_int_equal(run.status, VX_EXIT_OK);
+	/* The second page, on node 0; the guard page is not mapped. */
+	snprintf(want, sizeof(want), "  page      pfn 0x%llx (phys 0x%llx000), node 0,",
+		 (unsigned long long)pfn_of(fk, pages, 1),
+		 (unsigned long long)pfn_of(fk, pages, 1));
+	assert_non_null(strstr(run.text, want));
+	assert_non_null(strstr(run.text, "in the guard page 0xffffc90000003000-0xffffc90000004000"));
+	assert_non_null(strstr(run.text, "  page      not mapped\n"));
+	/* The third page's frame is mapped at the area's third page, on node 1. */
+	snprintf(want, sizeof(want), "pfn 0x%llx:\n  page      pfn 0x%llx (phys 0x%llx000), node 1,",
+		 (unsigned long long)pfn_of(fk, pages, 2),
+		 (unsigned long long)pfn_of(fk, pages, 2),
+		 (unsigned long long)pfn_of(fk, pages, 2));
+	assert_non_null(strstr(run.text, want));
+	assert_non_null(strstr(run.text, "  mapped at 0xffffc90000002000: offset 0x2000 of\n"));
+	free(run.text);
+	vx_report_fini(&run.r);
+	fake_kernel_free(fk);
+}
+
+/* The last-level page table of vaddr (4-level), as its direct-map address. */
+static uint64_t pte_table(struct fake_kernel *fk, uint64_t vaddr)
+{
+	uint64_t t = fake_kernel_global(fk, "init_top_pgt");
+
+	for (int shift = 39; shift > 12; shift -= 9)
+		t = (fake_kernel_get_u64(fk, t + ((vaddr >> shift) & 511) * 8) &
+		     0x000ffffffffff000ULL) + 0xffff888000000000ULL;
+	return t;
+}
+
+static void test_unreadable_page_table_is_a_skip(void **state)
+{
+	uint64_t pages;
+	struct fake_kernel *fk = fake_area(&pages);
+	char a1[64];
+	char *args[] = { "-A", a1 };
+	struct fake_run run;
+
+	snprintf(a1, sizeof(a1), "%llx", (unsigned long long)FV + 0x1000);
+	fake_kernel_exclude_page(fk, pte_table(fk, FV));
+	fake_run(fk, args, 2, &run);
+	assert_int_equal(run.status, VX_EXIT_INCOMPLETE);
+	assert_int_equal(run.r.nr_skips, 1);
+	assert_non_null(strstr(run.r.skips[0], "page tables at 0xffffc90000001000"));
+	/* Still where it is; the page unknown, not "not mapped". */
+	assert_non_null(strstr(run.text, "offset 0x1000 of a busy area"));
+	assert_non_null(strstr(run.text, "  page      unknown (the page tables could not be read)\n"));
+	free(run.text);
+	vx_report_fini(&run.r);
+	fake_kernel_free(fk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +356,8 @@ int main(void)
 		cmocka_unit_test(test_areas_without_a_guard_page),
 		cmocka_unit_test(test_holes_carry_their_state_and_neighbours),
 		cmocka_unit_test(test_outside_both_windows),
+		cmocka_unit_test(test_page_of_an_address_and_back),
+		cmocka_unit_test(test_unreadable_page_table_is_a_skip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
