@@ -11,7 +11,7 @@
 # windows (user, non-canonical, kernel image) say so.
 set -u
 . "$(dirname "$0")/lib.sh"
-require_cases
+[ -n "$(kdump_cases)" ] || require_cases
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -161,6 +161,35 @@ for c in $(cases); do
 		ok "$c: --addr/--pfn: ${BASH_REMATCH[1]} checks passed (first byte, last usable byte and guard page of ${BASH_REMATCH[2]}; holes between the kernel's lines, lazy areas, outside both windows; pfn and direct map map back to the area)"
 	else
 		bad "$c: --addr/--pfn: $out"
+	fi
+done
+# Dumps filtered by makedumpfile -d 31: the page tables are kernel pages
+# every filter keeps, so the first area's first page maps back through
+# --pfn; exit 3 only with what was skipped said on stderr.
+for c in $(kdump_cases); do
+	d=$DUMPS/$c
+	first=$(awk 'NR == 1 { print $1 }' "$d/vmallocinfo.raw")
+	start=${first%-*} end=${first#*-}
+	"$VMAPX" -j -A "$start,$(printf %x $((end - 4096)))" "$d/vmcore.kdump" >"$tmp/a.json" 2>"$tmp/a.err"
+	rc=$?
+	if [ $rc -ne 0 ] && { [ $rc -ne 3 ] || ! grep -q '^vmapx: skipped' "$tmp/a.err"; }; then
+		bad "$c: --addr exits $rc: $(head -n 2 "$tmp/a.err")"
+		continue
+	fi
+	got=$(jq -r '[.addresses[0].where, .addresses[0].area.start, .addresses[0].offset,
+		     .addresses[1].where, .addresses[1].page] | map(tostring) | join(" ")' "$tmp/a.json")
+	pfn=$(jq -r '.addresses[0].page.pfn // empty' "$tmp/a.json")
+	want="area $(printf '0x%016x' "$start") 0 guard null"
+	if [ "$got" != "$want" ] || [ -z "$pfn" ]; then
+		bad "$c: --addr of the first area's first byte and guard page: '$got' (pfn '$pfn'), want '$want' and a pfn"
+		continue
+	fi
+	"$VMAPX" -j -N "$pfn" "$d/vmcore.kdump" >"$tmp/p.json" 2>"$tmp/p.err"
+	back=$(jq -r '.addresses[0].mapped_by[] | select(.address == "'"$(printf '0x%016x' "$start")"'") | .area.start' "$tmp/p.json")
+	if [ "$back" = "$(printf '0x%016x' "$start")" ]; then
+		ok "$c: --addr/--pfn on a filtered dump (exit $rc): the first area's first byte maps to pfn $pfn and back, its guard page is not mapped"
+	else
+		bad "$c: --pfn $pfn: not mapped back to $start: $(jq -c '.addresses[0].mapped_by | map(.address)' "$tmp/p.json")"
 	fi
 done
 finish
