@@ -96,14 +96,39 @@ void vx_addr_classify(const struct vx_space *s, uint64_t addr,
 	p->hole_area = r->area;
 }
 
+/* The caller of a, without "+off/size" ("" when unknown), in buf. */
+static const char *caller_name(const struct vx_space *s,
+			       const struct vx_area *a, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (a && a->vm_read && a->vm.caller && s->cfg.caller_name)
+		s->cfg.caller_name(s->cfg.caller_ctx, a->vm.caller, buf, size);
+	return buf;
+}
+
 static bool is_stack(const struct vx_space *s, const struct vx_area *a)
 {
 	char name[256];
 
-	return a && a->vm_read && a->vm.caller && s->cfg.caller_name &&
-	       vx_is_stack_caller(s->cfg.caller_name(s->cfg.caller_ctx,
-						     a->vm.caller, name,
-						     sizeof(name)));
+	return vx_is_stack_caller(caller_name(s, a, name, sizeof(name)));
+}
+
+/*
+ * The modules window also holds BPF JIT images (bpf_jit_alloc_exec(),
+ * bpf_prog_pack_alloc()) and kprobe instruction pages (alloc_insn_page()):
+ * module_alloc() serves them all.
+ */
+static const char *modules_window_kind(const struct vx_space *s,
+				       const struct vx_area *a)
+{
+	char name[256];
+
+	caller_name(s, a, name, sizeof(name));
+	if (!strncmp(name, "bpf_", 4))
+		return "BPF JIT images";
+	if (!strncmp(name, "alloc_insn_page", 15))
+		return "kprobe instructions";
+	return "module memory";
 }
 
 const char *vx_addr_area_kind(const struct vx_space *s,
@@ -122,7 +147,7 @@ const char *vx_addr_area_kind(const struct vx_space *s,
 	if (is_stack(s, a))
 		return "thread stack";
 	if (a->start >= s->cfg.modules_start && a->start < s->cfg.modules_end)
-		return "module memory";
+		return modules_window_kind(s, a);
 	if (a->vm.flags & VX_VM_IOREMAP)
 		return "ioremap";
 	if (a->vm.flags & VX_VM_ALLOC)
@@ -302,7 +327,18 @@ static void outside(struct ctx *c, struct answer *a)
 		a->extra = "no address the CPU can use: a corrupted pointer";
 		return;
 	}
-	if (need_bases(c) && addr >= c->page_offset &&
+	if (addr >= START_KERNEL_MAP && addr < c->k->modules_start) {
+		a->window = "kernel image";
+		a->extra = vx_symbolize(c->k, addr, a->extra_buf,
+					sizeof(a->extra_buf));
+		return;
+	}
+	if (!need_bases(c)) {
+		a->window = "unknown";
+		a->extra = "the bounds of the direct map and the memory map could not be read";
+		return;
+	}
+	if (addr >= c->page_offset &&
 	    addr < c->page_offset + (1ULL << (bits - 2))) {
 		a->window = "direct map";
 		a->pfn = (addr - c->page_offset) >> PAGE_SHIFT;
@@ -316,7 +352,7 @@ static void outside(struct ctx *c, struct answer *a)
 		find_mappings(c, a);
 		return;
 	}
-	if (c->bases_known && addr >= c->vmemmap &&
+	if (addr >= c->vmemmap &&
 	    !vx_type_size(c->k->types, "page", &struct_page) && struct_page &&
 	    addr < c->vmemmap + c->max_pfn * struct_page) {
 		a->window = "memory map (vmemmap)";
@@ -324,12 +360,6 @@ static void outside(struct ctx *c, struct answer *a)
 			 "the struct page of pfn 0x%lx",
 			 (unsigned long)((addr - c->vmemmap) / struct_page));
 		a->extra = a->extra_buf;
-		return;
-	}
-	if (addr >= START_KERNEL_MAP && addr < c->k->modules_start) {
-		a->window = "kernel image";
-		a->extra = vx_symbolize(c->k, addr, a->extra_buf,
-					sizeof(a->extra_buf));
 		return;
 	}
 	a->window = "other";
@@ -453,6 +483,16 @@ static void text_guard(FILE *out, struct ctx *c, const struct answer *a)
 	fputc('\n', out);
 }
 
+/* Below the first module: the window's KASLR prefix, never allocated (space.c). */
+static bool in_modules_prefix(const struct ctx *c, const struct answer *a)
+{
+	const struct vx_space_config *cfg = &c->s->cfg;
+
+	return a->place.where == VX_WHERE_HOLE &&
+	       a->place.win == VX_WIN_MODULES && cfg->prefix_known &&
+	       a->addr < cfg->modules_start + cfg->modules_prefix;
+}
+
 static void text_hole(FILE *out, struct ctx *c, const struct answer *a)
 {
 	const struct vx_area *next = a->place.after;
@@ -463,6 +503,10 @@ static void text_hole(FILE *out, struct ctx *c, const struct answer *a)
 		fprintf(out, "  %-9s 0x%lx bytes below the thread stack at 0x%016lx: where an overflow of that stack lands\n",
 			"note", (unsigned long)(next->start - a->addr),
 			(unsigned long)next->start);
+	if (in_modules_prefix(c, a))
+		fprintf(out, "  %-9s in the modules window's unused KASLR prefix (below 0x%016lx): never allocated\n",
+			"note", (unsigned long)(c->s->cfg.modules_start +
+					       c->s->cfg.modules_prefix));
 }
 
 static void text_page(FILE *out, const struct answer *a)
@@ -515,6 +559,7 @@ static void text_mappings(FILE *out, struct ctx *c, const struct answer *a)
 static void text_headline(FILE *out, const struct answer *a)
 {
 	const struct vx_addr_place *p = &a->place;
+	char size[32];
 
 	if (a->q->pfn) {
 		fprintf(out, "pfn 0x%lx:\n", (unsigned long)a->pfn);
@@ -531,10 +576,11 @@ static void text_headline(FILE *out, const struct answer *a)
 			(unsigned long)p->area->end,
 			(unsigned long)(a->addr - p->area->start));
 	else if (p->where == VX_WHERE_HOLE)
-		fprintf(out, ", in a hole: %s 0x%016lx-0x%016lx (%lu bytes)",
+		fprintf(out, ", in a hole: %s 0x%016lx-0x%016lx (%s)",
 			hole_name(p->hole_state), (unsigned long)p->hole_start,
 			(unsigned long)p->hole_end,
-			(unsigned long)(p->hole_end - p->hole_start));
+			vx_human_bytes(p->hole_end - p->hole_start, size,
+				       sizeof(size)));
 	else if (a->extra)
 		fprintf(out, ": %s", a->extra);
 	fputc('\n', out);
@@ -670,6 +716,9 @@ static void json_answer(struct vx_json *w, struct ctx *c,
 	vx_json_string_field(w, "window", a->window);
 	if (!a->q->pfn)
 		json_place(w, c, a->addr, &a->place);
+	if (a->place.where == VX_WHERE_HOLE)
+		vx_json_bool_field(w, "modules_kaslr_prefix",
+				   in_modules_prefix(c, a));
 	if (a->extra)
 		vx_json_string_field(w, "what", a->extra);
 	json_page(w, a);

@@ -7,7 +7,8 @@
 # first page is; the page frame printed for it maps back (--pfn) to the
 # same area and offset, and so does its direct-map address; the gaps
 # between the kernel's lines are holes with the right areas around them,
-# an "unpurged vm_area" line is a lazily freed hole; addresses outside both
+# an "unpurged vm_area" line is a lazily freed hole, MODULES_VADDR is in the
+# modules window's KASLR prefix below the first module; addresses outside both
 # windows (user, non-canonical, kernel image) say so.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -91,9 +92,14 @@ for a, b in zip(busy, busy[1:]):
     if a["end"] < b["start"] and len(holes) < 4:
         holes.append((a, b))
 lazy = [l for l in lines if l["rest"].startswith("unpurged")][:2]
+# MODULES_VADDR: below the first module, the window's unused KASLR prefix.
+MODULES_VADDR = 0xffffffffc0000000
+mods = [l for l in busy if l["start"] >= MODULES_VADDR]
+if mods and mods[0]["start"] > MODULES_VADDR:
+    holes.append((None, mods[0]))
 outside = [(0x1000, "user space"), (0x8000000000000000, "non-canonical"),
            (0xffffffff80000000, "kernel image")]
-allq = queries + [a["end"] for a, b in holes] + [l["start"] for l in lazy] + \
+allq = queries + [a["end"] if a else MODULES_VADDR for a, b in holes] + [l["start"] for l in lazy] + \
        [a for a, w in outside]
 ans = run(["--addr", ",".join("%x" % a for a in allq)])
 check(len(ans) == len(allq), "%d answers to %d addresses" % (len(ans), len(allq)))
@@ -115,8 +121,13 @@ for q, (k, l, where, off) in zip(ans, expect):
             first_pages.append((k, l, q["page"]))
 rest = ans[len(queries):]
 for q, (a, b) in zip(rest, holes):
-    tag = "hole at 0x%x" % a["end"]
+    tag = "hole at 0x%x" % (a["end"] if a else MODULES_VADDR)
     check(q["where"] == "hole", "%s: where %s" % (tag, q["where"]))
+    if not a:
+        check(q["below"] is None and q["above"]["start"] == "0x%016x" % b["start"] and
+              q["modules_kaslr_prefix"], "%s: below %s above %s, prefix %s; want the first module 0x%x above" % (
+                  tag, q["below"], q["above"], q["modules_kaslr_prefix"], b["start"]))
+        continue
     check((q.get("below") or {}).get("start") == "0x%016x" % a["start"] and
           (q.get("above") or {}).get("start") == "0x%016x" % b["start"],
           "%s: below %s above %s, the kernel's lines say 0x%x and 0x%x" % (

@@ -31,11 +31,15 @@
 #define STACK_CALLER	0xffffffff81100000ULL
 #define OTHER_CALLER	0xffffffff81200000ULL
 #define PERCPU_CALLER	0xffffffff81300000ULL
+#define BPF_CALLER	0xffffffff81400000ULL
+#define MODULE_CALLER	0xffffffff81500000ULL
 
 static const char *fake_name(void *ctx, uint64_t caller, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s", caller == STACK_CALLER ? "kernel_clone" :
-		 caller == PERCPU_CALLER ? "pcpu_get_vm_areas" : "some_driver");
+		 caller == PERCPU_CALLER ? "pcpu_get_vm_areas" :
+		 caller == BPF_CALLER ? "bpf_prog_pack_alloc" :
+		 caller == MODULE_CALLER ? "load_module" : "some_driver");
 	return buf;
 }
 
@@ -222,6 +226,37 @@ static void test_outside_both_windows(void **state)
 	teardown(&m, &s);
 }
 
+/* The modules window holds modules, BPF JIT images; below them its KASLR prefix. */
+static void test_modules_window_kinds(void **state)
+{
+	struct vx_space_config c = {
+		.vmalloc_start = VSTART, .vmalloc_end = VEND,
+		.modules_start = MSTART, .modules_end = MEND,
+		.modules_prefix = 64 * KIB, .prefix_known = true,
+		.caller_name = fake_name,
+	};
+	struct vx_space s;
+	struct vx_vmap m;
+	struct vx_addr_place p;
+
+	memset(&m, 0, sizeof(m));
+	add(&m, VX_FREE, MSTART, MSTART + 64 * KIB);
+	add_busy(&m, MSTART + 64 * KIB, 8 * KIB, VX_VM_ALLOC, BPF_CALLER);
+	add_busy(&m, MSTART + 72 * KIB, 8 * KIB, VX_VM_ALLOC, MODULE_CALLER);
+	add(&m, VX_FREE, MSTART + 80 * KIB, MEND);
+	assert_null(vx_space_build(&c, &m, &s));
+	p = at(&s, MSTART + 64 * KIB);
+	assert_int_equal(p.win, VX_WIN_MODULES);
+	assert_string_equal(vx_addr_area_kind(&s, p.area), "BPF JIT images");
+	p = at(&s, MSTART + 72 * KIB);
+	assert_string_equal(vx_addr_area_kind(&s, p.area), "module memory");
+	p = at(&s, MSTART + 4 * KIB);
+	assert_int_equal(p.where, VX_WHERE_HOLE);
+	assert_null(p.before);
+	assert_int_equal(p.after->start, MSTART + 64 * KIB);
+	teardown(&m, &s);
+}
+
 /* ---- a fake kernel: page tables ---------------------------------------- */
 
 #define FV	FK_VMALLOC_START
@@ -356,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_areas_without_a_guard_page),
 		cmocka_unit_test(test_holes_carry_their_state_and_neighbours),
 		cmocka_unit_test(test_outside_both_windows),
+		cmocka_unit_test(test_modules_window_kinds),
 		cmocka_unit_test(test_page_of_an_address_and_back),
 		cmocka_unit_test(test_unreadable_page_table_is_a_skip),
 	};
