@@ -172,6 +172,9 @@ struct answer {
 	/* The page frame: mapped at addr, or the one asked for. */
 	bool has_pfn, pfn_unknown;	/* unknown: page tables not readable */
 	uint64_t pfn;
+	bool from_pages;		/* pfn from pages[]: the tables unreadable */
+	bool pages_differ;		/* pages[] names pages_pfn, not pfn */
+	uint64_t pages_pfn;
 	const char *node_note;		/* set: why there is no node */
 	uint32_t node;
 	uint64_t direct;		/* the direct-map address of pfn, 0: none */
@@ -245,23 +248,61 @@ static void find_node(struct ctx *c, struct answer *a, bool io)
 }
 
 /* The frame mapped at a->addr, from the page tables. */
+/*
+ * The frame pages[] of busy area ar holds for addr: vmap_pages_range()
+ * maps pages[i] at start + i * PAGE_SIZE, a huge page's subpages each
+ * in its slot.  false: no pages[] (ioremap, vmap(), vm_map_ram, a
+ * per-CPU chunk), or it could not be read; the page tables answer then.
+ */
+static bool pages_pfn(struct ctx *c, const struct vx_area *ar, uint64_t addr,
+		      uint64_t *pfn)
+{
+	uint64_t i, page = 0, size = 0;
+	struct vx_error *err;
+
+	if (!ar || !ar->vm_read || !ar->vm.pages || !c->bases_known)
+		return false;
+	i = (addr - ar->start) >> PAGE_SHIFT;
+	if (i >= ar->vm.nr_pages)
+		return false;
+	err = vx_type_size(c->k->types, "page", &size);
+	if (!err)
+		err = vx_read_u64(c->k->t, ar->vm.pages + i * 8, &page);
+	vx_error_destroy(err);
+	if (err || !size || page < c->vmemmap)
+		return false;
+	*pfn = (page - c->vmemmap) / size;
+	return true;
+}
+
+/*
+ * The frame mapped at a->addr, from the page tables; pages[] checks it,
+ * and stands in when the tables cannot be read (still a skip).
+ */
 static void find_pfn(struct ctx *c, struct answer *a)
 {
+	bool have = a->place.where == VX_WHERE_AREA &&
+		    pages_pfn(c, a->place.area, a->addr, &a->pages_pfn);
 	struct vx_error *err;
 
 	err = vx_pt_translate(c->k, a->addr, &a->pfn);
 	if (vx_error_is(err, VX_ERR_NOT_FOUND)) {
 		vx_error_destroy(err);
+		a->pages_differ = have;
 		return;		/* not mapped: a fact, not a skip */
 	}
 	if (err) {
 		vx_report_skip(c->r, "page tables at 0x%lx: %s",
 			       (unsigned long)a->addr, err->message);
 		vx_error_destroy(err);
-		a->pfn_unknown = true;
-		return;
+		a->pfn_unknown = !have;
+		a->from_pages = have;
+		a->pfn = a->pages_pfn;
+		if (!have)
+			return;
 	}
 	a->has_pfn = true;
+	a->pages_differ = have && a->pages_pfn != a->pfn;
 	find_node(c, a, a->place.area &&
 		  a->place.area->vm_read &&
 		  (a->place.area->vm.flags & VX_VM_IOREMAP));
@@ -511,6 +552,9 @@ static void text_hole(FILE *out, struct ctx *c, const struct answer *a)
 
 static void text_page(FILE *out, const struct answer *a)
 {
+	if (a->pages_differ)
+		fprintf(out, "  %-9s pfn 0x%lx: the page tables and pages[] disagree\n",
+			"pages[]", (unsigned long)a->pages_pfn);
 	if (a->pfn_unknown) {
 		fprintf(out, "  %-9s unknown (the page tables could not be read)\n", "page");
 		return;
@@ -527,6 +571,8 @@ static void text_page(FILE *out, const struct answer *a)
 		fprintf(out, "%u", a->node);
 	if (a->direct)
 		fprintf(out, ", direct map 0x%016lx", (unsigned long)a->direct);
+	if (a->from_pages)
+		fprintf(out, " (from pages[]: the page tables could not be read)");
 	fputc('\n', out);
 }
 
@@ -669,6 +715,8 @@ static void json_place(struct vx_json *w, struct ctx *c, uint64_t addr,
 
 static void json_page(struct vx_json *w, const struct answer *a)
 {
+	if (a->pages_differ)
+		vx_json_uint_field(w, "pages_pfn", a->pages_pfn);
 	if (!a->has_pfn) {
 		vx_json_null_field(w, "page");
 		vx_json_bool_field(w, "page_unknown", a->pfn_unknown);
@@ -676,6 +724,9 @@ static void json_page(struct vx_json *w, const struct answer *a)
 	}
 	vx_json_object_field(w, "page");
 	vx_json_uint_field(w, "pfn", a->pfn);
+	if (!a->q->pfn && a->place.where != VX_WHERE_OUTSIDE)
+		vx_json_string_field(w, "source", a->from_pages ? "pages[]" :
+				     "page tables");
 	vx_json_addr_field(w, "phys", a->pfn << PAGE_SHIFT);
 	if (a->node_note)
 		vx_json_null_field(w, "node");

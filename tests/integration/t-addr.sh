@@ -4,7 +4,7 @@
 # there (thread stack, module memory, ioremap, vmalloc, vmap, vm_map_ram,
 # per-cpu chunk) the first byte, the last usable byte and the guard page
 # are where the kernel's line says, the guard page is not mapped and the
-# first page is; the page frame printed for it maps back (--pfn) to the
+# first page is, the frame pages[] holds for it; the page frame printed for it maps back (--pfn) to the
 # same area and offset, and so does its direct-map address; the gaps
 # between the kernel's lines are holes with the right areas around them,
 # an "unpurged vm_area" line is a lazily freed hole, MODULES_VADDR is in the
@@ -117,6 +117,8 @@ for q, (k, l, where, off) in zip(ans, expect):
         check(q["page"] is None and not q["page_unknown"], "%s: guard page mapped: %s" % (tag, q["page"]))
     elif off == 0 and k != "vm_map_ram":
         check(q["page"] is not None, "%s: first page not mapped" % tag)
+        check("pages_pfn" not in q, "%s: pages[] says pfn %s, the page tables %s" % (
+            tag, q.get("pages_pfn"), q["page"]))
         if q["page"]:
             first_pages.append((k, l, q["page"]))
 rest = ans[len(queries):]

@@ -6,8 +6,8 @@
  * right after it, holes carry their state (lazy, pooled, free, claimed
  * by nothing) and the busy areas around them, and the kind of an area.
  * On a fake kernel: the page an address maps to and back (--pfn, the
- * direct map) through the page tables, and an unreadable page table
- * making the run incomplete (a skip, exit 3) instead of an answer.
+ * direct map) through the page tables, pages[] standing in for an
+ * unreadable page table (still a skip, exit 3) or disagreeing with it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,8 +267,11 @@ struct fake_run {
 	struct vx_report r;
 };
 
-/* A vmalloc area at FV: 3 pages + guard, pages on nodes 1, 0, 1, mapped. */
-static struct fake_kernel *fake_area(uint64_t *pages)
+/*
+ * A vmalloc area at FV: 3 pages + guard, pages on nodes 1, 0, 1, mapped
+ * (other: the page tables map other frames than pages[] holds).
+ */
+static struct fake_kernel *fake_area(uint64_t *pages, bool other)
 {
 	struct fake_kernel *fk = fake_kernel_new(FK_612);
 	static const int nids[] = { 1, 0, 1 };
@@ -287,7 +290,8 @@ static struct fake_kernel *fake_area(uint64_t *pages)
 	v.pages = *pages = fake_kernel_pages(fk, 3, nids, false);
 	fake_kernel_next_page(fk);
 	fake_kernel_add_area(fk, 0, FV, FV + 0x4000, &v, 0, NULL);
-	fake_kernel_map_pages(fk, FV, v.pages, 3);
+	fake_kernel_map_pages(fk, FV, other ? fake_kernel_pages(fk, 3, nids, false) :
+			      v.pages, 3);
 	fake_kernel_next_page(fk);
 	return fk;
 }
@@ -321,7 +325,7 @@ static uint64_t pfn_of(struct fake_kernel *fk, uint64_t pages, int i)
 static void test_page_of_an_address_and_back(void **state)
 {
 	uint64_t pages;
-	struct fake_kernel *fk = fake_area(&pages);
+	struct fake_kernel *fk = fake_area(&pages, false);
 	char a1[64], p1[64], want[256];
 	char *args[] = { "-A", a1, "-N", p1 };
 	struct fake_run run;
@@ -364,8 +368,8 @@ static uint64_t pte_table(struct fake_kernel *fk, uint64_t vaddr)
 static void test_unreadable_page_table_is_a_skip(void **state)
 {
 	uint64_t pages;
-	struct fake_kernel *fk = fake_area(&pages);
-	char a1[64];
+	struct fake_kernel *fk = fake_area(&pages, false);
+	char a1[64], want[256];
 	char *args[] = { "-A", a1 };
 	struct fake_run run;
 
@@ -377,7 +381,41 @@ static void test_unreadable_page_table_is_a_skip(void **state)
 	assert_non_null(strstr(run.r.skips[0], "page tables at 0xffffc90000001000"));
 	/* Still where it is; the page unknown, not "not mapped". */
 	assert_non_null(strstr(run.text, "offset 0x1000 of a busy area"));
+	snprintf(want, sizeof(want), "  page      pfn 0x%llx (phys 0x%llx000), node 0, direct map 0xffff888%09llx (from pages[]: the page tables could not be read)\n",
+		 (unsigned long long)pfn_of(fk, pages, 1),
+		 (unsigned long long)pfn_of(fk, pages, 1),
+		 (unsigned long long)pfn_of(fk, pages, 1) << 12);
+	assert_non_null(strstr(run.text, want));
+	free(run.text);
+	vx_report_fini(&run.r);
+	fake_kernel_free(fk);
+
+	/* Neither the page tables nor pages[]: the page is unknown. */
+	fk = fake_area(&pages, false);
+	fake_kernel_exclude_page(fk, pte_table(fk, FV));
+	fake_kernel_exclude_page(fk, pages);
+	fake_run(fk, args, 2, &run);
+	assert_int_equal(run.status, VX_EXIT_INCOMPLETE);
 	assert_non_null(strstr(run.text, "  page      unknown (the page tables could not be read)\n"));
+	free(run.text);
+	vx_report_fini(&run.r);
+	fake_kernel_free(fk);
+}
+
+static void test_pages_array_and_page_tables_disagree(void **state)
+{
+	uint64_t pages;
+	struct fake_kernel *fk = fake_area(&pages, true);
+	char a1[64], want[128];
+	char *args[] = { "-A", a1 };
+	struct fake_run run;
+
+	snprintf(a1, sizeof(a1), "%llx", (unsigned long long)FV);
+	fake_run(fk, args, 2, &run);
+	assert_int_equal(run.status, VX_EXIT_OK);
+	snprintf(want, sizeof(want), "  pages[]   pfn 0x%llx: the page tables and pages[] disagree\n",
+		 (unsigned long long)pfn_of(fk, pages, 0));
+	assert_non_null(strstr(run.text, want));
 	free(run.text);
 	vx_report_fini(&run.r);
 	fake_kernel_free(fk);
@@ -394,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_modules_window_kinds),
 		cmocka_unit_test(test_page_of_an_address_and_back),
 		cmocka_unit_test(test_unreadable_page_table_is_a_skip),
+		cmocka_unit_test(test_pages_array_and_page_tables_disagree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
