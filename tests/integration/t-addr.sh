@@ -176,6 +176,25 @@ for c in $(cases); do
 		bad "$c: --addr/--pfn: $out"
 	fi
 done
+# Usage errors: a line naming the bad value (and the tool's "Try --help"),
+# exit 2, nothing on stdout.
+c=$(cases | head -n 1)
+if [ -n "$c" ]; then
+	for args in "-A ffffc9000000zz00|bad address 'ffffc9000000zz00'" \
+		    "-N 12,-3|bad page frame '12,-3'" "-A 1,,2|bad address '1,,2'" \
+		    "--addr|needs an argument" "-A 1 -g|--gaps cannot be combined with --addr"; do
+		# shellcheck disable=SC2086
+		"$VMAPX" "$DUMPS/$c/vmcore.kdump" ${args%%|*} >"$tmp/u.out" 2>"$tmp/u.err"
+		rc=$?
+		if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/u.err")" -le 2 ] && grep -q -- "${args#*|}" "$tmp/u.err" &&
+		   [ ! -s "$tmp/u.out" ]; then
+			ok "vmapx ${args%%|*}: exit 2: $(head -n 1 "$tmp/u.err")"
+		else
+			bad "vmapx ${args%%|*}: exit $rc, want 2 and '${args#*|}': $(head -n 2 "$tmp/u.err")"
+		fi
+	done
+fi
+
 # Dumps filtered by makedumpfile -d 31: the page tables are kernel pages
 # every filter keeps, so the first area's first page maps back through
 # --pfn; exit 3 only with what was skipped said on stderr.
