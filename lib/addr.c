@@ -23,7 +23,7 @@
 /* ---- classification ---------------------------------------------------- */
 
 /*
- * The guard page of a busy area (§3.2).  An area rebuilt from the page
+ * The guard page of a busy area, its last page (doc/kernel.md §3.2).  An area rebuilt from the page
  * tables is a mapped run and the unmapped page after it (recover_pt.c),
  * so its last page is a guard page by construction.
  */
