@@ -4,7 +4,8 @@
 # there (thread stack, module memory, ioremap, vmalloc, vmap, vm_map_ram,
 # per-cpu chunk) the first byte, the last usable byte and the guard page
 # are where the kernel's line says, the guard page is not mapped and the
-# first page is, the frame pages[] holds for it; the page frame printed for it maps back (--pfn) to the
+# first page is, the frame pages[] holds for it, on the node the line's N<n>= says when
+# it names one; the page frame printed for it maps back (--pfn) to the
 # same area and offset, and so does its direct-map address; the gaps
 # between the kernel's lines are holes with the right areas around them,
 # an "unpurged vm_area" line is a lazily freed hole, MODULES_VADDR is in the
@@ -121,6 +122,11 @@ for q, (k, l, where, off) in zip(ans, expect):
             tag, q.get("pages_pfn"), q["page"]))
         if q["page"]:
             first_pages.append((k, l, q["page"]))
+            # All of the area's pages on one node (N<n>= once): so is its first.
+            nodes = [int(w[1:].split("=")[0]) for w in l["words"] if re.match(r"N\d+=", w)]
+            if len(nodes) == 1:
+                check(q["page"]["node"] == nodes[0], "%s: first page on node %s, the kernel's line says N%d only" % (
+                    tag, q["page"]["node"], nodes[0]))
 rest = ans[len(queries):]
 for q, (a, b) in zip(rest, holes):
     tag = "hole at 0x%x" % (a["end"] if a else MODULES_VADDR)
@@ -144,6 +150,16 @@ rest = rest[len(lazy):]
 for q, (addr, w) in zip(rest, outside):
     check(q["where"] == "outside" and q["window"] == w,
           "0x%x: %s %s, want outside %s" % (addr, q["where"], q["window"], w))
+
+# NUMA: the first area all of whose pages sit on one node other than 0.
+for l in busy:
+    nodes = [int(w[1:].split("=")[0]) for w in l["words"] if re.match(r"N\d+=", w)]
+    if len(nodes) == 1 and nodes[0] > 0:
+        q = run(["--addr", "%x" % l["start"]])[0]
+        check((q["page"] or {}).get("node") == nodes[0],
+              "0x%x: first page on node %s, the kernel's line says N%d only" % (
+                  l["start"], (q["page"] or {}).get("node"), nodes[0]))
+        break
 
 # Round trips: the pfn of each first page maps back; so does its direct map.
 if first_pages:
