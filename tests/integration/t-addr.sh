@@ -3,9 +3,9 @@
 # /proc/vmallocinfo (vmallocinfo.raw): for one area of each kind found
 # there (thread stack, module memory, ioremap, vmalloc, vmap, vm_map_ram,
 # per-cpu chunk) the first byte, the last usable byte and the guard page
-# are where the kernel's line says, the guard page is not mapped and the
-# first page is, the frame pages[] holds for it, on the node the line's N<n>= says when
-# it names one; the page frame printed for it maps back (--pfn) to the
+# are where the kernel's line says; the guard page is not mapped; the first
+# page is, to the frame pages[] holds, on the node the line's N<n>= names
+# when it names only one; the page frame printed for it maps back (--pfn) to the
 # same area and offset, and so does its direct-map address; the gaps
 # between the kernel's lines are holes with the right areas around them,
 # an "unpurged vm_area" line is a lazily freed hole, MODULES_VADDR is in the
