@@ -441,6 +441,19 @@ static const char *const vx_ext_help_examples[] = {
 	"    %s> vmapx | grep ioremap",
 	"    %s> vmapx -p hash > vmallocinfo.hashed",
 	" ",
+	"  Where an oops address is: its area, guard page or hole, its page:",
+	" ",
+	"    %s> vmapx -A ffffd40940014000",
+	"    0xffffd40940014000: vmalloc window, in the guard page 0xffffd40940014000-0xffffd40940015000 of a busy area (offset 0x4000)",
+	"      area      0xffffd40940010000-0xffffd40940015000 20480 bytes, thread stack, kernel_clone+0xbf/0x430",
+	"      ...",
+	"      meaning   an out-of-bounds access one page past the area ending at 0xffffd40940014000",
+	"      page      not mapped",
+	" ",
+	"  Which vmalloc or module areas map a page frame (or a direct-map address):",
+	" ",
+	"    %s> vmapx -N 0x11c0",
+	" ",
 	"  Say where types and symbols came from:",
 	" ",
 	"    %s> vmapx -v | head -3",
@@ -480,7 +493,9 @@ char **vx_ext_help(void)
 	vx_ext_help_add("  FILE: with -d, a /proc/vmallocinfo snapshot (OLD) to compare with this");
 	vx_ext_help_add("  dump, or two snapshots OLD NEW; with -P, the snapshot to parse.  Long");
 	vx_ext_help_add("  options (--gaps, --kptr=hash, ...) are accepted too.  One mode at a");
-	vx_ext_help_add("  time, in any order: only -F combines, with -f.");
+	vx_ext_help_add("  time, in any order: only -F combines, with -f, and -N with -A.");
+	vx_ext_help_add("  ADDR is hexadecimal (0x optional); PFN is decimal, or hexadecimal");
+	vx_ext_help_add("  with 0x; either may be a comma-separated list.");
 	for (size_t i = 0; vx_ext_help_examples[i]; i++)
 		vx_ext_help_add("%s", vx_ext_help_examples[i]);
 	if (vx_ext_help_failed) {

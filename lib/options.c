@@ -22,6 +22,10 @@ const struct vx_option vx_options_table[] = {
 	  "compare OLD and NEW (dumps or vmallocinfo snapshots)" },
 	{ "parse", 'P', NULL, VX_FE_BOTH,
 	  "parse a vmallocinfo snapshot FILE (use with -j)" },
+	{ "addr", 'A', "ADDR[,ADDR...]", VX_FE_BOTH,
+	  "where is ADDR: its area, guard page or hole, and its page (repeatable)" },
+	{ "pfn", 'N', "PFN[,PFN...]", VX_FE_BOTH,
+	  "which vmalloc or module areas map page frame PFN (repeatable)" },
 	{ "all", 'a', NULL, VX_FE_BOTH,
 	  "with --diff: also show lazy-free and task-stack churn" },
 	{ "kptr", 'p', "raw|hash|zero", VX_FE_BOTH,
@@ -97,6 +101,37 @@ struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align)
 	return NULL;
 }
 
+/*
+ * --addr takes hexadecimal addresses ("0x" optional, as an oops prints
+ * them); --pfn takes C notation (0x... hexadecimal, else decimal), as
+ * --addr prints "pfn 0x...".  Either takes a comma-separated list.
+ */
+static struct vx_error *add_queries(struct vx_options *o, const char *arg,
+				    bool pfn)
+{
+	const char *p = arg;
+
+	do {
+		char *end;
+
+		if (o->nr_queries == VX_MAX_QUERIES)
+			return vx_error_create(VX_ERR_USAGE,
+					       "more than %d addresses and page frames",
+					       VX_MAX_QUERIES);
+		errno = 0;
+		o->queries[o->nr_queries].value = strtoull(p, &end, pfn ? 0 : 16);
+		if (errno || end == p || (*end && *end != ',') || *p == '-')
+			return vx_error_create(VX_ERR_USAGE,
+					       "bad %s '%s' (want %s)",
+					       pfn ? "page frame" : "address", arg,
+					       pfn ? "a number, 0x for hexadecimal" :
+					       "a hexadecimal address");
+		o->queries[o->nr_queries++].pfn = pfn;
+		p = *end ? end + 1 : end;
+	} while (*p);
+	return NULL;
+}
+
 /* Options that ask for a mode are only noted here: see vx_modes_resolve(). */
 static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
 			      const char *arg)
@@ -107,6 +142,8 @@ static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
 	case 'F':
 		o->fit = true;
 		return vx_parse_size(arg, &o->fit_size, &o->fit_align);
+	case 'A': return add_queries(o, arg, false);
+	case 'N': return add_queries(o, arg, true);
 	case 'a': o->all = true; return NULL;
 	case 'L': o->live = true; return NULL;
 	case 'j': o->json = true; return NULL;

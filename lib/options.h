@@ -22,6 +22,8 @@ enum vx_mode {
 	VX_MODE_CALLERS,
 	VX_MODE_DIFF,
 	VX_MODE_PARSE,
+	VX_MODE_ADDR,		/* --addr, and --pfn with it */
+	VX_MODE_PFN,		/* --pfn alone */
 	VX_MODE_HELP,
 	VX_MODE_VERSION,
 	VX_NR_MODES,
@@ -42,6 +44,8 @@ struct vx_option {
 
 extern const struct vx_option vx_options_table[];
 
+#define VX_MAX_QUERIES	64
+
 struct vx_options {
 	enum vx_mode mode;
 	enum vx_kptr kptr;
@@ -52,6 +56,12 @@ struct vx_options {
 	const char *system_map;
 	uint64_t fit_size, fit_align;	/* --fit */
 	bool fit;
+	/* --addr, --pfn: what to look up, in the order given */
+	struct vx_query {
+		uint64_t value;
+		bool pfn;
+	} queries[VX_MAX_QUERIES];
+	int nr_queries;
 	char **args;		/* positional arguments */
 	int nr_args;
 };

@@ -49,6 +49,23 @@ struct vx_error *vx_recover_numa_counts(struct vx_kernel *k,
 typedef struct vx_error *(*vx_run_fn)(void *arg, uint64_t start, uint64_t end);
 struct vx_error *vx_pt_mapped_runs(struct vx_kernel *k, uint64_t lo,
 				   uint64_t hi, vx_run_fn fn, void *arg);
+/*
+ * --addr, --pfn (recover_pt.c): every leaf of the kernel page tables in
+ * [lo, hi), in address order: va maps pages frames [pfn, pfn + pages)
+ * (pages 1, 512 or 262144); the frame mapped at vaddr (VX_ERR_NOT_FOUND:
+ * not mapped); the struct page of pfn and its node (page_to_nid()); the
+ * direct map's and the memory map's bases.
+ */
+typedef struct vx_error *(*vx_leaf_fn)(void *arg, uint64_t va, uint64_t pfn,
+				       uint64_t pages);
+struct vx_error *vx_pt_leaves(struct vx_kernel *k, uint64_t lo, uint64_t hi,
+			      vx_leaf_fn fn, void *arg);
+struct vx_error *vx_pt_translate(struct vx_kernel *k, uint64_t vaddr,
+				 uint64_t *pfn);
+struct vx_error *vx_pt_pfn_node(struct vx_kernel *k, uint64_t pfn,
+				uint64_t *page, uint32_t *nid);
+struct vx_error *vx_pt_direct_map(struct vx_kernel *k, uint64_t *page_offset,
+				  uint64_t *vmemmap);
 /* Node of each page mapped in [start, end): counts has nr_node_ids slots. */
 struct vx_error *vx_pt_count_nodes(struct vx_kernel *k, uint64_t start,
 				   uint64_t end, uint32_t *counts);

@@ -127,6 +127,7 @@ struct runs {
 	uint64_t lo, hi;		/* the window, [lo, hi) */
 	uint64_t start, end;		/* the run being built, end 0: none */
 	vx_run_fn fn;
+	vx_leaf_fn leaf;		/* set: each leaf, not runs (--pfn) */
 	void *arg;
 	size_t tables;			/* page-table pages read */
 };
@@ -190,7 +191,11 @@ static struct vx_error *walk_table(struct runs *w, uint64_t table, int shift,
 			err = run_close(w);
 		else if (shift == PAGE_SHIFT ||
 			 ((shift == 30 || shift == 21) && (entry[i] & PTE_HUGE)))
-			err = run_add(w, va, span);
+			err = w->leaf ? w->leaf(w->arg, va,
+						(entry[i] & PTE_PFN_MASK &
+						 ~(span - 1)) >> PAGE_SHIFT,
+						span >> PAGE_SHIFT) :
+					run_add(w, va, span);
 		else
 			err = walk_table(w, (entry[i] & PTE_PFN_MASK) +
 					 w->pt->page_offset, shift - 9,
@@ -214,6 +219,68 @@ struct vx_error *vx_pt_mapped_runs(struct vx_kernel *k, uint64_t lo,
 	if (!err)
 		err = run_close(&w);
 	return err;
+}
+
+struct vx_error *vx_pt_leaves(struct vx_kernel *k, uint64_t lo, uint64_t hi,
+			      vx_leaf_fn fn, void *arg)
+{
+	struct runs w = { .k = k, .lo = lo, .hi = hi, .leaf = fn, .arg = arg };
+	struct vx_error *err;
+	struct pt pt;
+
+	err = pt_open(k, &pt);
+	if (err)
+		return err;
+	w.pt = &pt;
+	return walk_table(&w, pt.top, k->paging_levels == 5 ? 48 : 39, 0);
+}
+
+struct vx_error *vx_pt_translate(struct vx_kernel *k, uint64_t vaddr,
+				 uint64_t *pfn)
+{
+	struct vx_error *err;
+	struct pt pt;
+
+	err = pt_open(k, &pt);
+	return err ? err : pt_pfn(k, &pt, vaddr, pfn);
+}
+
+struct vx_error *vx_pt_pfn_node(struct vx_kernel *k, uint64_t pfn,
+				uint64_t *page, uint32_t *nid)
+{
+	uint64_t mask = (1ULL << k->nodes_shift) - 1, flags, n;
+	struct vx_error *err;
+	struct pt pt;
+
+	err = pt_open(k, &pt);
+	if (err)
+		return err;
+	*page = pt.vmemmap + pfn * pt.page_size;
+	err = vx_read_u64(k->t, *page, &flags);
+	if (err)
+		return vx_error_wrap(err, "struct page of pfn 0x%lx",
+				     (unsigned long)pfn);
+	n = (flags >> k->nodes_pgshift) & mask;
+	if (n >= k->nr_node_ids)
+		return vx_error_create(VX_ERR_INVALID, "pfn 0x%lx on node %lu of %u",
+				       (unsigned long)pfn, (unsigned long)n,
+				       k->nr_node_ids);
+	*nid = n;
+	return NULL;
+}
+
+struct vx_error *vx_pt_direct_map(struct vx_kernel *k, uint64_t *page_offset,
+				  uint64_t *vmemmap)
+{
+	struct vx_error *err;
+	struct pt pt;
+
+	err = pt_open(k, &pt);
+	if (err)
+		return err;
+	*page_offset = pt.page_offset;
+	*vmemmap = pt.vmemmap;
+	return NULL;
 }
 
 /* Pages mapped in [start, end) and how many sit on each node. */

@@ -172,7 +172,7 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
 
 /* ---- alignment of a busy area ---------------------------------------- */
 
-static bool is_stack_caller(const char *name)
+bool vx_is_stack_caller(const char *name)
 {
 	static const char *const stack_callers[] = {
 		"alloc_thread_stack_node", "dup_task_struct", "copy_process",
@@ -192,7 +192,7 @@ static unsigned int count_order(uint64_t x)
 	return x <= 1 ? 0 : 64 - __builtin_clzll(x - 1);
 }
 
-static uint64_t guard_of(const struct vx_space_config *c, const struct vx_area *a)
+uint64_t vx_area_guard(const struct vx_space_config *c, const struct vx_area *a)
 {
 	if (!a->vm_ptr || !a->vm_read || !a->vm.caller)
 		return 0;	/* vm_map_ram, early vmlist areas */
@@ -225,7 +225,7 @@ uint64_t vx_area_alignment(const struct vx_space_config *c,
 		return 2ULL << 20;
 	}
 	if (a->vm.flags & VX_VM_IOREMAP) {
-		unsigned int order = count_order(size - guard_of(c, a));
+		unsigned int order = count_order(size - vx_area_guard(c, a));
 
 		order = order < 12 ? 12 : order > 30 ? 30 : order;
 		*why = "ioremap power-of-two alignment";
@@ -236,7 +236,7 @@ uint64_t vx_area_alignment(const struct vx_space_config *c,
 		return 2ULL << 20;
 	}
 	if (size == 20480 && c->caller_name &&
-	    is_stack_caller(c->caller_name(c->caller_ctx, a->vm.caller, name,
+	    vx_is_stack_caller(c->caller_name(c->caller_ctx, a->vm.caller, name,
 					   sizeof(name)))) {
 		*why = "16 KiB thread-stack alignment";
 		return 16384;
@@ -405,7 +405,7 @@ static void busy_figures(const struct vx_space_config *c, struct vx_window *w)
 			nf = &w->nodes[r->area->node];
 		if (r->state == VX_BUSY) {
 			w->busy_areas++;
-			w->guard_bytes += guard_of(c, r->area);
+			w->guard_bytes += vx_area_guard(c, r->area);
 			if (c->percpu_caller && r->area->vm_read &&
 			    r->area->vm.caller == c->percpu_caller) {
 				w->percpu_chunks++;

@@ -128,6 +128,16 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
 uint64_t vx_area_alignment(const struct vx_space_config *cfg,
 			   const struct vx_area *a, const char **why);
 
+/*
+ * The guard page at the end of busy area a (§3.2): PAGE_SIZE, or 0 for
+ * VM_NO_GUARD, per-CPU chunks, vm_map_ram and areas whose vm_struct is
+ * not known.  Is name (a caller without "+off") one that allocates
+ * thread stacks?
+ */
+uint64_t vx_area_guard(const struct vx_space_config *cfg,
+		       const struct vx_area *a);
+bool vx_is_stack_caller(const char *name);
+
 enum vx_fit_verdict {
 	VX_FIT_OK,		/* a free extent (or a pooled area) takes it */
 	VX_FIT_FRAGMENTED,	/* enough free bytes, no extent large enough */

@@ -5,7 +5,8 @@
 #   cases with a vmlinux (the newest: experimental's release candidate, or
 #   backports' 7.x); cases of builds without -dbg are skipped by name.
 # Per session: `vmapx` must equal vmallocinfo.raw and the standalone tool,
-# `vmapx -p hash` vmallocinfo.hashed, `help vmapx` the golden file of that
+# `vmapx -p hash` vmallocinfo.hashed, `vmapx -j -A ... -N ...` the standalone
+# tool's answer, `help vmapx` the golden file of that
 # crash version; a bad flag must give crash's usage and leave crash working.
 # Prints ok/FAIL/skip lines and the times; exits 1 on any failure.
 #   VMAPX_DUMPS=DIR      cases (default $DUMPS, as the other scripts, then dumps/out)
@@ -76,6 +77,15 @@ if [ "${VMAPX_CRASH9:-1}" != 0 ]; then
 fi
 CRASH8_VERSION=$(crash --version 2>/dev/null | sed -n 's/^crash \([0-9.]*\).*/\1/p' | head -n1)
 
+# addr_args CASE: --addr of the first area's first byte and guard page and
+# the byte after it, --pfn 1 (the same in crash and in the standalone tool).
+addr_args() {
+	local first start end
+	first=$(awk 'NR == 1 { print $1 }' "$1/vmallocinfo.raw")
+	start=${first%-*} end=${first#*-}
+	printf -- '-A %x,%x,%x -N 1\n' "$start" $((end - 4096)) "$end"
+}
+
 # run_crash VERSION CASE OUT SO [crash options]: one session, the command
 # file written into OUT; stdout+stderr of crash in OUT/session.txt.
 run_crash() {
@@ -83,6 +93,7 @@ run_crash() {
 	shift 4
 	local k
 	k=$(readlink -f "$c/vmlinux")
+	addr_args "$c" >"$out/addr.args"
 	cat >"$out/cmds" <<-EOF
 	!date +%s.%N > $out/t1
 	extend $so
@@ -94,6 +105,7 @@ run_crash() {
 	vmapx --no-such-flag
 	vmapx -p
 	vmapx > $out/again.txt
+	vmapx -j $(cat "$out/addr.args") > $out/addr.txt
 	sys > $out/sys.txt
 	exit
 	EOF
@@ -146,6 +158,10 @@ check_session() {
 		same "$tag $name vmapx -p hash = vmallocinfo.hashed" "$out/hash.txt" \
 			"$c/vmallocinfo.hashed"
 	fi
+	if [ -f "$WORK/$name.addr" ]; then
+		same "$tag $name vmapx -j $(cat "$out/addr.args") = standalone vmapx" \
+			"$out/addr.txt" "$WORK/$name.addr"
+	fi
 	if [ "${VMAPX_UPDATE_GOLDEN:-}" = 1 ] && [ -s "$out/help.txt" ]; then
 		cp "$out/help.txt" "$golden"
 	fi
@@ -181,6 +197,9 @@ for c in "${cases[@]}"; do
 	if ! "$TOOL" "$c/vmcore.kdump" >"$WORK/$name.tool" 2>"$WORK/$name.tool.err"; then
 		echo "note: standalone vmapx on $name: $(head -n1 "$WORK/$name.tool.err")"
 	fi
+	# shellcheck disable=SC2046
+	"$TOOL" -j $(addr_args "$c") "$c/vmcore.kdump" >"$WORK/$name.addr" 2>/dev/null ||
+		rm -f "$WORK/$name.addr"
 	case $name in
 	bullseye-*|bookworm-*)
 		out=$WORK/8-$name

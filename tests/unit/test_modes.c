@@ -26,6 +26,17 @@ struct parsed {
 	char message[160];
 };
 
+/* The argument of a mode's option that takes one, else NULL. */
+static const char *mode_arg(int m)
+{
+	switch (m) {
+	case VX_MODE_FIT: return "64M";
+	case VX_MODE_ADDR: return "ffffc90000001000";
+	case VX_MODE_PFN: return "0x1000";
+	default: return NULL;
+	}
+}
+
 /* argv for the options of the modes in list[], then "DUMP". */
 static void parse(unsigned int fe, const int *list, int n, bool json,
 		  struct parsed *p)
@@ -41,8 +52,8 @@ static void parse(unsigned int fe, const int *list, int n, bool json,
 
 		snprintf(opts[i], sizeof(opts[i]), "-%c", m->option);
 		argv[argc++] = opts[i];
-		if (m->mode == VX_MODE_FIT)
-			argv[argc++] = "64M";
+		if (mode_arg(m->mode))
+			argv[argc++] = (char *)mode_arg(m->mode);
 	}
 	if (json)
 		argv[argc++] = "-j";
@@ -271,8 +282,8 @@ static struct vx_error *parse_live(unsigned int fe, int m, int nr,
 	if (m != VX_MODE_INFO) {
 		snprintf(opt, sizeof(opt), "-%c", vx_mode_info(m)->option);
 		argv[argc++] = opt;
-		if (m == VX_MODE_FIT)
-			argv[argc++] = "64M";
+		if (mode_arg(m))
+			argv[argc++] = (char *)mode_arg(m);
 	}
 	for (int i = 0; i < nr; i++)
 		argv[argc++] = files[i];
@@ -344,6 +355,40 @@ static void test_dispatch_checks_input_kinds(void **state)
 	vx_report_fini(&r);
 }
 
+static struct vx_error *parse_argv(struct vx_options *o, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return vx_options_parse(argc, argv, VX_FE_TOOL, o);
+}
+
+static void test_addr_and_pfn_lists_keep_their_order(void **state)
+{
+	char *ok[] = { "vmapx", "--pfn", "4096", "-A", "ffffc90000001000,0xffffffffc0000000",
+		       "--addr=1", "-N", "0x10", "DUMP", NULL };
+	char *bad_addr[] = { "vmapx", "-A", "ffffc9000000100g", "DUMP", NULL };
+	char *bad_list[] = { "vmapx", "-A", "1,,2", "DUMP", NULL };
+	char *bad_pfn[] = { "vmapx", "-N", "-1", "DUMP", NULL };
+	struct vx_options o;
+
+	assert_null(parse_argv(&o, ok));
+	assert_int_equal(o.mode, VX_MODE_ADDR);	/* --addr absorbs --pfn */
+	assert_int_equal(o.nr_queries, 5);
+	assert_true(o.queries[0].pfn);
+	assert_int_equal(o.queries[0].value, 4096);	/* decimal */
+	assert_false(o.queries[1].pfn);
+	assert_int_equal(o.queries[1].value, 0xffffc90000001000ULL);	/* hex, no 0x */
+	assert_int_equal(o.queries[2].value, 0xffffffffc0000000ULL);
+	assert_int_equal(o.queries[3].value, 1);
+	assert_true(o.queries[4].pfn);
+	assert_int_equal(o.queries[4].value, 16);
+	assert_usage(parse_argv(&o, bad_addr), "bad address 'ffffc9000000100g'");
+	assert_usage(parse_argv(&o, bad_list), "bad address '1,,2'");
+	assert_usage(parse_argv(&o, bad_pfn), "bad page frame '-1'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch_checks_input_kinds),
 		cmocka_unit_test(test_live_with_every_mode),
 		cmocka_unit_test(test_live_messages_and_crash),
+		cmocka_unit_test(test_addr_and_pfn_lists_keep_their_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
