@@ -200,10 +200,23 @@ static void print_window(FILE *out, const struct vx_space *s,
 	char a[32], b[32];
 
 	fprintf(out, "  window %s now: busy", s->win[j->window].name);
-	for (int k = 0; k < VX_NR_HOLD; k++)
-		fprintf(out, "%s %s %s in %llu area%s", k ? "," : "",
-			vx_holder_kind_name(k), vx_human_bytes(ws->busy[k], a, sizeof(a)),
-			(unsigned long long)ws->areas[k], ws->areas[k] == 1 ? "" : "s");
+	if (j->window == VX_WIN_MODULES) {	/* the kinds that share it */
+		for (int k = 0; k < VX_NR_HOLD; k++)
+			fprintf(out, "%s %s %s in %llu area%s", k ? "," : "",
+				vx_holder_kind_name(k),
+				vx_human_bytes(ws->busy[k], a, sizeof(a)),
+				(unsigned long long)ws->areas[k],
+				ws->areas[k] == 1 ? "" : "s");
+	} else {
+		uint64_t bytes = 0, areas = 0;
+
+		for (int k = 0; k < VX_NR_HOLD; k++) {
+			bytes += ws->busy[k];
+			areas += ws->areas[k];
+		}
+		fprintf(out, " %s in %llu area%s", vx_human_bytes(bytes, a, sizeof(a)),
+			(unsigned long long)areas, areas == 1 ? "" : "s");
+	}
 	fprintf(out, "; free %s in %llu extent%s, largest %s",
 		vx_human_bytes(ws->free_bytes, a, sizeof(a)),
 		(unsigned long long)ws->free_extents, ws->free_extents == 1 ? "" : "s",
