@@ -80,6 +80,10 @@ for c in $(bpf_cases); do
 	size=$(jq -r '[.failures[] | select(.window == "modules") | .request_size][0] // 0' <<<"$json")
 	frag=$("$VMAPX" --frag --fit "$size" -j "$d/vmcore.kdump" 2>/dev/null)
 	check_messages "$c" "$json"
+	# the loaders' task: from the message, its stack dump, or the dump's task list by PID
+	nameless=$(jq '[.failures[] | select(.comm == "")] | length' <<<"$json")
+	[ "$nameless" -eq 0 ] && ok "$c: every failure names its task ($(jq -r '[.failures[].comm] | unique | join(",")' <<<"$json"))" ||
+		bad "$c: $nameless failures name no task"
 	check_failures "$c" "$json" "$frag"
 	# --fit takes the plain request (no guard): the logged vmap sizes include it
 	guard=$(jq -r '[.failures[] | select(.window == "modules")][0].request_includes_guard' <<<"$json")
