@@ -97,10 +97,15 @@ struct vx_failure {
 	long related;			/* other message of the same event, -1 */
 };
 
+struct vx_holder;
+
 struct vx_failure_list {
 	struct vx_failure *items;
 	size_t count, cap;
 	uint64_t records;		/* log records scanned */
+	/* the largest loaded modules in the modules window, by bytes (run) */
+	struct vx_holder *modules;
+	unsigned int nr_modules;
 };
 
 /*

@@ -6,6 +6,7 @@
  * or exhaustion), out of memory (pages), or a restricted range.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -227,7 +228,8 @@ static void print_window(FILE *out, const struct vx_space *s,
 	fputc('\n', out);
 }
 
-static void print_holders(FILE *out, const struct judged *j)
+static void print_holders(FILE *out, const struct vx_failure_list *l,
+			  const struct judged *j)
 {
 	char a[32];
 
@@ -238,6 +240,13 @@ static void print_holders(FILE *out, const struct judged *j)
 		fprintf(out, "%s %s %s (%llu)", i ? "," : "", j->ws.top[i].name,
 			vx_human_bytes(j->ws.top[i].bytes, a, sizeof(a)),
 			(unsigned long long)j->ws.top[i].count);
+	fputc('\n', out);
+	if (j->window != VX_WIN_MODULES || !l->nr_modules)
+		return;
+	fputs("  largest modules:", out);
+	for (unsigned int i = 0; i < l->nr_modules; i++)
+		fprintf(out, "%s %s %s", i ? "," : "", l->modules[i].name,
+			vx_human_bytes(l->modules[i].bytes, a, sizeof(a)));
 	fputc('\n', out);
 }
 
@@ -277,7 +286,7 @@ static void print_text(FILE *out, const struct vx_space *s,
 			vx_human_bytes(j->fit.total_free, b, sizeof(b)));
 	fprintf(out, "  verdict: %s\n", verdict_names[j->verdict].text);
 	if (j->have_ws)
-		print_holders(out, j);
+		print_holders(out, l, j);
 	print_trace(out, f);
 	if (f->related >= 0)
 		fprintf(out, "  same event as seq %" PRIu64 "\n",
@@ -315,7 +324,8 @@ static void json_message_fields(struct vx_json *w, const struct vx_failure *f)
 }
 
 /* The request as judged (logged or inferred) and the window now. */
-static void json_request(struct vx_json *w, const struct judged *j)
+static void json_request(struct vx_json *w, const struct vx_failure_list *l,
+			 const struct judged *j)
 {
 	const struct vx_window_state *ws = &j->ws;
 
@@ -356,6 +366,16 @@ static void json_request(struct vx_json *w, const struct judged *j)
 		vx_json_end_object(w);
 	}
 	vx_json_end_array(w);
+	if (j->window == VX_WIN_MODULES && l->nr_modules) {
+		vx_json_array_field(w, "largest_modules");
+		for (unsigned int i = 0; i < l->nr_modules; i++) {
+			vx_json_start_object(w);
+			vx_json_string_field(w, "module", l->modules[i].name);
+			vx_json_uint_field(w, "bytes", l->modules[i].bytes);
+			vx_json_end_object(w);
+		}
+		vx_json_end_array(w);
+	}
 	vx_json_end_object(w);
 }
 
@@ -383,7 +403,7 @@ static void print_json(struct vx_json *w, const struct vx_space *s,
 		vx_json_uint_field(w, "largest_free", j->fit.largest_free);
 		vx_json_uint_field(w, "free_bytes", j->fit.total_free);
 	}
-	json_request(w, j);
+	json_request(w, l, j);
 	vx_json_string_field(w, "verdict", verdict_names[j->verdict].id);
 	vx_json_string_field(w, "verdict_text", verdict_names[j->verdict].text);
 	vx_json_string_field(w, "message", f->message);
@@ -429,6 +449,42 @@ struct vx_error *vx_failures_report(const struct vx_space *s,
 	return vx_json_destroy(w);
 }
 
+static int holder_by_bytes(const void *x, const void *y)
+{
+	const struct vx_holder *a = x, *b = y;
+
+	return a->bytes != b->bytes ? (a->bytes < b->bytes ? 1 : -1) :
+		strcmp(a->name, b->name);
+}
+
+/* The loaded modules holding the most of the modules window (their mem[] / layouts). */
+static void largest_modules(struct vx_kernel *k, struct vx_failure_list *l)
+{
+	struct vx_holder *h = NULL, *grown;
+	const char *name;
+	uint64_t bytes;
+	size_t n = 0;
+
+	for (size_t i = 0; vx_module_memory(k, i, k->modules_start, k->modules_end,
+					      &name, &bytes); i++) {
+		grown = realloc(h, (n + 1) * sizeof(*h));
+		if (!grown)
+			break;
+		h = grown;
+		memset(&h[n], 0, sizeof(h[n]));
+		snprintf(h[n].name, sizeof(h[n].name), "%s", name);
+		h[n].bytes = bytes;
+		h[n++].count = 1;
+	}
+	if (!n) {
+		free(h);
+		return;
+	}
+	qsort(h, n, sizeof(*h), holder_by_bytes);
+	l->modules = h;
+	l->nr_modules = n < VX_TOP_HOLDERS ? n : VX_TOP_HOLDERS;
+}
+
 /*
  * A message without "<comm>: " (execmem, the vmap message) still has its
  * caller's PID: name the task from the dump's task list, if it still runs.
@@ -456,6 +512,7 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
 	if (err)
 		return err;	/* it says "reading the kernel log" */
 	name_tasks(k, &list);
+	largest_modules(k, &list);
 	err = vx_space_open(k, r, &m, &s);
 	if (!err) {
 		err = vx_failures_report(&s, &list, o, out);

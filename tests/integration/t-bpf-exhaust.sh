@@ -96,6 +96,11 @@ for c in $(bpf_cases); do
 	packs=$(jq -r '[.failures[] | select(.window == "modules")][0].window_state.bpf_packs' <<<"$json")
 	[ "$packs" -ge "$progs" ] && ok "$c: $packs BPF packs in the window for the guest's $progs JITed programs" ||
 		bad "$c: $packs BPF packs in the window for $progs JITed programs"
+	# modules by name: their memory is part of what the module holders hold
+	jq -e '[.failures[] | select(.window == "modules")][0].window_state |
+		(.largest_modules | length) > 0 and ([.largest_modules[].bytes] | add) <= .busy_modules' \
+		<<<"$json" >/dev/null && ok "$c: the largest modules by name fit within the modules' busy bytes" ||
+		bad "$c: largest_modules missing or larger than the modules' busy bytes"
 	top=$(jq -r '[.failures[] | select(.window == "modules")][0].window_state.top_holders[0].kind' <<<"$json")
 	[ "$top" = bpf ] && ok "$c: the top holder of the modules window is BPF" ||
 		bad "$c: the top holder of the modules window is '$top', want bpf"
