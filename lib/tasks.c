@@ -3,11 +3,11 @@
  * The name of a task from its PID, read from the dump: a printk record
  * carries the PID of its caller (caller_id) but messages such as
  * "execmem: unable to allocate memory" carry no comm.  Walks init_task's
- * process list (task_struct.tasks) and each process's threads: newer
- * kernels link them on signal->thread_head through task_struct.thread_node
- * ("kill task_struct->thread_group", 6.7; seen in the 6.12 and 7.2 BTF),
- * older ones on task_struct.thread_group (5.10, 6.1); told apart by which
- * member exists.  Bounded; a broken list ends the walk.
+ * process list (task_struct.tasks) and each process's threads on
+ * signal->thread_head through task_struct.thread_node (present in the
+ * 5.10, 6.1, 6.12 and 7.2 BTF); task_struct.thread_group, which 6.7
+ * removed ("kill task_struct->thread_group"), only where thread_node is
+ * missing.  Bounded; a broken list ends the walk.
  */
 #include <stdio.h>
 #include <string.h>
