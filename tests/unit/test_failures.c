@@ -823,6 +823,34 @@ static void test_execmem_unknown_size_exhausted_when_no_page_fits(void **state)
 	free(json);
 }
 
+/* The second loader's vmap message came without its warn_alloc and trace. */
+static void test_traceless_message_takes_the_path_of_the_same_request(void **state)
+{
+	const char *msg = "vmap allocation for size 2101248 failed: use vmalloc=<size> to increase size";
+	struct vx_failure fs[2] = { parse_ok(msg), parse_ok(msg) };
+	char *json;
+
+	for (int i = 0; i < 2; i++) {
+		fs[i].seq = 383 + 78 * i;
+		fs[i].ts_nsec = UINT64_C(1010041902000) + i * UINT64_C(464125000);
+		fs[i].related = -1;
+		fs[i].message = (char *)msg;
+		snprintf(fs[i].comm, sizeof(fs[i].comm), "vbpf");
+	}
+	fs[0].path = VX_PATH_BPF_JIT;
+	json = bpf_report(40, 436 * 1024, 2, fs, 2, true);
+	assert_non_null(strstr(json, "\"seq\":461,"));
+	assert_non_null(strstr(strstr(json, "\"seq\":461,"), "\"window\":\"modules\""));
+	assert_non_null(strstr(json, "\"request_path\":\"bpf_jit\",\"request_path_from_seq\":383"));
+	free(json);
+	/* another command's request of the same size is not taken for it */
+	snprintf(fs[1].comm, sizeof(fs[1].comm), "modprobe");
+	json = bpf_report(40, 436 * 1024, 2, fs, 2, true);
+	assert_non_null(strstr(strstr(json, "\"seq\":461,"), "\"window\":\"vmalloc\""));
+	assert_null(strstr(json, "request_path_from_seq"));
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -857,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_execmem_verdict_exhausted_with_window_figures),
 		cmocka_unit_test(test_logged_pack_failure_verdict_fragmented),
 		cmocka_unit_test(test_execmem_unknown_size_exhausted_when_no_page_fits),
+		cmocka_unit_test(test_traceless_message_takes_the_path_of_the_same_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
