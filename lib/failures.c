@@ -662,6 +662,7 @@ void vx_failure_list_free(struct vx_failure_list *l)
 		free(l->items[i].message);
 	}
 	free(l->items);
+	free(l->modules);
 	memset(l, 0, sizeof(*l));
 }
 

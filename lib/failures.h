@@ -65,6 +65,7 @@ struct vx_failure {
 	uint64_t ts_nsec;
 	uint32_t caller_id;		/* raw printk caller id */
 	char comm[VX_FAILURE_COMM_MAX];	/* "" when the message has none */
+	bool comm_from_tasks;		/* comm read from the dump's task list */
 	bool has_pid;
 	uint32_t pid;			/* from caller_id, or the CPU/PID line */
 	bool has_cpu;
@@ -96,10 +97,15 @@ struct vx_failure {
 	long related;			/* other message of the same event, -1 */
 };
 
+struct vx_holder;
+
 struct vx_failure_list {
 	struct vx_failure *items;
 	size_t count, cap;
 	uint64_t records;		/* log records scanned */
+	/* the largest loaded modules in the modules window, by bytes (run) */
+	struct vx_holder *modules;
+	unsigned int nr_modules;
 };
 
 /*
@@ -146,5 +152,59 @@ struct vx_error *vx_failures_run(struct vx_kernel *k, struct vx_report *r,
 struct vx_error *vx_failures_report(const struct vx_space *s,
 				    const struct vx_failure_list *l,
 				    const struct vx_options *o, FILE *out);
+
+/* ---- the window a failure hit, and its request (lib/failures_window.c) ---- */
+
+/* Who holds the busy bytes of a window, told from the caller's name. */
+enum vx_holder_kind {
+	VX_HOLD_BPF,		/* BPF prog packs, JIT images, trampolines */
+	VX_HOLD_MODULES,	/* module memory (load_module, module_alloc, execmem) */
+	VX_HOLD_OTHER,		/* kprobes, ftrace trampolines, vmalloc users... */
+	VX_NR_HOLD,
+};
+
+enum vx_holder_kind vx_holder_kind_of(const char *caller);
+const char *vx_holder_kind_name(enum vx_holder_kind h);
+
+#define VX_TOP_HOLDERS	5
+
+struct vx_holder {
+	char name[96];		/* caller, "+off/size" dropped */
+	uint64_t count, bytes;
+};
+
+/* A window as the failure's request meets it now. */
+struct vx_window_state {
+	uint64_t busy[VX_NR_HOLD], areas[VX_NR_HOLD];
+	uint64_t free_bytes, free_extents, largest_free;
+	uint64_t extents_fit;	/* free extents that could hold the request */
+	/* BPF prog packs: the commonest area size (guard included), how many */
+	uint64_t pack_size, pack_count;
+	struct vx_holder top[VX_TOP_HOLDERS];
+	unsigned int nr_top;
+};
+
+/* The request behind a failure: as logged, or inferred and why. */
+struct vx_request {
+	uint64_t size;		/* 0: neither logged nor inferable */
+	bool includes_guard;
+	bool inferred;
+	enum vx_failure_path path;	/* f->path, or the inferred path */
+	char why[200];
+};
+
+/* Busy bytes by kind, free figures and top holders of window w. */
+void vx_window_state_read(const struct vx_space *s, int w,
+			  struct vx_window_state *ws);
+/* Free extents of window w where size bytes (guard included) at align fit. */
+uint64_t vx_window_extents_fit(const struct vx_space *s, int w, uint64_t size,
+			       uint64_t align);
+/*
+ * The request of failure f: its logged size, else (execmem logs none)
+ * what the kernel's rules make of the window's holders: a BPF prog pack
+ * is BPF_PROG_PACK_SIZE, the size of the packs already there.
+ */
+void vx_failure_request(const struct vx_failure *f,
+			const struct vx_window_state *ws, struct vx_request *rq);
 
 #endif

@@ -156,5 +156,12 @@ static inline bool vx_is_vmalloc_addr(const struct vx_kernel *k, uint64_t addr)
 
 /* Private to lib/: kernel_symbolize.c */
 void vx_symbolizer_free(struct vx_kernel *k);
+/*
+ * The loaded modules (the list the symbolizer reads): the name of the
+ * i-th and the bytes of its memory (every core/init region or mem[]
+ * type) that lie in [lo, hi).  False past the last module.
+ */
+bool vx_module_memory(struct vx_kernel *k, size_t i, uint64_t lo, uint64_t hi,
+		      const char **name, uint64_t *bytes);
 
 #endif

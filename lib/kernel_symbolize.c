@@ -327,6 +327,27 @@ static bool symbolize_module(struct vx_kernel *k, uint64_t addr, char *buf,
 	return false;
 }
 
+bool vx_module_memory(struct vx_kernel *k, size_t i, uint64_t lo, uint64_t hi,
+		      const char **name, uint64_t *bytes)
+{
+	const struct vx_module *m;
+
+	if (!k->mods)
+		load_modules(k);
+	if (!k->mods || i >= k->mods->count)
+		return false;
+	m = &k->mods->mods[i];
+	*name = m->name;
+	*bytes = 0;
+	for (unsigned int r = 0; r < m->nr_regions; r++) {
+		const struct vx_region *g = &m->regions[r];
+
+		if (g->size && g->base >= lo && g->base < hi)
+			*bytes += g->size;
+	}
+	return true;
+}
+
 /* ---- the kernel image -------------------------------------------------- */
 
 static bool is_ksym_addr(const struct vx_kernel *k, uint64_t addr)

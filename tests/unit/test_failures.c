@@ -596,6 +596,261 @@ static void test_scan_error_names_the_kernel_log(void **state)
 	fake_log_destroy(fl);
 }
 
+/* ---- the window a modules-window failure hit (lib/failures_window.c) ---- */
+
+#define PACK	(UINT64_C(2) << 20)	/* BPF_PROG_PACK_SIZE on one node */
+#define PG	UINT64_C(4096)
+
+/* Caller ids of the fake busy areas, named as %pS would. */
+static const char *const fake_callers[] = {
+	[1] = "some_driver", [2] = "bpf_prog_pack_alloc", [3] = "load_module",
+	[4] = "execmem_alloc_rw", [5] = "alloc_insn_page",
+};
+
+static const char *fake_name(void *ctx, uint64_t caller, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", caller < N(fake_callers) && fake_callers[caller] ?
+		 fake_callers[caller] : "");
+	return buf;
+}
+
+static void add_busy(struct vx_vmap *m, uint64_t start, uint64_t bytes,
+		     uint64_t caller)
+{
+	add_area(m, VX_BUSY, start, start + bytes);
+	m->lists[VX_BUSY].v[m->lists[VX_BUSY].n - 1].vm.caller = caller;
+	m->lists[VX_BUSY].v[m->lists[VX_BUSY].n - 1].vm_ptr = 0x2000 + start;
+}
+
+/*
+ * The modules window after vbpf: `packs` BPF packs of 2 MiB + guard from
+ * MSTART, one 64 KiB module, a kprobe page; then free extents of
+ * `hole` bytes separated by one-page modules, `holes` of them, up to MEND.
+ * The rest of the window, after the last hole, is busy with one more
+ * pack-sized area per 2 MiB + guard, so only the holes are free.
+ */
+static void bpf_space(struct vx_vmap *m, struct vx_space *s, unsigned int packs,
+		      uint64_t hole, unsigned int holes)
+{
+	struct vx_space_config c = {
+		.vmalloc_start = VSTART, .vmalloc_end = VEND,
+		.modules_start = MSTART, .modules_end = MEND,
+		.prefix_known = true, .caller_name = fake_name,
+	};
+	uint64_t at = MSTART;
+
+	memset(m, 0, sizeof(*m));
+	add_area(m, VX_FREE, 1, VSTART);
+	add_area(m, VX_FREE, VSTART, VEND + 1);
+	for (unsigned int i = 0; i < packs; i++, at += PACK + PG)
+		add_busy(m, at, PACK + PG, 2);
+	add_busy(m, at, 64 * 1024 + PG, 3);
+	at += 64 * 1024 + PG;
+	add_busy(m, at, 2 * PG, 5);
+	at += 2 * PG;
+	for (unsigned int i = 0; i < holes; i++) {
+		add_area(m, VX_FREE, at, at + hole);
+		at += hole;
+		add_busy(m, at, 2 * PG, 4);
+		at += 2 * PG;
+	}
+	add_busy(m, at, MEND - at, 1);
+	assert_null(vx_space_build(&c, m, s));
+}
+
+static struct vx_failure execmem_failure(void)
+{
+	struct vx_failure f = parse_ok("execmem: unable to allocate memory");
+
+	f.pid = 227;
+	f.has_pid = true;
+	f.message = (char *)"execmem: unable to allocate memory";
+	f.related = -1;
+	return f;
+}
+
+static char *bpf_report(unsigned int packs, uint64_t hole, unsigned int holes,
+			struct vx_failure *fs, size_t n, bool json)
+{
+	struct vx_failure_list l = { .items = fs, .count = n, .records = 1 };
+	struct vx_options o = { .json = json };
+	struct vx_space s;
+	struct vx_vmap m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	bpf_space(&m, &s, packs, hole, holes);
+	assert_null(vx_failures_report(&s, &l, &o, f));
+	fclose(f);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+	return buf;
+}
+
+static void test_holder_kinds_come_from_the_caller_name(void **state)
+{
+	assert_int_equal(vx_holder_kind_of("bpf_prog_pack_alloc"), VX_HOLD_BPF);
+	assert_int_equal(vx_holder_kind_of("bpf_jit_binary_alloc"), VX_HOLD_BPF);
+	assert_int_equal(vx_holder_kind_of("alloc_new_pack"), VX_HOLD_BPF);
+	assert_int_equal(vx_holder_kind_of("load_module"), VX_HOLD_MODULES);
+	assert_int_equal(vx_holder_kind_of("module_alloc"), VX_HOLD_MODULES);
+	assert_int_equal(vx_holder_kind_of("execmem_alloc_rw"), VX_HOLD_MODULES);
+	assert_int_equal(vx_holder_kind_of("alloc_insn_page"), VX_HOLD_OTHER);
+	assert_int_equal(vx_holder_kind_of("some_driver [mod]"), VX_HOLD_OTHER);
+}
+
+/* 6.12: execmem logs no size; the packs in the window give BPF_PROG_PACK_SIZE. */
+static void test_execmem_size_is_inferred_from_the_packs_in_the_window(void **state)
+{
+	struct vx_vmap m;
+	struct vx_space s;
+	struct vx_window_state ws;
+	struct vx_request rq;
+	struct vx_failure f = execmem_failure();
+
+	bpf_space(&m, &s, 40, 436 * 1024, 3);
+	vx_window_state_read(&s, VX_WIN_MODULES, &ws);
+	assert_int_equal(ws.pack_count, 40);
+	assert_int_equal(ws.pack_size, PACK + PG);
+	assert_int_equal(ws.areas[VX_HOLD_BPF], 40);
+	assert_int_equal(ws.busy[VX_HOLD_BPF], 40 * (PACK + PG));
+	assert_int_equal(ws.areas[VX_HOLD_MODULES], 4);	/* load_module + 3 execmem_alloc_rw */
+	assert_int_equal(ws.free_extents, 3);
+	assert_int_equal(ws.largest_free, 436 * 1024);
+	vx_failure_request(&f, &ws, &rq);
+	assert_true(rq.inferred);
+	assert_true(rq.includes_guard);
+	assert_int_equal(rq.size, PACK + PG);
+	assert_int_equal(rq.path, VX_PATH_BPF_JIT);
+	assert_non_null(strstr(rq.why, "40 bpf_prog_pack areas"));
+	/* a logged size is never replaced */
+	f = parse_ok("vmap allocation for size 2101248 failed: use vmalloc=<size> to increase size");
+	vx_failure_request(&f, &ws, &rq);
+	assert_false(rq.inferred);
+	assert_int_equal(rq.size, 2101248);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
+/* Without packs (or with BPF not the main holder) nothing is made up. */
+static void test_execmem_size_stays_unknown_without_packs(void **state)
+{
+	struct vx_vmap m;
+	struct vx_space s;
+	struct vx_window_state ws;
+	struct vx_request rq;
+	struct vx_failure f = execmem_failure();
+
+	bpf_space(&m, &s, 0, 436 * 1024, 3);
+	vx_window_state_read(&s, VX_WIN_MODULES, &ws);
+	assert_int_equal(ws.pack_count, 0);
+	vx_failure_request(&f, &ws, &rq);
+	assert_int_equal(rq.size, 0);
+	assert_false(rq.inferred);
+	/* a trace through the BPF JIT, but no pack to measure: 2 MiB per node */
+	f.path = VX_PATH_BPF_JIT;
+	vx_failure_request(&f, &ws, &rq);
+	assert_true(rq.inferred);
+	assert_int_equal(rq.size, PACK);
+	assert_false(rq.includes_guard);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
+/* 968 KiB free in holes of at most 436 KiB: a pack cannot be had: exhausted. */
+static void test_execmem_verdict_exhausted_with_window_figures(void **state)
+{
+	struct vx_failure f = execmem_failure();
+	char *text = bpf_report(40, 436 * 1024, 2, &f, 1, false);
+	char *json = bpf_report(40, 436 * 1024, 2, &f, 1, true);
+
+	assert_non_null(strstr(text, "? (pid 227): execmem: unable to allocate memory\n"));
+	assert_non_null(strstr(text, "  request: 2.0 MiB (guard page included), path bpf_jit, window modules\n"));
+	assert_non_null(strstr(text, "  inferred: the message logs no size; a BPF prog pack (BPF_PROG_PACK_SIZE), the size of the 40 bpf_prog_pack areas"));
+	assert_non_null(strstr(text, "  window modules now: busy bpf 80.2 MiB in 40 areas, modules 84 KiB in 3 areas, other"));
+	assert_non_null(strstr(text, "; free 872 KiB in 2 extents, largest 436 KiB; 0 could hold the request\n"));
+	assert_non_null(strstr(text, "  verdict: out of address space (exhaustion)\n"));
+	assert_non_null(strstr(text, "  top holders: some_driver"));
+	assert_non_null(strstr(text, ", bpf_prog_pack_alloc 80.2 MiB (40)"));
+	assert_non_null(strstr(json, "\"size\":0,"));
+	assert_non_null(strstr(json, "\"request_size\":2101248,\"request_includes_guard\":true,\"request_inferred\":true"));
+	assert_non_null(strstr(json, "\"request_path\":\"bpf_jit\""));
+	assert_non_null(strstr(json, "\"busy_bpf\":84049920,\"areas_bpf\":40"));
+	assert_non_null(strstr(json, "\"free_bytes\":892928,\"free_extents\":2,\"largest_free\":446464,\"extents_fit\":0"));
+	assert_non_null(strstr(json, "\"bpf_pack_size\":2101248,\"bpf_packs\":40"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_exhausted\""));
+	free(text);
+	free(json);
+}
+
+/* 6 holes of 436 KiB and 2 of 1.5 MiB: 5.6 MiB free, no 2 MiB + guard extent. */
+static void test_logged_pack_failure_verdict_fragmented(void **state)
+{
+	struct vx_failure f = parse_ok("vmap allocation for size 2101248 failed: use vmalloc=<size> to increase size");
+	char *json, *text;
+
+	f.path = VX_PATH_BPF_JIT;
+	json = bpf_report(40, 1536 * 1024, 4, &f, 1, true);
+	text = bpf_report(40, 1536 * 1024, 4, &f, 1, false);
+	assert_non_null(strstr(json, "\"request_size\":2101248,\"request_includes_guard\":true,\"request_inferred\":false"));
+	assert_non_null(strstr(json, "\"extents_fit\":0"));
+	assert_non_null(strstr(json, "\"fits_now\":false"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_fragmented\""));
+	assert_null(strstr(text, "inferred"));
+	assert_non_null(strstr(text, "free 6 MiB in 4 extents, largest 1.5 MiB; 0 could hold the request\n"));
+	free(text);
+	free(json);
+	/* one hole of 2 MiB + guard: it fits now, in exactly one extent */
+	json = bpf_report(40, PACK + PG, 1, &f, 1, true);
+	assert_non_null(strstr(json, "\"extents_fit\":1"));
+	assert_non_null(strstr(json, "\"fits_now\":true"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_transient\""));
+	free(json);
+}
+
+/* Size unknown and not even a page fits: exhausted whatever was asked. */
+static void test_execmem_unknown_size_exhausted_when_no_page_fits(void **state)
+{
+	struct vx_failure f = execmem_failure();
+	char *json = bpf_report(0, 0, 0, &f, 1, true);
+
+	assert_non_null(strstr(json, "\"request_size\":0,"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_exhausted\""));
+	free(json);
+	json = bpf_report(0, 8 * PG, 1, &f, 1, true);
+	assert_non_null(strstr(json, "\"verdict\":\"unknown\""));
+	free(json);
+}
+
+/* The second loader's vmap message came without its warn_alloc and trace. */
+static void test_traceless_message_takes_the_path_of_the_same_request(void **state)
+{
+	const char *msg = "vmap allocation for size 2101248 failed: use vmalloc=<size> to increase size";
+	struct vx_failure fs[2] = { parse_ok(msg), parse_ok(msg) };
+	char *json;
+
+	for (int i = 0; i < 2; i++) {
+		fs[i].seq = 383 + 78 * i;
+		fs[i].ts_nsec = UINT64_C(1010041902000) + i * UINT64_C(464125000);
+		fs[i].related = -1;
+		fs[i].message = (char *)msg;
+		snprintf(fs[i].comm, sizeof(fs[i].comm), "vbpf");
+	}
+	fs[0].path = VX_PATH_BPF_JIT;
+	json = bpf_report(40, 436 * 1024, 2, fs, 2, true);
+	assert_non_null(strstr(json, "\"seq\":461,"));
+	assert_non_null(strstr(strstr(json, "\"seq\":461,"), "\"window\":\"modules\""));
+	assert_non_null(strstr(json, "\"request_path\":\"bpf_jit\",\"request_path_from_seq\":383"));
+	free(json);
+	/* another command's request of the same size is not taken for it */
+	snprintf(fs[1].comm, sizeof(fs[1].comm), "modprobe");
+	json = bpf_report(40, 436 * 1024, 2, fs, 2, true);
+	assert_non_null(strstr(strstr(json, "\"seq\":461,"), "\"window\":\"vmalloc\""));
+	assert_null(strstr(json, "request_path_from_seq"));
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +879,13 @@ int main(void)
 		cmocka_unit_test(test_report_says_out_of_pages_when_the_request_fits_now),
 		cmocka_unit_test(test_report_of_a_clean_log_counts_its_records),
 		cmocka_unit_test(test_scan_error_names_the_kernel_log),
+		cmocka_unit_test(test_holder_kinds_come_from_the_caller_name),
+		cmocka_unit_test(test_execmem_size_is_inferred_from_the_packs_in_the_window),
+		cmocka_unit_test(test_execmem_size_stays_unknown_without_packs),
+		cmocka_unit_test(test_execmem_verdict_exhausted_with_window_figures),
+		cmocka_unit_test(test_logged_pack_failure_verdict_fragmented),
+		cmocka_unit_test(test_execmem_unknown_size_exhausted_when_no_page_fits),
+		cmocka_unit_test(test_traceless_message_takes_the_path_of_the_same_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
