@@ -8,11 +8,13 @@
 #   make fuzz       libFuzzer on every parser (tests/fuzz/run.sh $(FUZZ))
 #   make corrupt    the corruption suite on dumps/ (make corrupt-long: 20,000)
 #   make install    PREFIX=/usr/local DESTDIR= EXTDIR=/usr/lib/crash/extensions
+#   make deb        the Debian packages vmapx and crash-vmapx (../*.deb), see debian/README.md
 
 PREFIX  ?= /usr/local
 EXTDIR  ?= /usr/lib/crash/extensions
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC      ?= cc
@@ -21,7 +23,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 PKGS    := libkdumpfile libaddrxlat libdw libelf libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ilib $(PKG_CFLAGS)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -Ilib $(PKG_CFLAGS)
 
 B := build
 LIB_SRC  := $(wildcard lib/*.c)
@@ -37,8 +39,8 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(B)/%.o)
 
 .SECONDARY:
-.PHONY: all check unit integration dumps bench fuzz install clean deps demo
-all: $(B)/vmapx $(B)/vmapx.so
+.PHONY: all check unit integration dumps bench fuzz install clean deps demo deb
+all: $(B)/vmapx $(B)/vmapx.so $(B)/vmapx.bash-completion
 
 $(B)/%.o: %.c $(wildcard lib/*.h tool/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -61,7 +63,14 @@ $(B)/libvmapx_tool.a: $(TOOL_LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/vmapx: $(TOOL_OBJ) $(B)/libvmapx.a
-	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libvmapx.a $(PKG_LIBS)
+
+# bash completion, generated from the option table (tool/completion/gen-bash.c).
+$(B)/gen-bash-completion: tool/completion/gen-bash.c $(B)/libvmapx.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libvmapx.a $(PKG_LIBS)
+
+$(B)/vmapx.bash-completion: $(B)/gen-bash-completion
+	$(B)/gen-bash-completion > $@.tmp && mv $@.tmp $@
 
 include extension/extension.mk
 include tests/fuzz/fuzz.mk
@@ -111,6 +120,13 @@ install: all
 	install -D -m 0755 $(B)/vmapx $(DESTDIR)$(BINDIR)/vmapx
 	install -D -m 0644 doc/vmapx.1 $(DESTDIR)$(MANDIR)/man1/vmapx.1
 	install -D -m 0644 $(B)/vmapx.so $(DESTDIR)$(EXTDIR)/vmapx.so
+	install -D -m 0644 $(B)/vmapx.bash-completion $(DESTDIR)$(BASHCOMPDIR)/vmapx
+
+# From a git clone to the two .deb files in the parent directory (installs the
+# build dependencies with apt, as make deps does): see debian/README.md.
+deb:
+	@VMAPX_DEPS_EXTRA="debhelper lintian $$VMAPX_DEPS_EXTRA" ./tests/deps.sh
+	dpkg-buildpackage -us -uc -b
 
 clean:
 	rm -rf $(B)
