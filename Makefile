@@ -20,7 +20,7 @@ DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-PKGS    := libkdumpfile libaddrxlat libdw libelf libbpf
+PKGS    := libkdumpfile libaddrxlat libdw libelf libbpf libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -Ilib $(PKG_CFLAGS)
@@ -122,11 +122,21 @@ install: all
 	install -D -m 0644 $(B)/vmapx.so $(DESTDIR)$(EXTDIR)/vmapx.so
 	install -D -m 0644 $(B)/vmapx.bash-completion $(DESTDIR)$(BASHCOMPDIR)/vmapx
 
-# From a git clone to the two .deb files in the parent directory (installs the
-# build dependencies with apt, as make deps does): see debian/README.md.
+# From a git clone to the installed packages vmapx and crash-vmapx: the build
+# dependencies of debian/control (apt-get build-dep), dpkg-buildpackage (the
+# .deb files go to the parent directory, as always), apt-get install of the two.
+# DEB_INSTALL=0: build only.  See debian/README.md.
+DEB_INSTALL ?= 1
 deb:
-	@VMAPX_DEPS_EXTRA="debhelper lintian $$VMAPX_DEPS_EXTRA" ./tests/deps.sh
+	@[ "$$(id -u)" = 0 ] || { echo "make deb: run as root (apt-get)" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends dpkg-dev >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get -qq build-dep -y ./ >/dev/null
 	dpkg-buildpackage -us -uc -b
+	v=$$(dpkg-parsechangelog -S Version); a=$$(dpkg --print-architecture); \
+	if [ "$(DEB_INSTALL)" = 1 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
+			../vmapx_$${v}_$$a.deb ../crash-vmapx_$${v}_$$a.deb; \
+	fi
 
 clean:
 	rm -rf $(B)
