@@ -134,39 +134,46 @@ static struct vx_error *archive_fail(struct archive *a, const char *path)
 			       path, why ? why : "unknown error");
 }
 
-static struct vx_error *read_archive(const char *path, struct member *mem)
+/* The members of an opened archive, the first of each name. */
+static struct vx_error *read_members(struct archive *a, const char *path,
+				     struct member *mem)
 {
 	struct vx_error *err = NULL;
 	struct archive_entry *e;
+	int found = 0, r, m;
+
+	while (found < SOS_NR_MEMBERS && !err) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return archive_fail(a, path);
+		m = member_of(archive_entry_pathname(e));
+		/* Links (sos's top-level "uname") are not read. */
+		if (m < 0 || mem[m].data || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		err = read_entry(a, path, m, &mem[m]);
+		found++;
+	}
+	return err;
+}
+
+/* buf NULL: the file at path, else the len bytes at buf named path. */
+static struct vx_error *read_archive(const char *path, const void *buf,
+				     size_t len, struct member *mem)
+{
+	struct vx_error *err;
 	struct archive *a;
-	int found = 0, r;
+	int r;
 
 	a = archive_read_new();
 	if (!a)
 		return vx_error_nomem_in("%s", path);
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 64 << 10) != ARCHIVE_OK) {
-		err = archive_fail(a, path);
-		goto out;
-	}
-	while (found < SOS_NR_MEMBERS && !err) {
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r < ARCHIVE_WARN) {
-			err = archive_fail(a, path);
-			break;
-		}
-		int m = member_of(archive_entry_pathname(e));
-
-		/* The first of a name counts; links (sos's top "uname") do not. */
-		if (m < 0 || mem[m].data || archive_entry_filetype(e) != AE_IFREG)
-			continue;
-		err = read_entry(a, path, m, &mem[m]);
-		found++;
-	}
-out:
+	r = buf ? archive_read_open_memory(a, buf, len) :
+		  archive_read_open_filename(a, path, 64 << 10);
+	err = r == ARCHIVE_OK ? read_members(a, path, mem) : archive_fail(a, path);
 	archive_read_free(a);
 	return err;
 }
@@ -274,17 +281,12 @@ static bool meminfo_field(const struct member *mem, const char *name,
 	return false;
 }
 
-struct vx_error *vx_sosreport_read(const char *path, struct vx_sosreport **out)
+/* The sosreport from what was read (mem freed). */
+static struct vx_error *assemble(const char *path, struct vx_error *err,
+				 struct member *mem, struct vx_sosreport **out)
 {
-	struct member mem[SOS_NR_MEMBERS] = { { 0 } };
 	struct vx_sosreport *s = NULL;
-	struct vx_error *err;
-	struct stat st;
 
-	*out = NULL;
-	if (stat(path, &st))
-		return vx_error_create(VX_ERR_IO, "%s: %m", path);
-	err = S_ISDIR(st.st_mode) ? read_dir(path, mem) : read_archive(path, mem);
 	if (!err && !mem[SOS_VMALLOCINFO].data)
 		err = vx_error_create(VX_ERR_INVALID,
 				      "%s: a sosreport without %s (was the memory plugin off?)",
@@ -307,6 +309,29 @@ out:
 	for (int m = 0; m < SOS_NR_MEMBERS; m++)
 		free(mem[m].data);
 	return err;
+}
+
+struct vx_error *vx_sosreport_read(const char *path, struct vx_sosreport **out)
+{
+	struct member mem[SOS_NR_MEMBERS] = { { 0 } };
+	struct vx_error *err;
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st))
+		return vx_error_create(VX_ERR_IO, "%s: %m", path);
+	err = S_ISDIR(st.st_mode) ? read_dir(path, mem) :
+	      read_archive(path, NULL, 0, mem);
+	return assemble(path, err, mem, out);
+}
+
+struct vx_error *vx_sosreport_read_memory(const char *name, const void *buf,
+					  size_t len, struct vx_sosreport **out)
+{
+	struct member mem[SOS_NR_MEMBERS] = { { 0 } };
+
+	*out = NULL;
+	return assemble(name, read_archive(name, buf, len, mem), mem, out);
 }
 
 void vx_sosreport_destroy(struct vx_sosreport *s)

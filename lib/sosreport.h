@@ -44,6 +44,9 @@ int vx_sosreport_detect(const char *path);
  * proc/vmallocinfo.
  */
 struct vx_error *vx_sosreport_read(const char *path, struct vx_sosreport **out);
+/* The same of an archive in memory (the fuzz harness), named name. */
+struct vx_error *vx_sosreport_read_memory(const char *name, const void *buf,
+					  size_t len, struct vx_sosreport **out);
 void vx_sosreport_destroy(struct vx_sosreport *s);
 /*
  * Say on r (notes) whether the snapshot was taken on the dump's kernel:

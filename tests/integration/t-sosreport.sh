@@ -9,7 +9,8 @@
 #     --parse gives back the captured file; an edited one differs (status 1);
 #   - every case (.tar.xz): no differences, no "another kernel" note with the
 #     case's own release (meta.json) and window (VmallocTotal of its paging
-#     mode), the note with another release and another VmallocTotal;
+#     mode), the note with another release and another VmallocTotal (one
+#     case per paging mode);
 #   - bad archives: one line naming the archive, status 2: truncated, not an
 #     archive, no proc/vmallocinfo, a member over its cap; memory measured.
 set -u
@@ -87,7 +88,9 @@ rc=$?
 	ok "$c: a sosreport missing one area differs (status 1, appeared: 1)" ||
 	bad "$c: edited sosreport: status $rc"
 
-# Every case: the same kernel is not called another, another release is.
+# Every case: the same kernel is not called another; another release and
+# window are said (once per paging mode: the same code on every case).
+said=
 for c in $(cases); do
 	d=$DUMPS/$c
 	rel=$(jq -r .release "$d/meta.json")
@@ -101,6 +104,8 @@ for c in $(cases); do
 		bad "$c: --diff sosreport.tar.xz: status $rc"
 		sed 's/^/    /' "$tmp/err" | head -n 5
 	fi
+	case " $said " in *" $total "*) continue ;; esac
+	said="$said $total"
 	in=$(archive "$(mksos "$tmp" "$c" "$rel.other" $((total - 1)))" tar.xz)
 	"$VMAPX" --diff "$in" "$d/vmcore.kdump" >"$tmp/out" 2>"$tmp/err"
 	if grep -q "another kernel release: $rel.other, the dump's is $rel\$" "$tmp/err" &&
@@ -139,5 +144,5 @@ for bad in "$tmp/truncated.tar.xz" "$tmp/garbage.tar.xz" "$tmp/novm.tar.gz" "$bi
 		sed 's/^/    /' "$tmp/err" | head -n 4
 	fi
 done
-echo "note: max RSS on the last bad archive: $(cat "$tmp/rss") KiB"
+echo "note: max RSS on the last bad archive (a 100 kB meminfo): $(tail -n1 "$tmp/rss") KiB"
 finish
