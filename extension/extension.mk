@@ -16,7 +16,7 @@ EXT_HDR    := $(wildcard extension/*.h lib/*.h)
 $(B)/vmapx.so: $(EXT_SRC) $(EXT_HDR) $(B)/libvmapx_pic.a extension/extension.mk \
 		extension/vmapx.map
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fPIC -shared \
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -fPIC -shared \
 		-Wl,-Bsymbolic -Wl,--version-script=extension/vmapx.map \
 		-DX86_64 -D$(CRASH_GDB) -I$(dir $(CRASH_DEFS)) -Ilib \
 		-o $@ $(EXT_SRC) $(B)/libvmapx_pic.a $(PKG_LIBS)

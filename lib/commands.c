@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "sosreport.h"
 #include "diff.h"
 #include "vmparse.h"
 #include "format.h"
@@ -98,7 +99,28 @@ static struct vx_error *render_snapshot(struct vx_kernel *k,
 struct diff_input {
 	struct vx_diff_input in;
 	struct vx_snapshot *raw, *hashed;
+	struct vx_sosreport *sos;	/* the snapshot came from a sosreport */
 };
+
+/*
+ * A vmallocinfo snapshot file, or the proc/vmallocinfo of a sosreport
+ * (directory or archive), *sos then kept for the checks against a dump.
+ */
+static struct vx_error *load_snapshot(const char *path,
+				      struct vx_snapshot **snap,
+				      struct vx_sosreport **sos)
+{
+	struct vx_error *err;
+
+	*sos = NULL;
+	if (!strcmp(path, "-") || vx_sosreport_detect(path) <= 0)
+		return vx_vmparse_file(path, 0, snap);
+	err = vx_sosreport_read(path, sos);
+	if (!err)
+		err = vx_vmparse_buffer(path, (*sos)->vmallocinfo,
+					(*sos)->vmallocinfo_len, 0, snap);
+	return err;
+}
 
 static struct vx_error *load_side(struct vx_input *side, struct vx_report *r,
 				  struct diff_input *d)
@@ -109,7 +131,7 @@ static struct vx_error *load_side(struct vx_input *side, struct vx_report *r,
 
 	memset(d, 0, sizeof(*d));
 	if (!k) {
-		err = vx_vmparse_file(side->path, 0, &d->raw);
+		err = load_snapshot(side->path, &d->raw, &d->sos);
 		d->in.snap = d->raw;
 		return err;
 	}
@@ -136,6 +158,7 @@ static void free_side(struct diff_input *d)
 {
 	vx_snapshot_destroy(d->raw);
 	vx_snapshot_destroy(d->hashed);
+	vx_sosreport_destroy(d->sos);
 }
 
 struct vx_error *vx_command_diff(struct vx_input *old,
@@ -152,6 +175,11 @@ struct vx_error *vx_command_diff(struct vx_input *old,
 		err = load_side(new, r, &b);
 	else
 		memset(&b, 0, sizeof(b));
+	/* A sosreport beside a dump: is it of that kernel, that boot? */
+	if (!err && a.sos && new->k)
+		vx_sosreport_check(a.sos, old->path, new->k, r);
+	if (!err && b.sos && old->k)
+		vx_sosreport_check(b.sos, new->path, old->k, r);
 	if (!err)
 		err = vx_diff_compute(&a.in, &b.in, &diff);
 	if (!err && o->json) {
@@ -178,11 +206,13 @@ struct vx_error *vx_command_diff(struct vx_input *old,
 struct vx_error *vx_command_parse(const char *path, const struct vx_options *o,
 				  FILE *out)
 {
+	struct vx_sosreport *sos;
 	struct vx_snapshot *snap;
 	struct vx_error *err;
 	struct vx_json *w;
 
-	err = vx_vmparse_file(path, 0, &snap);
+	err = load_snapshot(path, &snap, &sos);
+	vx_sosreport_destroy(sos);
 	if (err)
 		return err;
 	if (!o->json) {

@@ -4,7 +4,7 @@
 #   VMAPX_DEPS_EXTRA="pkg ..."  adds packages.
 set -eu
 
-PKGS="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev libcmocka-dev
+PKGS="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev libarchive-dev libcmocka-dev debhelper lintian
 crash makedumpfile qemu-system-x86 busybox-static cpio gzip xz-utils zstd socat debootstrap clang
 ca-certificates file binutils jq python3 time valgrind libclang-rt-14-dev ${VMAPX_DEPS_EXTRA:-}"
 

@@ -12,7 +12,7 @@ ROOT=${XDG_CACHE_HOME:-$HOME/.cache}/vmapx/sid-chroot
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$SRC/build/crash9
 MIRROR=${VMAPX_MIRROR:-http://deb.debian.org/debian}
-PKGS="crash gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev"
+PKGS="crash gcc libc6-dev make pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev libarchive-dev"
 
 [ "${1:-}" = --print-root ] && { echo "$ROOT"; exit 0; }
 die() { echo "build-sid: $*" >&2; exit 1; }
@@ -43,7 +43,7 @@ if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
 fi
 
 if [ ! -f "$ROOT/usr/include/crash/defs.h" ] || [ ! -x "$ROOT/usr/bin/crash" ] ||
-   ! in_root pkg-config --exists libkdumpfile libdw libelf libbpf 2>/dev/null; then
+   ! in_root pkg-config --exists libkdumpfile libdw libelf libbpf libarchive 2>/dev/null; then
 	cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 	in_root apt-get -q -o Acquire::Check-Valid-Until=false update >"$ROOT/var/log/vmapx-apt.log" 2>&1 ||
 		die "apt-get update failed, see $ROOT/var/log/vmapx-apt.log"
