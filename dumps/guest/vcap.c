@@ -7,6 +7,10 @@
  *   === END raw n
  *   === BEGIN hashed n   the same file read with kptr_restrict=0 (%pK hashed)
  *   === END hashed n
+ *   === BEGIN iomem n    /proc/iomem (real addresses: PID 1 has CAP_SYS_ADMIN)
+ *   === END iomem n
+ *   === BEGIN ttys n     the ttys open in the guest: one line "PID SID FD PATH COMM" per open fd
+ *   === END ttys n       whose link names a /dev/tty..., /dev/pts/N or /dev/console (from /proc/PID/fd/N)
  *   === READY n
  * then blocks reading a command line from PORT: "again" starts round n+1, "panic" crashes the
  * kernel from here (sysrq c: the kdump scenario's capture kernel takes over; nothing forks between
@@ -14,6 +18,8 @@
  * The file is read in large chunks: 1-byte reads would restart the 5.10/6.1 seq_list walk at
  * every record (quadratic in the number of areas).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -64,23 +70,24 @@ static void crash_now(void)
 static char *buf;
 static size_t cap = 1 << 20;
 
-/* Read the whole file first, then send: the file is read as fast as possible. */
-static void capture(const char *tag, int round)
+static void grow(size_t len, size_t need)
 {
-	char hdr[64];
-	size_t len = 0;
-	int fd = open("/proc/vmallocinfo", O_RDONLY);
-	if (fd < 0) {
-		outs("=== ERROR open /proc/vmallocinfo\n");
-		return;
+	while (cap - len < need) {
+		cap *= 2;
+		buf = realloc(buf, cap);
+		if (!buf)
+			_exit(1);
 	}
+}
+
+/* Appends the whole file at PATH to buf from LEN; returns the new length, or -1 if unopenable. */
+static long slurp(const char *path, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
 	for (;;) {
-		if (cap - len < 65536) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				_exit(1);
-		}
+		grow(len, 65536);
 		ssize_t n = read(fd, buf + len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -89,6 +96,12 @@ static void capture(const char *tag, int round)
 		len += (size_t)n;
 	}
 	close(fd);
+	return (long)len;
+}
+
+static void send(const char *tag, int round, size_t len)
+{
+	char hdr[64];
 	snprintf(hdr, sizeof hdr, "=== BEGIN %s %d\n", tag, round);
 	outs(hdr);
 	out(buf, len);
@@ -96,6 +109,99 @@ static void capture(const char *tag, int round)
 		outs("\n=== WARN no final newline\n");
 	snprintf(hdr, sizeof hdr, "=== END %s %d\n", tag, round);
 	outs(hdr);
+}
+
+/* Read the whole file first, then send: the file is read as fast as possible. */
+static void capture(const char *path, const char *tag, int round)
+{
+	long len = slurp(path, 0);
+	if (len < 0) {
+		outs("=== ERROR open ");
+		outs(path);
+		outs("\n");
+		return;
+	}
+	send(tag, round, (size_t)len);
+}
+
+static int is_tty_path(const char *p)
+{
+	return !strncmp(p, "/dev/tty", 8) || !strncmp(p, "/dev/pts/", 9) ||
+	       !strcmp(p, "/dev/console");
+}
+
+/* The session id (field 6 of /proc/PID/stat; comm may hold spaces, so count from its ')'). */
+static long session_of(const char *pid)
+{
+	char path[64], st[512];
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, st, sizeof st - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	st[n] = 0;
+	char *p = strrchr(st, ')');
+	long ppid, pgrp, sid;
+	char state;
+	if (!p || sscanf(p + 1, " %c %ld %ld %ld", &state, &ppid, &pgrp, &sid) != 4)
+		return -1;
+	return sid;
+}
+
+/* Appends "PID SID FD PATH COMM" for each tty fd of process PID. */
+static size_t ttys_of(const char *pid, size_t len)
+{
+	char path[300], link[256], comm[64] = "?";
+	snprintf(path, sizeof path, "/proc/%s/comm", pid);
+	int cfd = open(path, O_RDONLY);
+	if (cfd >= 0) {
+		ssize_t n = read(cfd, comm, sizeof comm - 1);
+		comm[n > 0 ? n : 0] = 0;
+		comm[strcspn(comm, "\n")] = 0;
+		close(cfd);
+	}
+	snprintf(path, sizeof path, "/proc/%s/fd", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return len;
+	long sid = session_of(pid);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/fd/%s", pid, e->d_name);
+		ssize_t n = readlink(path, link, sizeof link - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (!is_tty_path(link))
+			continue;
+		grow(len, 512);
+		len += (size_t)snprintf(buf + len, 512, "%s %ld %s %s %s\n", pid, sid, e->d_name,
+					link, comm);
+	}
+	closedir(d);
+	return len;
+}
+
+/* The ttys open in the guest, by every process (no fork: this runs as PID 1). */
+static void capture_ttys(int round)
+{
+	size_t len = 0;
+	DIR *d = opendir("/proc");
+	if (!d) {
+		outs("=== ERROR open /proc\n");
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (isdigit((unsigned char)e->d_name[0]))
+			len = ttys_of(e->d_name, len);
+	closedir(d);
+	send("ttys", round, len);
 }
 
 int main(int argc, char **argv)
@@ -122,10 +228,12 @@ int main(int argc, char **argv)
 	for (;;) {
 		round++;
 		set_kptr("1\n");
-		capture("raw", round);
+		capture("/proc/vmallocinfo", "raw", round);
 		set_kptr("0\n");
-		capture("hashed", round);
+		capture("/proc/vmallocinfo", "hashed", round);
 		set_kptr("1\n");
+		capture("/proc/iomem", "iomem", round);
+		capture_ttys(round);
 		snprintf(cmd, sizeof cmd, "=== READY %d\n", round);
 		outs(cmd);
 		/* wait for a command */
