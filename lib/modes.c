@@ -47,7 +47,7 @@ static struct vx_error *run_callers(struct vx_input *in,
 				    const struct vx_options *o, FILE *out,
 				    struct vx_report *r)
 {
-	return vx_space_run(in[0].k, r, o, out, vx_callers_space_print);
+	return vx_callers_run(in[0].k, r, o, out);
 }
 
 static struct vx_error *run_owners(struct vx_input *in,

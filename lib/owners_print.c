@@ -172,7 +172,8 @@ struct vx_error *vx_owners_run(struct vx_kernel *k, struct vx_report *r,
 	if (!err)
 		err = vx_owners_sums(t, &sums, &n);
 	if (!err) {
-		notes(t, r);
+		if (o->verbose)
+			notes(t, r);
 		if (o->json)
 			err = print_json(k, t, sums, n, o, out);
 		else

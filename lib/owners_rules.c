@@ -46,24 +46,38 @@ static struct vx_error *claim_object(struct vx_owner_ctx *c,
 				     const char *group, const char *shared)
 {
 	struct vx_owner *o = vx_owner_containing(c->t, base);
-	char text[160];
+	char text[160], *old, *grp;
 
 	if (!o)
 		return NULL;
-	if (o->start == base && !o->claims) {
-		o->region_size = size;
+	if (!o->claims) {
 		st->attributed++;
-		return vx_owner_claim(c, o, kind, what, group);
-	}
-	if (o->start != base && o->claims && o->kind == kind &&
-	    !strncmp(o->text, shared, strlen(shared)))
-		return owner_append(o, what);
-	if (o->start != base && !o->claims) {
+		if (o->start == base) {
+			o->region_size = size;
+			return vx_owner_claim(c, o, kind, what, group);
+		}
 		snprintf(text, sizeof(text), "%s: %s", shared, what);
-		st->attributed++;
 		return vx_owner_claim(c, o, kind, text, shared);
 	}
-	return vx_owner_claim(c, o, kind, what, group);
+	if (o->kind != kind)
+		return vx_owner_claim(c, o, kind, what, group);
+	/* a second object in one area: the area is shared, name them all */
+	if (strncmp(o->text, shared, strlen(shared))) {
+		snprintf(text, sizeof(text), "%s: %s", shared, o->text);
+		old = strdup(text);
+		grp = strdup(shared);
+		if (!old || !grp) {
+			free(old);
+			free(grp);
+			return vx_error_nomem_in("owner of area 0x%" PRIx64, o->start);
+		}
+		free(o->text);
+		free(o->group);
+		o->text = old;
+		o->group = grp;
+		o->region_size = 0;
+	}
+	return owner_append(o, what);
 }
 
 /* ---- modules: struct module's layouts (<= 6.3) or mem[] (6.4+) -------- */
