@@ -299,3 +299,85 @@ struct vx_error *vx_owners_sums(const struct vx_owner_table *t,
 	*n = used;
 	return NULL;
 }
+
+static int sum_by_group(const void *x, const void *y)
+{
+	const struct vx_owner_sum *a = x, *b = y;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->group, b->group);
+}
+
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? -(uint64_t)v : (uint64_t)v;
+}
+
+static int by_change(const void *x, const void *y)
+{
+	const struct vx_owner_growth *a = x, *b = y;
+
+	if (magnitude(a->bytes) != magnitude(b->bytes))
+		return magnitude(a->bytes) > magnitude(b->bytes) ? -1 : 1;
+	if (magnitude(a->count) != magnitude(b->count))
+		return magnitude(a->count) > magnitude(b->count) ? -1 : 1;
+	return strcmp(a->group, b->group);
+}
+
+static struct vx_owner_sum *sorted_copy(const struct vx_owner_sum *s, size_t n)
+{
+	struct vx_owner_sum *c = calloc(n + 1, sizeof(*c));
+
+	if (c && n) {
+		memcpy(c, s, n * sizeof(*c));
+		qsort(c, n, sizeof(*c), sum_by_group);
+	}
+	return c;
+}
+
+/* Merge the two sides sorted by (kind, group). */
+struct vx_error *vx_owners_growth(const struct vx_owner_sum *old, size_t n_old,
+				  const struct vx_owner_sum *new, size_t n_new,
+				  struct vx_owner_growth **out, size_t *n)
+{
+	struct vx_owner_sum *a = sorted_copy(old, n_old), *b = sorted_copy(new, n_new);
+	struct vx_owner_growth *g = calloc(n_old + n_new + 1, sizeof(*g));
+	size_t i = 0, j = 0, used = 0;
+
+	if (!a || !b || !g) {
+		free(a);
+		free(b);
+		free(g);
+		return vx_error_nomem_in("growth by owner");
+	}
+	while (i < n_old || j < n_new) {
+		int cmp = i == n_old ? 1 : j == n_new ? -1 : sum_by_group(&a[i], &b[j]);
+		const struct vx_owner_sum *o = cmp <= 0 ? &a[i] : NULL;
+		const struct vx_owner_sum *nw = cmp >= 0 ? &b[j] : NULL;
+		struct vx_owner_growth x = { (o ? o : nw)->kind, (o ? o : nw)->group,
+			(int64_t)(nw ? nw->count : 0) - (int64_t)(o ? o->count : 0),
+			(int64_t)(nw ? nw->bytes : 0) - (int64_t)(o ? o->bytes : 0) };
+
+		i += !!o;
+		j += !!nw;
+		if (x.count || x.bytes)
+			g[used++] = x;
+	}
+	free(a);
+	free(b);
+	if (used > 1)
+		qsort(g, used, sizeof(*g), by_change);
+	*out = g;
+	*n = used;
+	return NULL;
+}
+
+void vx_owners_growth_text(FILE *out, const struct vx_owner_growth *g, size_t n)
+{
+	fprintf(out, "\ngrowth by owner (%zu changed):\n", n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %+8" PRId64 " areas %+14" PRId64 " bytes  %-12s %s\n",
+			g[i].count, g[i].bytes, vx_owner_kind_name(g[i].kind),
+			g[i].group);
+}

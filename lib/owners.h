@@ -105,6 +105,22 @@ struct vx_json;
 void vx_owners_json_sums(struct vx_json *j, const char *name,
 			 const struct vx_owner_sum *sums, size_t n, size_t max);
 
+/*
+ * --diff of two dumps: the change of each (kind, group) from old to new,
+ * largest change of bytes first; groups that did not change are left out.
+ */
+struct vx_owner_growth {
+	enum vx_owner_kind kind;
+	const char *group;	/* points into old's or new's sums */
+	int64_t count, bytes;
+};
+struct vx_error *vx_owners_growth(const struct vx_owner_sum *old, size_t n_old,
+				  const struct vx_owner_sum *new, size_t n_new,
+				  struct vx_owner_growth **out, size_t *n);
+void vx_owners_growth_text(FILE *out, const struct vx_owner_growth *g, size_t n);
+void vx_owners_growth_json(struct vx_json *j, const struct vx_owner_growth *g,
+			   size_t n);
+
 /* --owners: walk, name owners, print per area and by owner (text or -j). */
 struct vx_error *vx_owners_run(struct vx_kernel *k, struct vx_report *r,
 			       const struct vx_options *o, FILE *out);

@@ -184,3 +184,18 @@ struct vx_error *vx_owners_run(struct vx_kernel *k, struct vx_report *r,
 	vx_vmap_free(&m);
 	return err;
 }
+
+void vx_owners_growth_json(struct vx_json *j, const struct vx_owner_growth *g,
+			   size_t n)
+{
+	vx_json_array_field(j, "growth_by_owner");
+	for (size_t i = 0; i < n; i++) {
+		vx_json_start_object(j);
+		vx_json_string_field(j, "kind", vx_owner_kind_name(g[i].kind));
+		vx_json_string_field(j, "owner", g[i].group);
+		vx_json_int_field(j, "count", g[i].count);
+		vx_json_int_field(j, "bytes", g[i].bytes);
+		vx_json_end_object(j);
+	}
+	vx_json_end_array(j);
+}
