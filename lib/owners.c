@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The owner table: one entry per busy area, sorted by start, filled by the
- * rules of owners_tasks.c and owners_rules.c (doc/kernel.md §5), looked up
+ * rules of owners_tasks.c and owners_rules.c (doc/kernel.md §10), looked up
  * by start.  Aggregates by owner for --owners, --callers and --diff.
  */
 #include <inttypes.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Who owns each busy area, where the kernel records it (doc/kernel.md §5):
+ * Who owns each busy area, where the kernel records it (doc/kernel.md §10):
  * thread stacks (the task whose stack the area is, the idle task of a CPU,
  * or the per-CPU stack cache), IRQ stacks (the CPU), module memory (the
  * module and its region), BPF (the programs whose images lie in the area),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Owner rule for BPF (doc/kernel.md §5.3): every loaded program is in
+ * Owner rule for BPF (doc/kernel.md §10.3): every loaded program is in
  * prog_idr (kernel/bpf/syscall.c), an IDR whose radix tree is an xarray
  * (4.20+): xa_head is NULL, one entry, or an internal xa_node pointer
  * (low bits 10, above 4096) whose slots[] hold entries or nodes.  A

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Owner rules for module memory, BPF, ioremap and ttys (doc/kernel.md §5.2-
- * §5.5).  Each is detected by its symbols and members; lists and trees are
+ * Owner rules for module memory, BPF, ioremap and ttys (doc/kernel.md §10.2-
+ * §10.5).  Each is detected by its symbols and members; lists and trees are
  * walked bounded and checked, so corruption ends the rule as a skip.
  */
 #include <inttypes.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Owner rules for stacks (doc/kernel.md §5.1):
+ * Owner rules for stacks (doc/kernel.md §10.1):
  *  - thread stacks: with CONFIG_VMAP_STACK (4.9+) task_struct.stack is the
  *    start of the task's vmalloc'd stack (stack_vm_area its vm_struct).
  *    Every task is on init_task.tasks (one per thread group) and on its

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Owner rule for n_tty_open (doc/kernel.md §5.5): n_tty_open() vzallocs a
+ * Owner rule for n_tty_open (doc/kernel.md §10.5): n_tty_open() vzallocs a
  * struct n_tty_data per tty opened with the N_TTY line discipline and
  * stores it in tty->disc_data.  The ttys are the ones in each registered
  * driver's ttys[] (tty_drivers list; devpts ttys have none) and the
