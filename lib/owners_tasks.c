@@ -149,7 +149,9 @@ static struct vx_error *walk_list(struct vx_owner_ctx *c, uint64_t head,
 					       "more than %llu tasks: a cycle in the task list",
 					       (unsigned long long)MAX_TASKS);
 		err = vx_read_u64(c->k->t, pos + 8, &back);
-		if (!err && back != prev)
+		if (err)
+			return vx_error_wrap(err, "task list node 0x%" PRIx64, pos);
+		if (back != prev)
 			return vx_error_create(VX_ERR_INVALID,
 					       "task list broken at 0x%" PRIx64
 					       " (its prev is 0x%" PRIx64 ", not 0x%" PRIx64 ")",
