@@ -21,6 +21,7 @@ static const char *const kind_names[VX_NR_OWNER_KINDS] = {
 	[VX_OWNER_BPF] = "bpf",
 	[VX_OWNER_IOMEM] = "iomem",
 	[VX_OWNER_TTY] = "tty",
+	[VX_OWNER_PERCPU] = "percpu",
 };
 
 const char *vx_owner_kind_name(enum vx_owner_kind kind)
@@ -189,6 +190,7 @@ static const struct {
 	{ "bpf", vx_owners_bpf },
 	{ "iomem", vx_owners_iomem },
 	{ "ttys", vx_owners_ttys },
+	{ "percpu chunks", vx_owners_percpu },
 };
 
 /* Run every rule; a rule's failure is a skip on r, out of memory an error. */

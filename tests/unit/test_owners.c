@@ -3,7 +3,8 @@
  * The owner rules (doc/kernel.md §10) on a fake kernel: thread stacks of
  * every thread of every group, idle tasks, the stack cache, IRQ stacks,
  * module regions (core/init on 6.1, mem[] on 6.12, a shared area), BPF
- * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys;
+ * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys,
+ * dynamic per-cpu chunks;
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area -- each a skip, never a hang.
  *
@@ -69,6 +70,12 @@ static const struct owner_member members[] = {
 	{ "bpf_prog", "type", 0x18, 4 },
 	{ "bpf_prog_aux", "id", 0x0, 4 },
 	{ "bpf_prog_aux", "name", 0x8, 16 },
+	{ "pcpu_chunk", "list", 0x0, 16 },
+	{ "pcpu_chunk", "base_addr", 0x10, 8 },
+	{ "pcpu_chunk", "alloc_map", 0x18, 8 },
+	{ "pcpu_chunk", "bound_map", 0x20, 8 },
+	{ "pcpu_chunk", "md_blocks", 0x28, 8 },
+	{ "pcpu_chunk", "data", 0x30, 8 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -629,6 +636,51 @@ static void test_a_node_pointing_at_itself_in_prog_idr_is_a_skip(void **state)
 	unbuild(&w, &b);
 }
 
+/* ---- per-cpu chunks ---------------------------------------------------- */
+
+static void test_percpu_chunk_units_and_arrays_name_the_chunk(void **state)
+{
+	uint64_t lists, slots, groups, chunk, vms, vm[2], unit[2], amap, first;
+	uint64_t vm_addr;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	vm_addr = fake_kernel_offset(w.fk, "vm_struct", "addr");
+	unit[0] = area(&w, 0x200000 - 4096, VX_VM_ALLOC, 0);
+	unit[1] = area(&w, 0x200000 - 4096, VX_VM_ALLOC, 0);
+	amap = area(&w, 0x8000, VX_VM_ALLOC, 0);
+	lists = fake_kernel_alloc(w.fk, 2 * 16);
+	fake_kernel_put_u64(w.fk, fake_kernel_new_global(w.fk, 'D', "pcpu_chunk_lists", 8), lists);
+	slots = fake_kernel_new_global(w.fk, 'D', "pcpu_nr_slots", 8);
+	fake_kernel_put_u32(w.fk, slots, 2);
+	groups = fake_kernel_new_global(w.fk, 'D', "pcpu_nr_groups", 8);
+	fake_kernel_put_u32(w.fk, groups, 2);
+	/* slot 0 empty; slot 1: the first chunk (no vms: data NULL), then ours */
+	ring(&w, lists, NULL, 0);
+	first = fake_kernel_alloc(w.fk, 0x40);
+	chunk = fake_kernel_alloc(w.fk, 0x40);
+	vms = fake_kernel_alloc(w.fk, 16);
+	for (int g = 0; g < 2; g++) {
+		vm[g] = fake_kernel_alloc(w.fk, 0x80);
+		fake_kernel_put_u64(w.fk, vm[g] + vm_addr, unit[g]);
+		fake_kernel_put_u64(w.fk, vms + 8 * g, vm[g]);
+	}
+	fake_kernel_put_u64(w.fk, chunk + 0x10, unit[0]);
+	fake_kernel_put_u64(w.fk, chunk + 0x18, amap);
+	fake_kernel_put_u64(w.fk, chunk + 0x30, vms);
+	ring(&w, lists + 16, (uint64_t[]){ first, chunk }, 2);
+	build(&w, &b);
+	assert_string_equal(owner(&b, unit[1])->group,
+			    owner(&b, unit[0])->group);
+	assert_non_null(strstr(owner(&b, unit[1])->text, " units of group 1"));
+	assert_non_null(strstr(owner(&b, amap)->text, " alloc_map"));
+	assert_int_equal(owner(&b, amap)->kind, VX_OWNER_PERCPU);
+	assert_int_equal(b.t->rules[8].seen, 2);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
 /* ---- sums and a kernel without the rules' structures ------------------ */
 
 static void test_sums_are_by_owner_largest_first(void **state)
@@ -722,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
+		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
 		cmocka_unit_test(test_sums_are_by_owner_largest_first),
 		cmocka_unit_test(test_growth_by_owner_pairs_groups_and_drops_the_unchanged),
 		cmocka_unit_test(test_a_kernel_without_the_structures_names_no_owner),
