@@ -50,6 +50,15 @@ static bool task_layout(struct vx_kernel *k, struct task_layout *l)
 	       l->group_leader != VX_ABSENT;
 }
 
+/* Read a u64; on failure false, the error dropped. */
+static bool read_u64_quiet(struct vx_kernel *k, uint64_t addr, uint64_t *val)
+{
+	struct vx_error *err = vx_read_u64(k->t, addr, val);
+
+	vx_error_destroy(err);
+	return err != NULL;
+}
+
 struct task_info {
 	uint64_t addr, stack, tty;
 	int64_t pid, tgid;
@@ -71,9 +80,11 @@ static struct vx_error *read_task(struct vx_kernel *k, const struct task_layout 
 		err = vx_read(k->t, task + l->comm, ti->comm, TASK_COMM_LEN);
 	if (!err)
 		err = vx_read_u64(k->t, task + l->stack, &ti->stack);
+	/* the controlling tty only helps the tty rule: unreadable, none */
 	if (!err && l->signal_tty != VX_ABSENT &&
-	    !vx_read_u64(k->t, task + l->signal, &signal) && signal)
-		err = vx_read_u64(k->t, signal + l->signal_tty, &ti->tty);
+	    !vx_read_u64(k->t, task + l->signal, &signal) && signal &&
+	    read_u64_quiet(k, signal + l->signal_tty, &ti->tty))
+		ti->tty = 0;
 	if (err)
 		return vx_error_wrap(err, "task 0x%" PRIx64, task);
 	ti->comm[TASK_COMM_LEN - 1] = '\0';
@@ -201,8 +212,16 @@ static struct vx_error *one_group(struct vx_owner_ctx *c, void *arg,
 		return err;
 	if (!signal)	/* an exiting task whose signal_struct is gone */
 		return one_thread(c, g, task);
-	return walk_list(c, signal + g->l->thread_head, g->l->thread_node,
-			 g->budget, one_thread, g);
+	err = walk_list(c, signal + g->l->thread_head, g->l->thread_node,
+			g->budget, one_thread, g);
+	/* one group's threads lost (a filtered dump): the next groups still count */
+	if (err && !vx_error_is(err, VX_ERR_NOMEM)) {
+		vx_report_skip(c->r, "owners: thread stacks: threads of pid %" PRId64 " %s: %s",
+			       g->lead.pid, g->lead.comm, err->message);
+		vx_error_destroy(err);
+		err = NULL;
+	}
+	return err;
 }
 
 struct vx_error *vx_owners_tasks(struct vx_owner_ctx *c,

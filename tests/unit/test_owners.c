@@ -376,20 +376,22 @@ static void test_a_task_list_that_cannot_be_read_is_a_skip(void **state)
 
 static void test_a_cycle_in_a_thread_list_ends_the_walk_as_a_skip(void **state)
 {
-	static const char *const comms[] = { "a", "b" };
-	struct group g;
+	static const char *const comms[] = { "a", "b" }, *const next[] = { "next" };
+	struct group g, h;
 	struct world w;
 	struct built b;
 
 	world_init(&w, FK_612);
 	add_group(&w, &g, 50, comms, 2, 0);
-	task_list(&w, (struct group *const[]){ &g }, 1);
+	add_group(&w, &h, 60, next, 1, 0);
+	task_list(&w, (struct group *const[]){ &g, &h }, 2);
 	/* thread b points back to thread a instead of the head */
 	put_list(w.fk, g.tasks[1] + 0x50, g.tasks[0] + 0x50, g.tasks[0] + 0x50);
 	build(&w, &b);
-	assert_true(skipped(&b, "task list broken"));
-	/* what was walked before the cycle keeps its owner */
+	assert_true(skipped(&b, "threads of pid 50 a: task list broken"));
+	/* what was walked before the cycle keeps its owner, the next group counts */
 	assert_string_equal(owner(&b, g.stacks[0])->text, "stack of pid 50 a");
+	assert_string_equal(owner(&b, h.stacks[0])->text, "stack of pid 60 next");
 	unbuild(&w, &b);
 }
 
