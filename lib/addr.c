@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "callers.h"
 #include "json.h"
+#include "owners.h"
 #include "recover.h"
 
 #define PAGE_SHIFT	12
@@ -193,7 +194,16 @@ struct ctx {
 	uint64_t page_offset, vmemmap, max_pfn;
 	bool bases_known;
 	char bases_error[256];	/* why not, said once by need_bases() */
+	struct vx_owner_table *owners;	/* who holds each busy area */
 };
+
+static const struct vx_owner *owner_of(const struct ctx *c,
+				       const struct vx_area *a)
+{
+	if (!c->owners || !a || a->state != VX_BUSY)
+		return NULL;
+	return vx_owner_lookup(c->owners, a->start);
+}
 
 static void read_bases(struct ctx *c)
 {
@@ -466,10 +476,15 @@ static void text_area(FILE *out, struct ctx *c, const char *label,
 		return;
 	}
 	caller = caller_of(c, a, buf, sizeof(buf));
-	fprintf(out, "  %-9s 0x%016lx-0x%016lx %lu bytes, %s%s%s\n", label,
+	fprintf(out, "  %-9s 0x%016lx-0x%016lx %lu bytes, %s%s%s", label,
 		(unsigned long)a->start, (unsigned long)a->end,
 		(unsigned long)(a->end - a->start), vx_addr_area_kind(c->s, a),
 		caller ? ", " : "", caller ? caller : "");
+	/* the "area" block has its own owner line (text_busy) */
+	if (strcmp(label, "area") && owner_of(c, a) &&
+	    owner_of(c, a)->kind != VX_OWNER_UNKNOWN)
+		fprintf(out, ", %s", vx_owner_text(owner_of(c, a)));
+	fputc('\n', out);
 }
 
 static void text_flags(FILE *out, const struct vx_area *a)
@@ -504,11 +519,8 @@ static void text_busy(FILE *out, struct ctx *c, const struct answer *a)
 		if (why)
 			fprintf(out, "  %-9s %s\n", "why", why);
 	}
-	/*
-	 * Owners integration point: when lib/owners.h (--owners) lands, the
-	 * area's owner (task, module, BPF program, device) is printed here,
-	 * as an "owner" line and an "owner" member of the JSON area.
-	 */
+	if (owner_of(c, ar))
+		fprintf(out, "  %-9s %s\n", "owner", vx_owner_text(owner_of(c, ar)));
 }
 
 static void text_guard(FILE *out, struct ctx *c, const struct answer *a)
@@ -683,7 +695,13 @@ static void json_area(struct vx_json *w, struct ctx *c, const char *name,
 		if (a->vm.flags & vx_vm_words[i].flag)
 			vx_json_string(w, vx_vm_words[i].word);
 	vx_json_end_array(w);
-	/* Owners integration point: the "owner" member goes here (text_busy). */
+	if (owner_of(c, a)) {
+		vx_json_object_field(w, "owner");
+		vx_json_string_field(w, "kind",
+				     vx_owner_kind_name(owner_of(c, a)->kind));
+		vx_json_string_field(w, "text", vx_owner_text(owner_of(c, a)));
+		vx_json_end_object(w);
+	}
 	vx_json_end_object(w);
 }
 
@@ -829,9 +847,14 @@ struct vx_error *vx_addr_run(struct vx_kernel *k, struct vx_report *r,
 		return err;
 	c.s = &s;
 	read_bases(&c);
+	err = vx_owners_build(k, r, &m, &c.owners);
+	if (err)
+		goto out;
 	if (!o->json)
 		vx_recover_caveat(k, out);
 	err = print_all(&c, o, out);
+out:
+	vx_owner_table_free(c.owners);
 	vx_space_close(&m, &s);
 	return err;
 }

@@ -10,6 +10,8 @@
 
 #include "callers.h"
 #include "json.h"
+#include "owners.h"
+#include "recover.h"
 
 struct explanation {
 	const char *prefix;	/* the caller name starts with it */
@@ -185,9 +187,103 @@ void vx_caller_table_free(struct vx_caller_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->rows[i].name);
 		free(t->rows[i].module);
+		free(t->rows[i].owners);
 	}
 	free(t->rows);
 	memset(t, 0, sizeof(*t));
+}
+
+/* One busy area: its row (caller) and its owner, to be sorted by both. */
+struct row_owner {
+	size_t row;
+	const struct vx_owner *owner;
+};
+
+static int by_row_owner(const void *x, const void *y)
+{
+	const struct row_owner *a = x, *b = y;
+
+	if (a->row != b->row)
+		return a->row < b->row ? -1 : 1;
+	if (a->owner->kind != b->owner->kind)
+		return a->owner->kind < b->owner->kind ? -1 : 1;
+	return strcmp(vx_owner_group(a->owner), vx_owner_group(b->owner));
+}
+
+static int sum_by_bytes(const void *x, const void *y)
+{
+	const struct vx_owner_sum *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return strcmp(a->group, b->group);
+}
+
+/* Run-length sums of the pairs sorted by (row, owner): n log n overall. */
+static struct vx_error *sum_row_owners(struct vx_caller_table *t,
+				       struct row_owner *p, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		struct vx_caller_row *row = &t->rows[p[i].row];
+		size_t groups = 0;
+
+		for (j = i; j < n && p[j].row == p[i].row; j++)
+			groups += j == i || by_row_owner(&p[j - 1], &p[j]);
+		row->owners = calloc(groups, sizeof(*row->owners));
+		if (!row->owners)
+			return vx_error_nomem_in("callers by owner");
+		for (size_t k = i; k < j; k++) {
+			const struct vx_owner *o = p[k].owner;
+
+			if (k == i || by_row_owner(&p[k - 1], &p[k]))
+				row->owners[row->nr_owners++] =
+					(struct vx_owner_sum){ o->kind,
+							       vx_owner_group(o), 0, 0 };
+			row->owners[row->nr_owners - 1].count++;
+			row->owners[row->nr_owners - 1].bytes += o->end - o->start;
+		}
+		qsort(row->owners, row->nr_owners, sizeof(*row->owners),
+		      sum_by_bytes);
+	}
+	return NULL;
+}
+
+struct vx_error *vx_callers_add_owners(const struct vx_space *s,
+				       const struct vx_owner_table *o,
+				       struct vx_caller_table *t)
+{
+	struct row_owner *p = calloc(o->n + 1, sizeof(*p));
+	struct vx_error *err = NULL;
+	char buf[512];
+	size_t n = 0;
+
+	if (!p)
+		return vx_error_nomem_in("callers by owner");
+	for (int w = 0; w < VX_NR_WINDOWS; w++) {
+		const struct vx_window *win = &s->win[w];
+
+		for (size_t i = 0; i < win->ranges.n && n < o->n; i++) {
+			const struct vx_range *r = &win->ranges.v[i];
+			const struct vx_owner *ow;
+			const char *name;
+
+			if (r->state != VX_BUSY)
+				continue;
+			ow = vx_owner_lookup(o, r->area->start);
+			name = area_caller(s, r->area, buf, sizeof(buf));
+			for (size_t k = 0; ow && k < t->n; k++)
+				if (t->rows[k].window == (enum vx_window_id)w &&
+				    !strcmp(t->rows[k].name, name)) {
+					p[n++] = (struct row_owner){ k, ow };
+					break;
+				}
+		}
+	}
+	if (n > 1)
+		qsort(p, n, sizeof(*p), by_row_owner);
+	err = sum_row_owners(t, p, n);
+	free(p);
+	return err;
 }
 
 struct module_sum {
@@ -234,7 +330,23 @@ static double share(uint64_t part, uint64_t whole)
 }
 
 #define MAX_MODULES 512
+#define TOP_OWNERS 3		/* owners shown per caller (text) */
+#define TOP_OWNERS_JSON 5
 static const char *const window_names[VX_NR_WINDOWS] = { "vmalloc", "modules" };
+
+/* "owners: pid 97 spawn 50000, idle tasks 1 (+12 more)" under a caller. */
+static void print_row_owners(const struct vx_caller_row *r, FILE *out)
+{
+	if (!r->nr_owners)
+		return;
+	fprintf(out, "  %36s  owners:", "");
+	for (size_t i = 0; i < r->nr_owners && i < TOP_OWNERS; i++)
+		fprintf(out, "%s %s %lu", i ? "," : "", r->owners[i].group,
+			(unsigned long)r->owners[i].count);
+	if (r->nr_owners > TOP_OWNERS)
+		fprintf(out, " (+%zu more)", r->nr_owners - TOP_OWNERS);
+	fputc('\n', out);
+}
 
 static void print_text(const struct vx_caller_table *t, FILE *out)
 {
@@ -259,6 +371,7 @@ static void print_text(const struct vx_caller_table *t, FILE *out)
 				share(r->bytes, t->window_busy[w]), r->name);
 			if (why)
 				fprintf(out, "  %36s  why: %s\n", "", why);
+			print_row_owners(r, out);
 		}
 		n = module_sums(t, w, sums, MAX_MODULES);
 		fprintf(out, "  by module:\n");
@@ -294,6 +407,11 @@ static void json_rows(struct vx_json *j, const struct vx_caller_table *t, int w)
 			vx_json_string_field(j, "why", why);
 		else
 			vx_json_null_field(j, "why");
+		if (r->owners) {
+			vx_json_uint_field(j, "owner_groups", r->nr_owners);
+			vx_owners_json_sums(j, "owners", r->owners,
+					    r->nr_owners, TOP_OWNERS_JSON);
+		}
 		vx_json_end_object(j);
 	}
 	vx_json_end_array(j);
@@ -353,5 +471,33 @@ struct vx_error *vx_callers_space_print(const struct vx_space *s,
 		return err;
 	err = vx_callers_print(&t, o, out);
 	vx_caller_table_free(&t);
+	return err;
+}
+
+struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_options *o, FILE *out)
+{
+	struct vx_owner_table *owners = NULL;
+	struct vx_caller_table t;
+	struct vx_error *err;
+	struct vx_space s;
+	struct vx_vmap m;
+
+	err = vx_space_open(k, r, &m, &s);
+	if (err)
+		return err;
+	if (!o->json)
+		vx_recover_caveat(k, out);
+	err = vx_callers_collect(&s, &t);
+	if (!err) {
+		err = vx_owners_build(k, r, &m, &owners);
+		if (!err)
+			err = vx_callers_add_owners(&s, owners, &t);
+		if (!err)
+			err = vx_callers_print(&t, o, out);
+		vx_caller_table_free(&t);
+	}
+	vx_owner_table_free(owners);
+	vx_space_close(&m, &s);
 	return err;
 }

@@ -15,7 +15,13 @@
 #include "options.h"
 #include "space.h"
 
+struct vx_owner_sum;
+struct vx_owner_table;
+
 struct vx_caller_row {
+	/* By owner (vx_callers_add_owners), largest first; NULL without. */
+	struct vx_owner_sum *owners;
+	size_t nr_owners;
 	char *name;		/* "n_tty_open", "vp_modern_map_capability [virtio_pci_modern_dev]" */
 	char *module;		/* "vmlinux" or the module name */
 	enum vx_window_id window;
@@ -32,6 +38,16 @@ struct vx_caller_table {
 struct vx_error *vx_callers_collect(const struct vx_space *s,
 				    struct vx_caller_table *t);
 void vx_caller_table_free(struct vx_caller_table *t);
+/*
+ * Break each row of t down by owner (owners.h): s must be the space t was
+ * collected from and o built from the same walk.
+ */
+struct vx_error *vx_callers_add_owners(const struct vx_space *s,
+				       const struct vx_owner_table *o,
+				       struct vx_caller_table *t);
+/* --callers: the space, the owners and the table of k, printed. */
+struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_options *o, FILE *out);
 
 /* Why this caller has one area per something, or NULL if we do not know. */
 const char *vx_caller_explain(const char *name);

@@ -8,6 +8,7 @@
 #include "vmparse.h"
 #include "format.h"
 #include "json.h"
+#include "owners.h"
 #include "recover.h"
 #include "callers.h"
 #include "space.h"
@@ -100,6 +101,10 @@ struct diff_input {
 	struct vx_diff_input in;
 	struct vx_snapshot *raw, *hashed;
 	struct vx_sosreport *sos;	/* the snapshot came from a sosreport */
+	/* A dump: its areas summed by owner (growth by owner). */
+	struct vx_owner_table *owners;
+	struct vx_owner_sum *sums;
+	size_t nr_sums;
 };
 
 /*
@@ -122,8 +127,9 @@ static struct vx_error *load_snapshot(const char *path,
 	return err;
 }
 
-static struct vx_error *load_side(struct vx_input *side, struct vx_report *r,
-				  struct diff_input *d)
+/* owners: both sides are dumps, so the report ends with growth by owner */
+static struct vx_error *load_side(struct vx_input *side, bool owners,
+				  struct vx_report *r, struct diff_input *d)
 {
 	struct vx_kernel *k = side->k;
 	struct vx_error *err;
@@ -143,6 +149,11 @@ static struct vx_error *load_side(struct vx_input *side, struct vx_report *r,
 	if (!err && (k->ptr_key[0] || k->ptr_key[1]))
 		err = render_snapshot(k, r, &m, VX_KPTR_HASH, side->path,
 				      &d->hashed);
+	/* the sums keep the table's strings, not the walk's areas */
+	if (!err && owners)
+		err = vx_owners_build(k, r, &m, &d->owners);
+	if (!err && owners)
+		err = vx_owners_sums(d->owners, &d->sums, &d->nr_sums);
 	vx_vmap_free(&m);
 	d->in.snap = d->raw;
 	d->in.hashed = d->hashed;
@@ -159,6 +170,30 @@ static void free_side(struct diff_input *d)
 	vx_snapshot_destroy(d->raw);
 	vx_snapshot_destroy(d->hashed);
 	vx_sosreport_destroy(d->sos);
+	free(d->sums);
+	vx_owner_table_free(d->owners);
+}
+
+/* Both sides dumps: how the areas of each owner changed (else nothing). */
+static struct vx_error *owner_growth(const struct diff_input *a,
+				     const struct diff_input *b,
+				     struct vx_json *w, FILE *out)
+{
+	struct vx_owner_growth *g;
+	struct vx_error *err;
+	size_t n;
+
+	if (!a->owners || !b->owners)
+		return NULL;
+	err = vx_owners_growth(a->sums, a->nr_sums, b->sums, b->nr_sums, &g, &n);
+	if (err)
+		return err;
+	if (w)
+		vx_owners_growth_json(w, g, n);
+	else
+		vx_owners_growth_text(out, g, n);
+	free(g);
+	return NULL;
 }
 
 struct vx_error *vx_command_diff(struct vx_input *old,
@@ -168,11 +203,12 @@ struct vx_error *vx_command_diff(struct vx_input *old,
 {
 	struct diff_input a, b;
 	struct vx_diff *diff = NULL;
+	bool both_dumps = old->k && new->k;
 	struct vx_error *err;
 
-	err = load_side(old, r, &a);
+	err = load_side(old, both_dumps, r, &a);
 	if (!err)
-		err = load_side(new, r, &b);
+		err = load_side(new, both_dumps, r, &b);
 	else
 		memset(&b, 0, sizeof(b));
 	/* A sosreport beside a dump: is it of that kernel, that boot? */
@@ -187,11 +223,18 @@ struct vx_error *vx_command_diff(struct vx_input *old,
 
 		if (!w)
 			err = &vx_error_nomem;
-		if (!err)
-			err = vx_diff_print_json(w, diff, o->all);
+		if (!err) {
+			vx_json_start_object(w);
+			err = vx_diff_print_json_fields(w, diff, o->all);
+			if (!err)
+				err = owner_growth(&a, &b, w, out);
+			vx_json_end_object(w);
+		}
 		err = json_finish(w, err);
 	} else if (!err) {
 		err = vx_diff_print_text(out, diff, o->all);
+		if (!err)
+			err = owner_growth(&a, &b, NULL, out);
 	}
 	if (!err)
 		r->status = vx_diff_differs(diff) ? VX_EXIT_DIFFERENT :

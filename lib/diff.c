@@ -845,10 +845,20 @@ struct vx_error *vx_diff_print_json(struct vx_json *w,
 				    const struct vx_diff *diff, bool all)
 {
 	struct vx_error *err;
+
+	vx_json_start_object(w);
+	err = vx_diff_print_json_fields(w, diff, all);
+	vx_json_end_object(w);
+	return err;
+}
+
+struct vx_error *vx_diff_print_json_fields(struct vx_json *w,
+					   const struct vx_diff *diff, bool all)
+{
+	struct vx_error *err;
 	struct totals t;
 
 	count_shown(diff, all, &t);
-	vx_json_start_object(w);
 	print_json_side(w, "old", diff->old_snap);
 	print_json_side(w, "new", diff->new_snap);
 	vx_json_string_field(w, "matching", vx_diff_match_name(diff->match));
@@ -865,6 +875,5 @@ struct vx_error *vx_diff_print_json(struct vx_json *w,
 	err = print_json_groups(w, diff, all, false);
 	if (!err)
 		err = print_json_groups(w, diff, all, true);
-	vx_json_end_object(w);
 	return err;
 }

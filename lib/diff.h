@@ -112,6 +112,9 @@ struct vx_error *vx_diff_print_text(FILE *out, const struct vx_diff *diff,
 /* One JSON object; the caller creates and destroys the writer. */
 struct vx_error *vx_diff_print_json(struct vx_json *w,
 				    const struct vx_diff *diff, bool all);
+/* The same members without the enclosing object (a caller adds its own). */
+struct vx_error *vx_diff_print_json_fields(struct vx_json *w,
+					   const struct vx_diff *diff, bool all);
 
 const char *vx_diff_match_name(enum vx_diff_match match);
 

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "failures.h"
 #include "modes.h"
+#include "owners.h"
 #include "space.h"
 
 static struct vx_error *run_help(struct vx_input *in, const struct vx_options *o,
@@ -47,7 +48,14 @@ static struct vx_error *run_callers(struct vx_input *in,
 				    const struct vx_options *o, FILE *out,
 				    struct vx_report *r)
 {
-	return vx_space_run(in[0].k, r, o, out, vx_callers_space_print);
+	return vx_callers_run(in[0].k, r, o, out);
+}
+
+static struct vx_error *run_owners(struct vx_input *in,
+				   const struct vx_options *o, FILE *out,
+				   struct vx_report *r)
+{
+	return vx_owners_run(in[0].k, r, o, out);
 }
 
 static struct vx_error *run_failures(struct vx_input *in,
@@ -97,6 +105,8 @@ static const struct vx_mode_info modes[VX_NR_MODES] = {
 			       "one VMCORE", 0, run_failures },
 	[VX_MODE_CALLERS] = { VX_MODE_CALLERS, "callers", 'c', VX_IN_DUMP, 1,
 			      "one VMCORE", 0, run_callers },
+	[VX_MODE_OWNERS] = { VX_MODE_OWNERS, "owners", 'o', VX_IN_DUMP, 1,
+			     "one VMCORE", 0, run_owners },
 	[VX_MODE_DIFF] = { VX_MODE_DIFF, "diff", 'd', VX_IN_EITHER, 2,
 			   "OLD and NEW", 0, run_diff },
 	[VX_MODE_PARSE] = { VX_MODE_PARSE, "parse", 'P', VX_IN_SNAPSHOT, 1,

@@ -18,6 +18,8 @@ const struct vx_option vx_options_table[] = {
 	  "vmalloc failures in the kernel log, with a verdict" },
 	{ "callers", 'c', NULL, VX_FE_BOTH,
 	  "areas, bytes and pages per caller and per module" },
+	{ "owners", 'o', NULL, VX_FE_BOTH,
+	  "who owns each busy area (task, module, BPF program, device, tty), summed by owner" },
 	{ "diff", 'd', NULL, VX_FE_BOTH,
 	  "compare OLD and NEW (dumps or vmallocinfo snapshots)" },
 	{ "parse", 'P', NULL, VX_FE_BOTH,

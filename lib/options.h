@@ -20,6 +20,7 @@ enum vx_mode {
 	VX_MODE_FIT,		/* --fit alone: the --frag report with the fit */
 	VX_MODE_FAILURES,
 	VX_MODE_CALLERS,
+	VX_MODE_OWNERS,		/* who owns each busy area (owners.h) */
 	VX_MODE_DIFF,
 	VX_MODE_PARSE,
 	VX_MODE_ADDR,		/* --addr, and --pfn with it */

@@ -267,7 +267,7 @@ if [ "${VMAPX_ASAN:-1}" != 0 ] && command -v clang >/dev/null; then
 		run_all
 		# and every mode on a sound dump: the ordinary paths clean too
 		c=$(cases | head -n 1)
-		for opt in "" --gaps --frag --callers --failures "--fit=64M" -j; do
+		for opt in "" --gaps --frag --callers --owners --failures "--fit=64M" -j; do
 			[ -n "$c" ] || break
 			# shellcheck disable=SC2086
 			timeout 300 "$asan" $opt "$DUMPS/$c/vmcore.kdump" >/dev/null 2>"$tmp/err"

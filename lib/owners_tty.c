@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Owner rule for n_tty_open (doc/kernel.md §10.5): n_tty_open() vzallocs a
+ * struct n_tty_data per tty opened with the N_TTY line discipline and
+ * stores it in tty->disc_data.  The ttys are the ones in each registered
+ * driver's ttys[] (tty_drivers list; devpts ttys have none) and the
+ * controlling ttys of the tasks walked, each with its other end
+ * (tty->link, a pty pair).  The session: tty->session (<= 5.x) or
+ * tty->ctrl.session (6.0+), a struct pid whose numbers[0].nr is the pid.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "owners.h"
+
+#define MAX_TTYS_PER_DRIVER	(1U << 16)
+#define MAX_TTY_DRIVERS		4096
+#define TTY_NAME_LEN		64
+
+struct tty_layout {
+	uint64_t name, name_size, disc_data, link, session;
+	uint64_t pid_nr;	/* struct pid: numbers[0].nr */
+	uint64_t drv_list, drv_ttys, drv_num;
+};
+
+static bool tty_layout(struct vx_kernel *k, struct tty_layout *l)
+{
+	uint64_t numbers = vx_owner_member(k, "pid", "numbers", NULL);
+	uint64_t nr = vx_owner_member(k, "upid", "nr", NULL);
+
+	l->name = vx_owner_member(k, "tty_struct", "name", &l->name_size);
+	l->disc_data = vx_owner_member(k, "tty_struct", "disc_data", NULL);
+	l->link = vx_owner_member(k, "tty_struct", "link", NULL);
+	l->session = vx_owner_member(k, "tty_struct", "ctrl.session", NULL);
+	if (l->session == VX_ABSENT)
+		l->session = vx_owner_member(k, "tty_struct", "session", NULL);
+	l->pid_nr = numbers == VX_ABSENT || nr == VX_ABSENT ? VX_ABSENT :
+		    numbers + nr;
+	l->drv_list = vx_owner_member(k, "tty_driver", "tty_drivers", NULL);
+	l->drv_ttys = vx_owner_member(k, "tty_driver", "ttys", NULL);
+	l->drv_num = vx_owner_member(k, "tty_driver", "num", NULL);
+	return l->name != VX_ABSENT && l->disc_data != VX_ABSENT;
+}
+
+static const char *comm_of(const struct vx_owner_ctx *c, int64_t pid)
+{
+	for (size_t i = 0; i < c->nr_tasks; i++)
+		if (c->tasks[i].pid == pid)
+			return c->tasks[i].comm;
+	return NULL;
+}
+
+struct vx_error *vx_owner_add_tty(struct vx_owner_ctx *c, uint64_t tty)
+{
+	uint64_t *v;
+
+	if (!tty)
+		return NULL;
+	for (size_t i = 0; i < c->nr_ttys; i++)
+		if (c->ttys[i] == tty)
+			return NULL;
+	if (c->nr_ttys == c->cap_ttys) {
+		size_t cap = c->cap_ttys ? c->cap_ttys * 2 : 16;
+
+		v = realloc(c->ttys, cap * sizeof(*v));
+		if (!v)
+			return vx_error_nomem_in("tty table");
+		c->ttys = v;
+		c->cap_ttys = cap;
+	}
+	c->ttys[c->nr_ttys++] = tty;
+	return NULL;
+}
+
+/* Every tty in the ttys[] of a registered driver. */
+static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
+				    const struct tty_layout *l)
+{
+	uint64_t head, pos, prev, back, ttys, num, tty;
+	struct vx_error *err;
+	int budget = MAX_TTY_DRIVERS;
+
+	if (l->drv_list == VX_ABSENT || l->drv_ttys == VX_ABSENT ||
+	    l->drv_num == VX_ABSENT)
+		return NULL;
+	err = vx_kernel_symbol(c->k, "tty_drivers", &head);
+	if (err) {
+		vx_error_destroy(err);
+		return NULL;
+	}
+	err = vx_read_u64(c->k->t, head, &pos);
+	prev = head;
+	while (!err && pos != head) {
+		uint64_t drv = pos - l->drv_list;
+
+		if (!budget--)
+			return vx_error_create(VX_ERR_INVALID, "tty_drivers: a cycle");
+		err = vx_read_u64(c->k->t, pos + 8, &back);
+		if (!err && back != prev)
+			return vx_error_create(VX_ERR_INVALID,
+					       "tty_drivers broken at 0x%" PRIx64, pos);
+		if (!err)
+			err = vx_read_u64(c->k->t, drv + l->drv_ttys, &ttys);
+		if (!err)
+			err = vx_read_uint(c->k->t, drv + l->drv_num, 4, &num);
+		if (!err && num > MAX_TTYS_PER_DRIVER)
+			num = MAX_TTYS_PER_DRIVER;
+		for (uint64_t i = 0; !err && ttys && i < num; i++) {
+			err = vx_read_u64(c->k->t, ttys + 8 * i, &tty);
+			if (!err)
+				err = vx_owner_add_tty(c, tty);
+		}
+		prev = pos;
+		if (!err)
+			err = vx_read_u64(c->k->t, pos, &pos);
+	}
+	return err;
+}
+
+static struct vx_error *one_tty(struct vx_owner_ctx *c,
+				struct vx_owner_rule_stats *st,
+				const struct tty_layout *l, uint64_t tty)
+{
+	char name[TTY_NAME_LEN], text[160], group[80];
+	uint64_t disc, session = 0, pid = 0;
+	size_t len = l->name_size < sizeof(name) ? l->name_size : sizeof(name);
+	struct vx_owner *o;
+	struct vx_error *err = vx_read_u64(c->k->t, tty + l->disc_data, &disc);
+
+	if (!err)
+		err = vx_read(c->k->t, tty + l->name, name, len);
+	if (err)
+		return vx_error_wrap(err, "tty 0x%" PRIx64, tty);
+	name[len - 1] = '\0';
+	st->seen++;
+	o = disc ? vx_owner_at(c->t, disc) : NULL;
+	if (!o)
+		return NULL;
+	snprintf(group, sizeof(group), "tty %s", name);
+	snprintf(text, sizeof(text), "tty %s", name);
+	if (l->session != VX_ABSENT && l->pid_nr != VX_ABSENT &&
+	    !vx_read_u64(c->k->t, tty + l->session, &session) && session &&
+	    !vx_read_uint(c->k->t, session + l->pid_nr, 4, &pid)) {
+		const char *comm = comm_of(c, (int32_t)pid);
+
+		snprintf(text, sizeof(text), "tty %s, session of pid %" PRIu64 "%s%s",
+			 name, pid, comm ? " " : "", comm ? comm : "");
+	}
+	if (!o->claims)
+		st->attributed++;
+	return vx_owner_claim(c, o, VX_OWNER_TTY, text, group);
+}
+
+struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
+				struct vx_owner_rule_stats *st)
+{
+	struct tty_layout l;
+	struct vx_error *err;
+	uint64_t link;
+	size_t n;
+
+	if (!tty_layout(c->k, &l))
+		return NULL;
+	st->ran = true;
+	err = driver_ttys(c, &l);
+	/* the other end of each pty pair (the ends found so far, once) */
+	n = c->nr_ttys;
+	for (size_t i = 0; !err && l.link != VX_ABSENT && i < n; i++)
+		if (!vx_read_u64(c->k->t, c->ttys[i] + l.link, &link))
+			err = vx_owner_add_tty(c, link);
+	for (size_t i = 0; !err && i < c->nr_ttys; i++)
+		err = one_tty(c, st, &l, c->ttys[i]);
+	return err;
+}

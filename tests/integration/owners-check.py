@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Check `vmapx -j --owners` of one case against what the guest itself said.
+
+owners-check.py CASE_DIR OWNERS_JSON
+
+Prints "ok ..." / "FAIL ..." / "skip ..." lines; exit 1 if any FAIL.
+ - thread stacks: every area a task or the stack cache owns is claimed
+   once; the stack areas of the fork path in vmallocinfo.raw (the guest's
+   own file) are exactly the areas owned by a task or the stack cache;
+   every task with a vmalloc stack has its own area;
+ - modules: every module memory area (load_module, module_alloc,
+   execmem_alloc_rw) has a module owner, and an area a region owns alone is
+   that region's own size, page-aligned, plus the guard page;
+ - ioremap (iomem.txt, /proc/iomem from the guest): the owner is the
+   deepest resource holding phys= and its parents, as /proc/iomem nests them;
+ - n_tty_open (ttys.txt, the ttys open in the guest): the ttys owning
+   n_tty_open areas are the ttys the guest had open.
+"""
+import json
+import os
+import re
+import sys
+
+FORK_CALLERS = ('kernel_clone', 'copy_process', 'dup_task_struct',
+                'alloc_thread_stack_node', '_do_fork', 'fork_idle')
+MODULE_CALLERS = ('load_module', 'module_alloc', 'execmem_alloc_rw')
+PAGE = 4096
+
+fails = 0
+
+
+def ok(msg):
+    print('ok ' + msg)
+
+
+def bad(msg):
+    global fails
+    fails += 1
+    print('FAIL ' + msg)
+
+
+def raw_lines(case_dir):
+    out = []
+    for line in open(os.path.join(case_dir, 'vmallocinfo.raw')):
+        f = line.split()
+        if len(f) < 3 or '-' not in f[0]:
+            continue
+        start = int(f[0].split('-')[0], 16)
+        caller = f[2].split('+')[0]
+        phys = None
+        for w in f[3:]:
+            if w.startswith('phys='):
+                phys = int(w[5:], 16)
+        out.append((start, int(f[1]), caller, phys, line.rstrip()))
+    return out
+
+
+def check_stacks(case, raw, areas, doc):
+    stack_kinds = ('task stack', 'stack cache')
+    owned = [a for a in areas if a['kind'] in stack_kinds]
+    twice = [a for a in owned if a['claims'] != 1]
+    if twice:
+        bad('%s: %d stack areas claimed by more than one owner, first %s: %s'
+            % (case, len(twice), twice[0]['start'], twice[0]['owner']))
+    else:
+        ok('%s: each of %d stack areas has exactly one owner' % (case, len(owned)))
+    fork = {s for s, _, c, _, _ in raw if c in FORK_CALLERS}
+    owned_starts = {int(a['start'], 16) for a in owned}
+    if fork == owned_starts:
+        ok('%s: the %d fork-path stack areas of vmallocinfo.raw are the areas '
+           'owned by a task (%d) or the stack cache (%d)'
+           % (case, len(fork), sum(a['kind'] == 'task stack' for a in owned),
+              sum(a['kind'] == 'stack cache' for a in owned)))
+    else:
+        bad('%s: fork-path stack areas %d, owned %d; not owned: %s; owned, not fork-path: %s'
+            % (case, len(fork), len(owned_starts),
+               [hex(x) for x in sorted(fork - owned_starts)[:3]],
+               [hex(x) for x in sorted(owned_starts - fork)[:3]]))
+    tasks = sum(a['kind'] == 'task stack' for a in owned)
+    if doc['tasks_vmap_stack'] == tasks:
+        ok('%s: %d tasks with a vmalloc stack, %d task stacks attributed'
+           % (case, doc['tasks_vmap_stack'], tasks))
+    else:
+        bad('%s: %d tasks with a vmalloc stack but %d task stacks attributed'
+            % (case, doc['tasks_vmap_stack'], tasks))
+
+
+def check_modules(case, areas):
+    mods = [a for a in areas if a['caller'].split(' ')[0] in MODULE_CALLERS]
+    unknown = [a for a in mods if a['kind'] != 'module']
+    if unknown:
+        bad('%s: %d module memory areas without a module owner, first %s %s'
+            % (case, len(unknown), unknown[0]['start'], unknown[0]['caller']))
+    own = [a for a in areas if a['kind'] == 'module' and a.get('region_size')]
+    wrong = [a for a in own
+             if a['size'] != (a['region_size'] + PAGE - 1) // PAGE * PAGE + PAGE]
+    if wrong:
+        a = wrong[0]
+        bad('%s: %d module areas not their region\'s size, first %s (%s): area %d, region %d'
+            % (case, len(wrong), a['start'], a['owner'], a['size'], a['region_size']))
+    if not unknown and not wrong:
+        ok('%s: %d module memory areas owned by their module, %d of them the '
+           'size of their own region' % (case, len(mods), len(own)))
+    if not mods:
+        bad('%s: no module memory area at all (the guest loads modules)' % case)
+
+
+def parse_iomem(path):
+    """/proc/iomem as a list of (start, end, name, parent index)."""
+    nodes, stack = [], []
+    for line in open(path):
+        m = re.match(r'^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$', line.rstrip('\n'))
+        if not m:
+            continue
+        depth = len(m.group(1)) // 2
+        del stack[depth:]
+        parent = stack[-1] if stack else None
+        nodes.append((int(m.group(2), 16), int(m.group(3), 16), m.group(4), parent))
+        stack.append(len(nodes) - 1)
+    return nodes
+
+
+def iomem_chain(nodes, phys):
+    """The deepest resource holding phys, then its parents, as vmapx words it."""
+    best, depth_best = None, -1
+    for i, (s, e, _, _) in enumerate(nodes):
+        if s <= phys <= e:
+            depth, p = 0, nodes[i][3]
+            while p is not None:
+                depth, p = depth + 1, nodes[p][3]
+            if depth > depth_best:
+                best, depth_best = i, depth
+    names = []
+    while best is not None:
+        names.append(nodes[best][2])
+        best = nodes[best][3]
+    return ' < '.join(names)
+
+
+def check_iomem(case, case_dir, raw, by_start):
+    nodes = parse_iomem(os.path.join(case_dir, 'iomem.txt'))
+    io = [(s, p) for s, _, _, p, line in raw if p is not None and line.endswith('ioremap')]
+    wrong = []
+    for s, p in io:
+        want = iomem_chain(nodes, p)
+        got = by_start.get(s)
+        got_text = got['owner'] if got else '(no area)'
+        if (want and got_text != 'iomem ' + want) or (not want and got['kind'] != 'unknown'):
+            wrong.append((hex(s), hex(p), want, got_text))
+    if wrong:
+        bad('%s: %d of %d ioremap owners differ from /proc/iomem, first %s phys %s: '
+            'iomem.txt says "%s", vmapx "%s"' % ((case, len(wrong), len(io)) + wrong[0]))
+    elif not io:
+        bad('%s: no ioremap area in vmallocinfo.raw (the guest has ACPI and PCI)' % case)
+    else:
+        ok('%s: %d ioremap owners are /proc/iomem\'s resources' % (case, len(io)))
+
+
+def guest_ttys(case_dir):
+    meta = open(os.path.join(case_dir, 'meta.json')).read()
+    m = re.search(r'console=(tty[A-Za-z]*[0-9]+)', meta)
+    names = set()
+    for line in open(os.path.join(case_dir, 'ttys.txt')):
+        f = line.split()
+        if len(f) < 4:
+            continue
+        path = f[3]
+        if path == '/dev/console':
+            if not m:
+                return None
+            names.add(m.group(1))
+        elif path.startswith('/dev/pts/'):
+            names.add('pts' + path[len('/dev/pts/'):])
+        elif path != '/dev/tty':
+            names.add(path[len('/dev/'):])
+    return names
+
+
+def check_ttys(case, case_dir, raw, by_start):
+    want = guest_ttys(case_dir)
+    if want is None:
+        bad('%s: /dev/console is open but meta.json names no console=' % case)
+        return
+    ntty = [s for s, _, c, _, _ in raw if c == 'n_tty_open']
+    got, unowned = set(), 0
+    for s in ntty:
+        a = by_start.get(s)
+        if a and a['kind'] == 'tty':
+            got.add(a['group'][len('tty '):])
+        else:
+            unowned += 1
+    if got == want and not unowned:
+        ok('%s: the %d n_tty_open areas belong to the ttys the guest had open: %s'
+           % (case, len(ntty), ' '.join(sorted(got))))
+    else:
+        bad('%s: n_tty_open owners %s (%d unowned), ttys open in the guest %s'
+            % (case, sorted(got), unowned, sorted(want)))
+
+
+def main():
+    case_dir, owners_json = sys.argv[1], sys.argv[2]
+    case = os.path.basename(os.path.normpath(case_dir))
+    doc = json.load(open(owners_json))
+    areas = doc['areas']
+    by_start = {int(a['start'], 16): a for a in areas}
+    raw = raw_lines(case_dir)
+    check_stacks(case, raw, areas, doc)
+    check_modules(case, areas)
+    have = [f for f in ('iomem.txt', 'ttys.txt')
+            if os.path.exists(os.path.join(case_dir, f))]
+    if 'iomem.txt' in have:
+        check_iomem(case, case_dir, raw, by_start)
+    if 'ttys.txt' in have:
+        check_ttys(case, case_dir, raw, by_start)
+    if len(have) < 2:
+        print('skip %s: no %s (a case captured before they were; dumps/make-all rebuilds it)'
+              % (case, ' and '.join(f for f in ('iomem.txt', 'ttys.txt') if f not in have)))
+    print('captured %s %d' % (case, len(have)))
+    return 1 if fails else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The owner rules (doc/kernel.md §10) on a fake kernel: thread stacks of
+ * every thread of every group, idle tasks, the stack cache, IRQ stacks,
+ * module regions (core/init on 6.1, mem[] on 6.12, a shared area), BPF
+ * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys,
+ * dynamic per-cpu chunks;
+ * and their failures: an unreadable task list, a cycle in it, a cyclic
+ * resource tree, two owners for one area -- each a skip, never a hang.
+ *
+ * The structures the rules read (task_struct, tty_struct, ...) are not in
+ * the fake kernel's generation tables: this file adds them with a type
+ * source of its own in front of the fake kernel's.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_kernel.h"
+#include "owners.h"
+#include "vmflags.h"
+#include "walk.h"
+
+/* ---- the types of this test, in front of the fake kernel's ------------- */
+
+struct owner_member {
+	const char *type, *path;
+	uint64_t offset, size;
+};
+
+static const struct owner_member members[] = {
+	{ "task_struct", "tasks", 0x10, 16 },
+	{ "task_struct", "pid", 0x20, 4 },
+	{ "task_struct", "tgid", 0x24, 4 },
+	{ "task_struct", "comm", 0x28, 16 },
+	{ "task_struct", "stack", 0x40, 8 },
+	{ "task_struct", "signal", 0x48, 8 },
+	{ "task_struct", "thread_node", 0x50, 16 },
+	{ "task_struct", "group_leader", 0x60, 8 },
+	{ "signal_struct", "thread_head", 0x0, 16 },
+	{ "signal_struct", "tty", 0x10, 8 },
+	{ "rq", "idle", 0x8, 8 },
+	{ "resource", "start", 0x0, 8 },
+	{ "resource", "end", 0x8, 8 },
+	{ "resource", "name", 0x10, 8 },
+	{ "resource", "parent", 0x20, 8 },
+	{ "resource", "sibling", 0x28, 8 },
+	{ "resource", "child", 0x30, 8 },
+	{ "tty_struct", "name", 0x0, 64 },
+	{ "tty_struct", "disc_data", 0x40, 8 },
+	{ "tty_struct", "link", 0x48, 8 },
+	{ "tty_struct", "session", 0x50, 8 },
+	{ "pid", "numbers", 0x8, 16 },
+	{ "upid", "nr", 0x0, 4 },
+	{ "tty_driver", "tty_drivers", 0x0, 16 },
+	{ "tty_driver", "ttys", 0x10, 8 },
+	{ "tty_driver", "num", 0x18, 4 },
+	{ "idr", "idr_rt", 0x0, 16 },
+	{ "xarray", "xa_head", 0x8, 8 },
+	{ "xa_node", "shift", 0x0, 1 },
+	{ "xa_node", "slots", 0x8, 64 * 8 },
+	{ "bpf_prog", "aux", 0x8, 8 },
+	{ "bpf_prog", "bpf_func", 0x10, 8 },
+	{ "bpf_prog", "type", 0x18, 4 },
+	{ "bpf_prog_aux", "id", 0x0, 4 },
+	{ "bpf_prog_aux", "name", 0x8, 16 },
+	{ "pcpu_chunk", "list", 0x0, 16 },
+	{ "pcpu_chunk", "base_addr", 0x10, 8 },
+	{ "pcpu_chunk", "alloc_map", 0x18, 8 },
+	{ "pcpu_chunk", "bound_map", 0x20, 8 },
+	{ "pcpu_chunk", "md_blocks", 0x28, 8 },
+	{ "pcpu_chunk", "data", 0x30, 8 },
+	{ NULL, NULL, 0, 0 },
+};
+
+#define TASK_SIZE	0x80
+
+static struct vx_types *fake_types;
+
+static struct vx_error *owner_types_member(struct vx_types *ty, const char *type,
+					   const char *path, struct vx_member *out)
+{
+	for (const struct owner_member *m = members; m->type; m++)
+		if (!strcmp(m->type, type) && !strcmp(m->path, path)) {
+			out->offset = m->offset;
+			out->size = m->size;
+			return NULL;
+		}
+	return fake_types->member(fake_types, type, path, out);
+}
+
+static struct vx_error *owner_types_size(struct vx_types *ty, const char *type,
+					 uint64_t *size)
+{
+	return fake_types->size(fake_types, type, size);
+}
+
+static void owner_types_destroy(struct vx_types *ty)
+{
+}
+
+static struct vx_types owner_types = {
+	.source = "fake types + owners",
+	.member = owner_types_member,
+	.size = owner_types_size,
+	.destroy = owner_types_destroy,
+};
+
+/* ---- building the fake kernel's objects --------------------------------- */
+
+#define STACK_SIZE	0x4000
+#define VBASE		(FK_VMALLOC_START + 0x100000)
+
+struct world {
+	struct fake_kernel *fk;
+	uint64_t init_task, next_area;
+	uint64_t pcpu[2];	/* each CPU's per-CPU area */
+	uint64_t offsets;	/* __per_cpu_offset */
+	uint64_t pcpu_base;	/* the per-CPU template the symbols are in */
+};
+
+static void put_list(struct fake_kernel *fk, uint64_t node, uint64_t next,
+		     uint64_t prev)
+{
+	fake_kernel_put_u64(fk, node, next);
+	fake_kernel_put_u64(fk, node + 8, prev);
+}
+
+/* A busy area of size bytes (+ guard) at the next free address. */
+static uint64_t area(struct world *w, uint64_t size, uint64_t flags,
+		     uint64_t phys)
+{
+	uint64_t start = w->next_area;
+	struct fk_vm vm = { .addr = start, .size = size + 4096, .flags = flags,
+			    .phys_addr = phys, .caller = FK_STEXT + 0x100 };
+
+	w->next_area += size + 4096 + 0x10000;
+	fake_kernel_add_area(w->fk, 0, start, start + size + 4096, &vm, 0, NULL);
+	return start;
+}
+
+/* A per-CPU variable at off in the template: CPU n's copy is w->pcpu[n] + off. */
+static void percpu(struct world *w, const char *name, uint64_t off)
+{
+	fake_kernel_add_symbol(w->fk, 'D', name, w->pcpu_base + off);
+}
+
+static void world_init(struct world *w, enum fk_gen gen)
+{
+	uint64_t nr;
+
+	memset(w, 0, sizeof(*w));
+	w->fk = fake_kernel_new(gen);
+	w->next_area = VBASE;
+	w->init_task = fake_kernel_new_global(w->fk, 'D', "init_task", TASK_SIZE);
+	put_list(w->fk, w->init_task + 0x10, w->init_task + 0x10, w->init_task + 0x10);
+	nr = fake_kernel_new_global(w->fk, 'D', "nr_cpu_ids", 8);
+	fake_kernel_put_u32(w->fk, nr, 2);
+	w->offsets = fake_kernel_new_global(w->fk, 'D', "__per_cpu_offset", 16);
+	w->pcpu_base = fake_kernel_new_global(w->fk, 'D', "__per_cpu_start", 0x400);
+	for (int cpu = 0; cpu < 2; cpu++) {
+		w->pcpu[cpu] = fake_kernel_alloc(w->fk, 0x1000);
+		fake_kernel_put_u64(w->fk, w->offsets + 8 * cpu,
+				    w->pcpu[cpu] - w->pcpu_base);
+	}
+}
+
+/* A task with a vmalloc'd stack (0: none); returns the task_struct. */
+static uint64_t task(struct world *w, int pid, int tgid, const char *comm,
+		     uint64_t stack, uint64_t signal)
+{
+	uint64_t t = fake_kernel_alloc(w->fk, TASK_SIZE);
+	char name[16] = { 0 };
+
+	strncpy(name, comm, sizeof(name) - 1);
+	fake_kernel_put_u32(w->fk, t + 0x20, pid);
+	fake_kernel_put_u32(w->fk, t + 0x24, tgid);
+	fake_kernel_write(w->fk, t + 0x28, name, sizeof(name));
+	fake_kernel_put_u64(w->fk, t + 0x40, stack);
+	fake_kernel_put_u64(w->fk, t + 0x48, signal);
+	return t;
+}
+
+/* Link nodes (list_heads) after head in order, a well-formed ring. */
+static void ring(struct world *w, uint64_t head, const uint64_t *nodes, int n)
+{
+	for (int i = 0; i <= n; i++) {
+		uint64_t node = i ? nodes[i - 1] : head;
+		uint64_t next = i < n ? nodes[i] : head;
+		uint64_t prev = i == 0 ? (n ? nodes[n - 1] : head) :
+				i == 1 ? head : nodes[i - 2];
+
+		put_list(w->fk, node, next, prev);
+	}
+}
+
+/* A thread group: leader + threads, each with a stack area; on init_task.tasks. */
+struct group {
+	uint64_t tasks[3], stacks[3], signal;
+	int n;
+};
+
+static void add_group(struct world *w, struct group *g, int tgid,
+		      const char *const *comms, int n, uint64_t tty)
+{
+	uint64_t nodes[3];
+
+	g->n = n;
+	g->signal = fake_kernel_alloc(w->fk, 0x40);
+	fake_kernel_put_u64(w->fk, g->signal + 0x10, tty);
+	for (int i = 0; i < n; i++) {
+		g->stacks[i] = area(w, STACK_SIZE, VX_VM_ALLOC, 0);
+		g->tasks[i] = task(w, tgid + i, tgid, comms[i], g->stacks[i], g->signal);
+		nodes[i] = g->tasks[i] + 0x50;
+	}
+	ring(w, g->signal, nodes, n);
+}
+
+/* init_task.tasks: the leaders of the groups, in order. */
+static void task_list(struct world *w, struct group *const *gs, int n)
+{
+	uint64_t nodes[8];
+
+	for (int i = 0; i < n; i++)
+		nodes[i] = gs[i]->tasks[0] + 0x10;
+	ring(w, w->init_task + 0x10, nodes, n);
+}
+
+static uint64_t resource(struct world *w, uint64_t parent, uint64_t start,
+			 uint64_t end, const char *name);
+
+struct built {
+	struct vx_kernel *k;
+	struct vx_vmap m;
+	struct vx_owner_table *t;
+	struct vx_report r;
+};
+
+static void build(struct world *w, struct built *b)
+{
+	struct vx_target *t = fake_kernel_target(w->fk);
+	struct vx_error *err;
+
+	fake_types = t->types;
+	t->types = &owner_types;
+	err = vx_kernel_open(t, &b->k);
+	if (err)
+		fail_msg("open: %s", err->message);
+	vx_report_init(&b->r);
+	assert_null(vx_walk(b->k, &b->r, VX_WALK_PRINTED, &b->m));
+	err = vx_owners_build(b->k, &b->r, &b->m, &b->t);
+	if (err)
+		fail_msg("owners: %s", err->message);
+}
+
+static void unbuild(struct world *w, struct built *b)
+{
+	vx_owner_table_free(b->t);
+	vx_vmap_free(&b->m);
+	vx_report_fini(&b->r);
+	vx_kernel_close(b->k);
+	fake_kernel_free(w->fk);
+}
+
+static const struct vx_owner *owner(struct built *b, uint64_t start)
+{
+	const struct vx_owner *o = vx_owner_lookup(b->t, start);
+
+	assert_non_null(o);
+	return o;
+}
+
+static bool skipped(struct built *b, const char *what)
+{
+	for (size_t i = 0; i < b->r.nr_skips; i++)
+		if (strstr(b->r.skips[i], what))
+			return true;
+	return false;
+}
+
+/* ---- stacks ----------------------------------------------------------- */
+
+static void test_each_thread_stack_names_its_task_and_group_leader(void **state)
+{
+	static const char *const spawn[] = { "spawn", "worker", "worker" };
+	static const char *const sh[] = { "sh" };
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	add_group(&w, &a, 97, spawn, 3, 0);
+	add_group(&w, &c, 120, sh, 1, 0);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	build(&w, &b);
+	assert_string_equal(owner(&b, a.stacks[0])->text, "stack of pid 97 spawn");
+	assert_string_equal(owner(&b, a.stacks[2])->text,
+			    "stack of pid 99 worker, thread of pid 97 spawn");
+	assert_string_equal(owner(&b, a.stacks[2])->group, "pid 97 spawn");
+	assert_int_equal(owner(&b, a.stacks[1])->pid, 98);
+	assert_int_equal(owner(&b, a.stacks[1])->tgid, 97);
+	assert_string_equal(owner(&b, c.stacks[0])->text, "stack of pid 120 sh");
+	assert_int_equal(b.t->tasks, 4);
+	assert_int_equal(b.t->tasks_vmap_stack, 4);
+	assert_int_equal(b.t->rules[0].attributed, 4);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+static void test_idle_cache_and_irq_stacks_name_their_cpu(void **state)
+{
+	uint64_t idle_stack, idle, cached, vm, irq;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	percpu(&w, "runqueues", 0x0);
+	percpu(&w, "cached_stacks", 0x100);
+	percpu(&w, "hardirq_stack_ptr", 0x200);
+	/* rq->idle of CPU 1 (CPU 0's would be init_task, on init_stack) */
+	idle_stack = area(&w, STACK_SIZE, VX_VM_ALLOC, 0);
+	idle = task(&w, 0, 0, "swapper/1", idle_stack, 0);
+	fake_kernel_put_u64(w.fk, w.pcpu[1] + 0x8, idle);
+	/* cached_stacks[1] of CPU 0: a vm_struct whose addr is the area */
+	cached = area(&w, STACK_SIZE, VX_VM_ALLOC, 0);
+	vm = fake_kernel_alloc(w.fk, 0x80);
+	fake_kernel_put_u64(w.fk, vm + fake_kernel_offset(w.fk, "vm_struct", "addr"),
+			    cached);
+	fake_kernel_put_u64(w.fk, w.pcpu[0] + 0x108, vm);
+	/* CPU 1's hardirq_stack_ptr: the top word of its IRQ stack */
+	irq = area(&w, STACK_SIZE, VX_VM_MAP, 0);
+	fake_kernel_put_u64(w.fk, w.pcpu[1] + 0x200, irq + STACK_SIZE - 8);
+	build(&w, &b);
+	assert_string_equal(owner(&b, idle_stack)->text,
+			    "stack of the idle task of CPU 1 (pid 0 swapper/1)");
+	assert_int_equal(owner(&b, idle_stack)->kind, VX_OWNER_TASK_STACK);
+	assert_int_equal(owner(&b, idle_stack)->cpu, 1);
+	assert_string_equal(owner(&b, cached)->text,
+			    "free stack in the stack cache of CPU 0");
+	assert_int_equal(owner(&b, cached)->kind, VX_OWNER_STACK_CACHE);
+	assert_string_equal(owner(&b, irq)->text, "hardirq stack of CPU 1");
+	assert_int_equal(owner(&b, irq)->kind, VX_OWNER_IRQ_STACK);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+static void test_a_task_list_that_cannot_be_read_is_a_skip(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t io;
+
+	uint64_t root, nobody;
+
+	world_init(&w, FK_612);
+	fake_kernel_put_u64(w.fk, w.init_task + 0x10, FK_UNMAPPED);
+	root = fake_kernel_new_global(w.fk, 'D', "iomem_resource", 0x40);
+	resource(&w, root, 0xfe000000, 0xfe003fff, "dev");
+	io = area(&w, 4096, VX_VM_IOREMAP, 0xfe000000);
+	nobody = area(&w, STACK_SIZE, VX_VM_ALLOC, 0);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: thread stacks: task list node 0xffff888100000000"));
+	assert_int_equal(b.t->tasks, 0);
+	assert_int_equal(owner(&b, nobody)->kind, VX_OWNER_UNKNOWN);
+	assert_string_equal(vx_owner_text(owner(&b, nobody)), "owner unknown");
+	/* the other rules still ran */
+	assert_string_equal(owner(&b, io)->text, "iomem dev");
+	unbuild(&w, &b);
+}
+
+static void test_a_cycle_in_a_thread_list_ends_the_walk_as_a_skip(void **state)
+{
+	static const char *const comms[] = { "a", "b" }, *const next[] = { "next" };
+	struct group g, h;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	add_group(&w, &g, 50, comms, 2, 0);
+	add_group(&w, &h, 60, next, 1, 0);
+	task_list(&w, (struct group *const[]){ &g, &h }, 2);
+	/* thread b points back to thread a instead of the head */
+	put_list(w.fk, g.tasks[1] + 0x50, g.tasks[0] + 0x50, g.tasks[0] + 0x50);
+	build(&w, &b);
+	assert_true(skipped(&b, "threads of pid 50 a: task list broken"));
+	/* what was walked before the cycle keeps its owner, the next group counts */
+	assert_string_equal(owner(&b, g.stacks[0])->text, "stack of pid 50 a");
+	assert_string_equal(owner(&b, h.stacks[0])->text, "stack of pid 60 next");
+	unbuild(&w, &b);
+}
+
+static void test_two_tasks_on_one_stack_are_a_finding(void **state)
+{
+	static const char *const one[] = { "one" }, *const two[] = { "two" };
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	add_group(&w, &a, 10, one, 1, 0);
+	add_group(&w, &c, 20, two, 1, 0);
+	fake_kernel_put_u64(w.fk, c.tasks[0] + 0x40, a.stacks[0]);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	build(&w, &b);
+	assert_int_equal(owner(&b, a.stacks[0])->claims, 2);
+	assert_string_equal(owner(&b, a.stacks[0])->text, "stack of pid 10 one");
+	assert_true(skipped(&b, "claimed by stack of pid 10 one and by stack of pid 20 two"));
+	/* c's own stack area is nobody's */
+	assert_int_equal(owner(&b, c.stacks[0])->kind, VX_OWNER_UNKNOWN);
+	unbuild(&w, &b);
+}
+
+/* ---- modules ---------------------------------------------------------- */
+
+#define MOD_AREA	0xffffffffc0100000ULL
+
+static uint64_t area_at(struct world *w, uint64_t start, uint64_t size)
+{
+	struct fk_vm vm = { .addr = start, .size = size + 4096,
+			    .flags = VX_VM_ALLOC, .caller = FK_STEXT + 0x100 };
+
+	fake_kernel_add_area(w->fk, 0, start, start + size + 4096, &vm, 0, NULL);
+	return start;
+}
+
+static void test_61_module_core_layout_owns_its_area(void **state)
+{
+	struct fk_module m = { .name = "zram", .base = MOD_AREA,
+			       .size = 0x5000, .text_size = 0x2000 };
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_61);
+	area_at(&w, MOD_AREA, 0x5000);
+	fake_kernel_add_module(w.fk, &m);
+	build(&w, &b);
+	assert_string_equal(owner(&b, MOD_AREA)->text, "module zram core");
+	assert_string_equal(owner(&b, MOD_AREA)->group, "module zram");
+	assert_int_equal(owner(&b, MOD_AREA)->region_size, 0x5000);
+	unbuild(&w, &b);
+}
+
+static void test_612_module_mem_regions_and_a_shared_text_area(void **state)
+{
+	/* a's text and data have areas of their own; b's text shares a's area */
+	struct fk_module a = { .name = "a", .base = MOD_AREA, .text_size = 0x3000,
+			       .data_base = MOD_AREA + 0x100000, .data_size = 0x2000 };
+	struct fk_module c = { .name = "b", .base = MOD_AREA + 0x3000,
+			       .text_size = 0x1000 };
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	area_at(&w, MOD_AREA, 0x10000);
+	area_at(&w, MOD_AREA + 0x100000, 0x2000);
+	fake_kernel_add_module(w.fk, &a);
+	fake_kernel_add_module(w.fk, &c);
+	build(&w, &b);
+	assert_string_equal(owner(&b, MOD_AREA + 0x100000)->text, "module a data");
+	assert_int_equal(owner(&b, MOD_AREA + 0x100000)->region_size, 0x2000);
+	assert_string_equal(owner(&b, MOD_AREA)->text,
+			    "execmem cache shared by: module a text, module b text");
+	assert_int_equal(owner(&b, MOD_AREA)->region_size, 0);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+/* ---- ioremap: iomem_resource ------------------------------------------ */
+
+static uint64_t resource(struct world *w, uint64_t parent, uint64_t start,
+			 uint64_t end, const char *name)
+{
+	uint64_t r = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t s = fake_kernel_alloc(w->fk, strlen(name) + 1);
+	uint64_t last;
+
+	fake_kernel_write(w->fk, s, name, strlen(name) + 1);
+	fake_kernel_put_u64(w->fk, r, start);
+	fake_kernel_put_u64(w->fk, r + 0x8, end);
+	fake_kernel_put_u64(w->fk, r + 0x10, s);
+	fake_kernel_put_u64(w->fk, r + 0x20, parent);
+	/* append to the parent's children */
+	last = fake_kernel_get_u64(w->fk, parent + 0x30);
+	if (!last) {
+		fake_kernel_put_u64(w->fk, parent + 0x30, r);
+		return r;
+	}
+	while (fake_kernel_get_u64(w->fk, last + 0x28))
+		last = fake_kernel_get_u64(w->fk, last + 0x28);
+	fake_kernel_put_u64(w->fk, last + 0x28, r);
+	return r;
+}
+
+static void test_ioremap_names_the_deepest_resource_and_its_parents(void **state)
+{
+	uint64_t root, bus, dev, io, hole;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	root = fake_kernel_new_global(w.fk, 'D', "iomem_resource", 0x40);
+	resource(&w, root, 0x100000, 0x3ffdffff, "System RAM");
+	bus = resource(&w, root, 0x40000000, 0xfebfffff, "PCI Bus 0000:00");
+	resource(&w, bus, 0xfd000000, 0xfdffffff, "0000:00:02.0");
+	dev = resource(&w, bus, 0xfe000000, 0xfe003fff, "0000:00:04.0");
+	resource(&w, dev, 0xfe000000, 0xfe003fff, "virtio-pci-modern");
+	io = area(&w, 4096, VX_VM_IOREMAP, 0xfe001000);
+	hole = area(&w, 4096, VX_VM_IOREMAP, 0xfec00000);
+	build(&w, &b);
+	assert_string_equal(owner(&b, io)->text,
+			    "iomem virtio-pci-modern < 0000:00:04.0 < PCI Bus 0000:00");
+	assert_string_equal(owner(&b, io)->group, "iomem virtio-pci-modern");
+	/* no resource holds it: unknown, not guessed */
+	assert_int_equal(owner(&b, hole)->kind, VX_OWNER_UNKNOWN);
+	unbuild(&w, &b);
+}
+
+static void test_a_cycle_in_the_resource_tree_is_a_skip(void **state)
+{
+	uint64_t root, r;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	root = fake_kernel_new_global(w.fk, 'D', "iomem_resource", 0x40);
+	r = resource(&w, root, 0x1000, 0x1fff, "low");
+	fake_kernel_put_u64(w.fk, r + 0x28, r);		/* its own sibling */
+	area(&w, 4096, VX_VM_IOREMAP, 0xfe001000);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: iomem: iomem_resource: more than"));
+	unbuild(&w, &b);
+}
+
+/* ---- ttys ------------------------------------------------------------- */
+
+static void test_n_tty_data_names_its_tty_and_session(void **state)
+{
+	static const char *const sh[] = { "sh" };
+	uint64_t head, drv, ttys, tty, pts, pid, data, pts_data;
+	char name[64] = "ttyS0", pname[64] = "pts0";
+	struct group g;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	pts_data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = fake_kernel_alloc(w.fk, 0x60);
+	fake_kernel_write(w.fk, tty, name, sizeof(name));
+	fake_kernel_put_u64(w.fk, tty + 0x40, data);
+	pid = fake_kernel_alloc(w.fk, 0x20);
+	fake_kernel_put_u32(w.fk, pid + 0x8, 120);
+	fake_kernel_put_u64(w.fk, tty + 0x50, pid);
+	/* the driver's ttys[] holds ttyS0 */
+	head = fake_kernel_new_global(w.fk, 'D', "tty_drivers", 16);
+	drv = fake_kernel_alloc(w.fk, 0x20);
+	ttys = fake_kernel_alloc(w.fk, 16);
+	fake_kernel_put_u64(w.fk, ttys + 8, tty);
+	fake_kernel_put_u64(w.fk, drv + 0x10, ttys);
+	fake_kernel_put_u32(w.fk, drv + 0x18, 2);
+	ring(&w, head, (uint64_t[]){ drv }, 1);
+	/* pts0 is in no driver's ttys[]: the controlling tty of pid 120 sh */
+	pts = fake_kernel_alloc(w.fk, 0x60);
+	fake_kernel_write(w.fk, pts, pname, sizeof(pname));
+	fake_kernel_put_u64(w.fk, pts + 0x40, pts_data);
+	add_group(&w, &g, 120, sh, 1, pts);
+	task_list(&w, (struct group *const[]){ &g }, 1);
+	build(&w, &b);
+	assert_string_equal(owner(&b, data)->text, "tty ttyS0, session of pid 120 sh");
+	assert_string_equal(owner(&b, data)->group, "tty ttyS0");
+	assert_string_equal(owner(&b, pts_data)->text, "tty pts0");
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+/* ---- BPF -------------------------------------------------------------- */
+
+static uint64_t prog(struct world *w, uint32_t id, const char *name,
+		     uint32_t type, uint64_t func)
+{
+	uint64_t p = fake_kernel_alloc(w->fk, 0x40), aux = fake_kernel_alloc(w->fk, 0x40);
+	char n[16] = { 0 };
+
+	strncpy(n, name, sizeof(n) - 1);
+	fake_kernel_put_u64(w->fk, p + 0x8, aux);
+	fake_kernel_put_u64(w->fk, p + 0x10, func);
+	fake_kernel_put_u32(w->fk, p + 0x18, type);
+	fake_kernel_put_u32(w->fk, aux, id);
+	fake_kernel_write(w->fk, aux + 0x8, n, sizeof(n));
+	return p;
+}
+
+static void test_bpf_programs_in_a_pack_and_a_jit_binary(void **state)
+{
+	uint64_t idr, node, pack, jit;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	pack = area(&w, 0x200000, VX_VM_ALLOC, 0);
+	jit = area(&w, 0x1000, VX_VM_ALLOC, 0);
+	idr = fake_kernel_new_global(w.fk, 'D', "prog_idr", 0x20);
+	node = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node + 2);	/* an internal node */
+	fake_kernel_put_u64(w.fk, node + 0x8, prog(&w, 3, "filter", 1, pack + 0x40));
+	fake_kernel_put_u64(w.fk, node + 0x8 + 5 * 8, prog(&w, 7, "xdp_pass", 6, pack + 0x800));
+	fake_kernel_put_u64(w.fk, node + 0x8 + 9 * 8, prog(&w, 9, "big", 26, jit + 0x10));
+	fake_kernel_put_u64(w.fk, node + 0x8 + 10 * 8, 0x13);	/* a value entry */
+	build(&w, &b);
+	assert_string_equal(owner(&b, pack)->text,
+			    "bpf prog 3 filter (socket_filter), bpf prog 7 xdp_pass (xdp)");
+	assert_string_equal(owner(&b, jit)->text, "bpf prog 9 big (tracing)");
+	assert_int_equal(b.t->rules[5].seen, 3);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+static void test_a_node_pointing_at_itself_in_prog_idr_is_a_skip(void **state)
+{
+	uint64_t idr, node;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	area(&w, 0x1000, VX_VM_ALLOC, 0);
+	idr = fake_kernel_new_global(w.fk, 'D', "prog_idr", 0x20);
+	node = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node + 2);
+	fake_kernel_put_u64(w.fk, node + 0x8, node + 2);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: bpf: prog_idr"));
+	unbuild(&w, &b);
+}
+
+/* ---- per-cpu chunks ---------------------------------------------------- */
+
+static void test_percpu_chunk_units_and_arrays_name_the_chunk(void **state)
+{
+	uint64_t lists, slots, groups, chunk, vms, vm[2], unit[2], amap, first;
+	uint64_t vm_addr;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	vm_addr = fake_kernel_offset(w.fk, "vm_struct", "addr");
+	unit[0] = area(&w, 0x200000 - 4096, VX_VM_ALLOC, 0);
+	unit[1] = area(&w, 0x200000 - 4096, VX_VM_ALLOC, 0);
+	amap = area(&w, 0x8000, VX_VM_ALLOC, 0);
+	lists = fake_kernel_alloc(w.fk, 2 * 16);
+	fake_kernel_put_u64(w.fk, fake_kernel_new_global(w.fk, 'D', "pcpu_chunk_lists", 8), lists);
+	slots = fake_kernel_new_global(w.fk, 'D', "pcpu_nr_slots", 8);
+	fake_kernel_put_u32(w.fk, slots, 2);
+	groups = fake_kernel_new_global(w.fk, 'D', "pcpu_nr_groups", 8);
+	fake_kernel_put_u32(w.fk, groups, 2);
+	/* slot 0 empty; slot 1: the first chunk (no vms: data NULL), then ours */
+	ring(&w, lists, NULL, 0);
+	first = fake_kernel_alloc(w.fk, 0x40);
+	chunk = fake_kernel_alloc(w.fk, 0x40);
+	vms = fake_kernel_alloc(w.fk, 16);
+	for (int g = 0; g < 2; g++) {
+		vm[g] = fake_kernel_alloc(w.fk, 0x80);
+		fake_kernel_put_u64(w.fk, vm[g] + vm_addr, unit[g]);
+		fake_kernel_put_u64(w.fk, vms + 8 * g, vm[g]);
+	}
+	fake_kernel_put_u64(w.fk, chunk + 0x10, unit[0]);
+	fake_kernel_put_u64(w.fk, chunk + 0x18, amap);
+	fake_kernel_put_u64(w.fk, chunk + 0x30, vms);
+	ring(&w, lists + 16, (uint64_t[]){ first, chunk }, 2);
+	build(&w, &b);
+	assert_string_equal(owner(&b, unit[1])->group,
+			    owner(&b, unit[0])->group);
+	assert_non_null(strstr(owner(&b, unit[1])->text, " units of group 1"));
+	assert_non_null(strstr(owner(&b, amap)->text, " alloc_map"));
+	assert_int_equal(owner(&b, amap)->kind, VX_OWNER_PERCPU);
+	assert_int_equal(b.t->rules[8].seen, 2);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+/* ---- sums and a kernel without the rules' structures ------------------ */
+
+static void test_sums_are_by_owner_largest_first(void **state)
+{
+	static const char *const spawn[] = { "spawn", "t1", "t2" };
+	static const char *const sh[] = { "sh" };
+	struct vx_owner_sum *sums;
+	struct group a, c;
+	struct world w;
+	struct built b;
+	size_t n;
+
+	world_init(&w, FK_612);
+	add_group(&w, &a, 97, spawn, 3, 0);
+	add_group(&w, &c, 120, sh, 1, 0);
+	area(&w, 0x100000, VX_VM_ALLOC, 0);	/* nobody's, the largest */
+	task_list(&w, (struct group *const[]){ &c, &a }, 2);
+	build(&w, &b);
+	assert_null(vx_owners_sums(b.t, &sums, &n));
+	assert_int_equal(n, 3);
+	assert_string_equal(sums[0].group, "owner unknown");
+	assert_string_equal(sums[1].group, "pid 97 spawn");
+	assert_int_equal(sums[1].count, 3);
+	assert_int_equal(sums[1].bytes, 3 * (STACK_SIZE + 4096));
+	assert_string_equal(sums[2].group, "pid 120 sh");
+	free(sums);
+	unbuild(&w, &b);
+}
+
+static void test_growth_by_owner_pairs_groups_and_drops_the_unchanged(void **state)
+{
+	struct vx_owner_sum old[] = {
+		{ VX_OWNER_TASK_STACK, "pid 97 spawn", 2, 40960 },
+		{ VX_OWNER_TTY, "tty ttyS0", 1, 16384 },
+		{ VX_OWNER_MODULE, "module gone", 1, 8192 },
+	};
+	struct vx_owner_sum new[] = {
+		{ VX_OWNER_TTY, "tty ttyS0", 1, 16384 },
+		{ VX_OWNER_TASK_STACK, "pid 97 spawn", 50002, 1024040960 },
+	};
+	struct vx_owner_growth *g;
+	size_t n;
+
+	assert_null(vx_owners_growth(old, 3, new, 2, &g, &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].group, "pid 97 spawn");
+	assert_int_equal(g[0].count, 50000);
+	assert_int_equal(g[0].bytes, 1024000000);
+	assert_string_equal(g[1].group, "module gone");
+	assert_int_equal(g[1].count, -1);
+	free(g);
+}
+
+static void test_a_kernel_without_the_structures_names_no_owner(void **state)
+{
+	struct world w;
+	struct built b;
+	struct vx_target *t;
+	struct vx_error *err;
+	uint64_t a;
+
+	/* no init_task, no per-CPU symbols: the rules do not run, no skip */
+	w.fk = fake_kernel_new(FK_510);
+	w.next_area = VBASE;
+	a = area(&w, 4096, VX_VM_ALLOC, 0);
+	t = fake_kernel_target(w.fk);
+	err = vx_kernel_open(t, &b.k);
+	if (err)
+		fail_msg("open: %s", err->message);
+	vx_report_init(&b.r);
+	assert_null(vx_walk(b.k, &b.r, VX_WALK_PRINTED, &b.m));
+	assert_null(vx_owners_build(b.k, &b.r, &b.m, &b.t));
+	assert_false(b.t->rules[0].ran);
+	assert_int_equal(owner(&b, a)->kind, VX_OWNER_UNKNOWN);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_thread_stack_names_its_task_and_group_leader),
+		cmocka_unit_test(test_idle_cache_and_irq_stacks_name_their_cpu),
+		cmocka_unit_test(test_a_task_list_that_cannot_be_read_is_a_skip),
+		cmocka_unit_test(test_a_cycle_in_a_thread_list_ends_the_walk_as_a_skip),
+		cmocka_unit_test(test_two_tasks_on_one_stack_are_a_finding),
+		cmocka_unit_test(test_61_module_core_layout_owns_its_area),
+		cmocka_unit_test(test_612_module_mem_regions_and_a_shared_text_area),
+		cmocka_unit_test(test_ioremap_names_the_deepest_resource_and_its_parents),
+		cmocka_unit_test(test_a_cycle_in_the_resource_tree_is_a_skip),
+		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
+		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
+		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
+		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
+		cmocka_unit_test(test_sums_are_by_owner_largest_first),
+		cmocka_unit_test(test_growth_by_owner_pairs_groups_and_drops_the_unchanged),
+		cmocka_unit_test(test_a_kernel_without_the_structures_names_no_owner),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
