@@ -40,6 +40,63 @@ host_nonroot() {
 }
 host_nonroot
 
+# ---- host: each source of VMCOREINFO on a real kernel's memory (no guest). kcore-from-elf.c makes
+# the /proc/kcore a dumps/ case's kernel would have shown from its ELF dump; VMAPX_LIVE_ROOT puts
+# it in a root where (1) /sys/kernel/vmcoreinfo names the note in memory, (2) there is no such
+# file (a kernel or container without it: kcore's own note), (3) neither is there (no
+# CONFIG_VMCORE_INFO: /proc/kallsyms, as the kernel prints it: System.map moved by KERNELOFFSET
+# without the kallsyms tables' own symbols, which scripts/kallsyms.c leaves out, so the tables
+# are found by a scan). No /sys/kernel/btf/vmlinux: types from the kernel's BTF in memory. Each
+# must print the case's vmallocinfo.raw byte for byte, and -v name its source.
+host_sources() {
+	local c d root=$tmp/src info off rel name n out
+	[ -d "$DUMPS" ] || { echo "skip host sources: no $DUMPS"; return; }
+	gcc -O2 -Wall -o "$tmp/kcore-from-elf" "$HERE/kcore-from-elf.c" || { bad "host sources: building kcore-from-elf"; return; }
+	n=0
+	for c in $(cases); do
+		d=$DUMPS/$c
+		case $c in *-base) ;; *) continue ;; esac	# one kernel per suite
+		[ -f "$d/vmcore.elf" ] && [ -s "$d/System.map" ] || continue
+		rm -rf "$root"; mkdir -p "$root/proc/sys/kernel" "$root/sys/kernel"
+		info=$("$tmp/kcore-from-elf" "$d/vmcore.elf" "$root/proc/kcore") || { bad "$c: kcore-from-elf: $info"; continue; }
+		printf '%s\n' "$info" | sed -n 's/^vmcoreinfo //p' > "$root/sys/kernel/vmcoreinfo"
+		off=$(printf '%s\n' "$info" | sed -n 's/^kerneloffset //p')
+		rel=$(printf '%s\n' "$info" | sed -n 's/^osrelease //p')
+		echo "$rel" > "$root/proc/sys/kernel/osrelease"
+		for name in "/sys/kernel/vmcoreinfo" "the VMCOREINFO note of /proc/kcore" \
+			    "/proc/kallsyms (_stext) and /proc/sys/kernel/osrelease"; do
+			case $name in
+			the*) rm "$root/sys/kernel/vmcoreinfo" ;;
+			/proc/kallsyms*)
+				"$tmp/kcore-from-elf" "$d/vmcore.elf" "$root/proc/kcore.new" --no-note > /dev/null &&
+					mv -f "$root/proc/kcore.new" "$root/proc/kcore" || { bad "$c: kcore-from-elf --no-note"; break; }
+				python3 - "$d/System.map" "$off" > "$root/proc/kallsyms" <<'PY'
+import re, sys
+skip = re.compile(r"kallsyms_(addresses|offsets|relative_base|num_syms|names|markers|seqs_of_names|token_table|token_index)$")
+off = int(sys.argv[2], 16)
+for line in open(sys.argv[1]):
+    a, t, name = line.split()[:3]
+    if not skip.match(name):
+        print("%016x %s %s" % (int(a, 16) + off, t, name))
+PY
+				;;
+			esac
+			VMAPX_LIVE_ROOT=$root "$VMAPX" --live -v > "$tmp/src.out" 2> "$tmp/src.err"
+			out=$(head -1 "$tmp/src.err")
+			if cmp -s "$tmp/src.out" "$d/vmallocinfo.raw" && [ "$out" = "vmcoreinfo: $name" ] &&
+			   grep -q "^kernel: $rel," "$tmp/src.err"; then
+				ok "$c: --live on its memory as kcore, VMCOREINFO from $name: vmallocinfo.raw byte for byte ($(wc -l < "$tmp/src.out") lines; $(grep '^symbols:' "$tmp/src.err"))"
+			else
+				bad "$c: --live, VMCOREINFO from $name: $(cmp "$tmp/src.out" "$d/vmallocinfo.raw" 2>&1 | head -1) $(head -3 "$tmp/src.err" | tr '\n' ' ')"
+			fi
+		done
+		rm -rf "$root"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || echo "skip host sources: no *-base case with vmcore.elf and System.map in $DUMPS"
+}
+host_sources
+
 for tool in qemu-system-x86_64 cpio gcc; do
 	command -v $tool >/dev/null || { echo "skip guests: no $tool"; exit $((failures > 0)); }
 done
