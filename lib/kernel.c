@@ -472,9 +472,14 @@ void vx_kernel_close(struct vx_kernel *k)
 
 void vx_kernel_describe(struct vx_kernel *k, FILE *f)
 {
-	fprintf(f, "kernel: %s, %d-level paging, KASLR offset 0x%lx\n",
+	fprintf(f, "kernel: %s, %d-level paging, ",
 		k->release[0] ? k->release : "(release unknown)",
-		k->paging_levels, (unsigned long)k->kernel_offset);
+		k->paging_levels);
+	/* a live kernel without VMCOREINFO (tool/live.c's /proc/kallsyms) has none */
+	if (vx_vmcoreinfo_get(&k->vmci, "KERNELOFFSET"))
+		fprintf(f, "KASLR offset 0x%lx\n", (unsigned long)k->kernel_offset);
+	else
+		fprintf(f, "KASLR offset unknown (no KERNELOFFSET)\n");
 	fprintf(f, "types: %s\n", k->types->source);
 	fprintf(f, "symbols: kallsyms (%u symbols, tables from %s)\n",
 		vx_kallsyms_count(k->ksyms), k->ksyms_loc.how);

@@ -32,6 +32,7 @@ struct vx_live {
 	struct vx_kcore *kc;
 	char *kcore_path;
 	char *vmcoreinfo;
+	const char *vmcoreinfo_from;	/* which source gave it (for -v) */
 	struct vx_types *types;
 	struct vx_symmap *symmap;	/* -m, or /proc/kallsyms as a fallback */
 	struct vx_elf *elf;		/* -k: symbols at link addresses */
@@ -135,9 +136,11 @@ static bool vmcoreinfo_sysfs(struct vx_live *l)
 
 	if (text && sscanf(text, "%llx %llx", &pa, &size) == 2) {
 		err = vx_kcore_vmcoreinfo_phys(l->kc, pa, size, &l->vmcoreinfo);
-		ok = !err;
+		ok = !err && l->vmcoreinfo;
 		vx_error_destroy(err);
 	}
+	if (ok)
+		l->vmcoreinfo_from = "/sys/kernel/vmcoreinfo";
 	free(text);
 	return ok;
 }
@@ -151,25 +154,37 @@ static bool vmcoreinfo_sysfs(struct vx_live *l)
 static struct vx_error *vmcoreinfo_from_kallsyms(struct vx_live *l)
 {
 	char *path = live_path("/proc/kallsyms");
+	char *release = slurp("/proc/sys/kernel/osrelease", 4096, NULL);
 	struct vx_error *err;
 	struct utsname u;
 	uint64_t stext;
+	int n;
 
-	if (!path)
+	if (!path) {
+		free(release);
 		return &vx_error_nomem;
+	}
 	err = vx_symmap_open(path, &l->symmap);
 	if (!err && (!vx_symmap_lookup(l->symmap, "_stext", &stext) || !stext))
 		err = vx_error_create(VX_ERR_NOT_FOUND,
 				      "%s: no real address for _stext (kptr_restrict?)",
 				      path);
 	free(path);
-	if (err)
+	if (err) {
+		free(release);
 		return vx_error_wrap(err, "no /sys/kernel/vmcoreinfo and no VMCOREINFO note in %s",
 				     l->kcore_path);
-	uname(&u);
-	if (asprintf(&l->vmcoreinfo, "OSRELEASE=%s\nSYMBOL(_stext)=%lx\n",
-		     u.release, (unsigned long)stext) < 0)
+	}
+	/* uname(2)'s release, from the file that VMAPX_LIVE_ROOT can move */
+	if (!release && !uname(&u))
+		release = strdup(u.release);
+	n = asprintf(&l->vmcoreinfo, "OSRELEASE=%.*s\nSYMBOL(_stext)=%lx\n",
+		     release ? (int)strcspn(release, "\n") : 0, release ? release : "",
+		     (unsigned long)stext);
+	free(release);
+	if (n < 0)
 		return &vx_error_nomem;
+	l->vmcoreinfo_from = "/proc/kallsyms (_stext) and /proc/sys/kernel/osrelease";
 	return NULL;
 }
 
@@ -180,6 +195,8 @@ static struct vx_error *load_vmcoreinfo(struct vx_live *l)
 	if (vmcoreinfo_sysfs(l))
 		return NULL;
 	err = vx_kcore_vmcoreinfo_note(l->kc, &l->vmcoreinfo);
+	if (!err && l->vmcoreinfo)
+		l->vmcoreinfo_from = "the VMCOREINFO note of /proc/kcore";
 	if (err || l->vmcoreinfo || l->symmap)
 		return err;
 	return vmcoreinfo_from_kallsyms(l);
@@ -323,6 +340,11 @@ struct vx_error *vx_live_open(const struct vx_live_opts *opts,
 struct vx_target *vx_live_target(struct vx_live *l)
 {
 	return &l->target;
+}
+
+void vx_live_describe(const struct vx_live *l, FILE *f)
+{
+	fprintf(f, "vmcoreinfo: %s\n", l->vmcoreinfo_from);
 }
 
 const char *vx_live_name(const struct vx_live *l)

@@ -7,6 +7,8 @@
 #ifndef VMAPX_TOOL_LIVE_H
 #define VMAPX_TOOL_LIVE_H
 
+#include <stdio.h>
+
 #include "target.h"
 
 struct vx_live;
@@ -26,6 +28,8 @@ struct vx_error *vx_live_open(const struct vx_live_opts *opts,
 struct vx_target *vx_live_target(struct vx_live *l);
 /* "/proc/kcore" (with the root in front): the name for messages. */
 const char *vx_live_name(const struct vx_live *l);
+/* Where VMCOREINFO came from, as a -v line. */
+void vx_live_describe(const struct vx_live *l, FILE *f);
 void vx_live_close(struct vx_live *l);
 
 #endif

@@ -105,6 +105,8 @@ static struct vx_error *open_kernel(const char *path, const char *vmlinux,
 	err = vx_kernel_open(t, &out->k);
 	if (err)
 		return name_input(err, out->path);
+	if (o->verbose && out->live)
+		vx_live_describe(out->live, stderr);
 	if (o->verbose)
 		vx_kernel_describe(out->k, stderr);
 	return NULL;

@@ -1,7 +1,7 @@
 /* vlive: the live test's driver inside the guest (tests/integration/t-live.sh).
  *
  *   vlive PORT VMAPX [large]
- *   vlive PORT CMDFILE crash
+ *   vlive PORT CMDFILE crash [CRASH-OPTION...]
  *
  * With "crash": /mnt holds crash(8), its libraries, the vmlinux and the extension (a disk t-live.sh
  * made); crash runs on the live kernel (no dump: it reads /proc/kcore) with the commands of
@@ -141,15 +141,22 @@ static void send_file(const char *path)
 	free(buf);
 }
 
-static void section(const char *name, char *const argv[], uid_t uid)
+/* argv's output as a section; limit: seconds before SIGALRM kills it (0: none). */
+static void section_limit(const char *name, char *const argv[], uid_t uid, unsigned limit)
 {
 	double secs;
-	int rc = run(argv, uid, &secs);
+	int rc = run_limit(argv, uid, &secs, limit);
+
 	outf("=== BEGIN %s rc=%d secs=%.3f\n", name, rc, secs);
 	send_file("/tmp/out");
 	outf("=== STDERR %s\n", name);
 	send_file("/tmp/err");
 	outf("=== END %s\n", name);
+}
+
+static void section(const char *name, char *const argv[], uid_t uid)
+{
+	section_limit(name, argv, uid, 0);
 }
 
 static void agree(char *vmapx)
@@ -256,6 +263,65 @@ static void churn_runs(char *vmapx)
 	free(a);
 }
 
+/* The length of buf's first word or line (slurp's buffers have no NUL). */
+static int first(const char *buf, size_t len, const char *stop)
+{
+	size_t n = 0;
+
+	while (buf && n < len && !strchr(stop, buf[n]))
+		n++;
+	return (int)n;
+}
+
+/* /proc/uptime's first field, as "=== UPTIME name SECONDS" (the commands write t1, t2). */
+static void uptime(const char *name, const char *path)
+{
+	size_t len;
+	char *u = slurp(path, &len);
+	outf("=== UPTIME %s %.*s\n", name, first(u, len, " \n"), u ? u : "");
+	free(u);
+}
+
+/* crash(8) live on /mnt's vmlinux, with CMDS and crash's options OPTS. */
+static int crash_session(char *cmds, int nopts, char **opts)
+{
+	char *argv[16] = { "/bin/chroot", "/mnt", "/usr/bin/crash", "-s", "--no_crashrc" };
+	int argc = 5;
+	size_t len;
+	char *a = slurp("/proc/vmallocinfo", &len);
+
+	for (int i = 0; i < nopts && argc < 12; i++)
+		argv[argc++] = opts[i];
+	argv[argc++] = "-i";
+	argv[argc++] = cmds;
+	argv[argc++] = "/vmlinux";
+	argv[argc] = NULL;
+	outf("=== BEGIN crash-before rc=0 secs=0\n");
+	out(a, len);
+	outf("=== END crash-before\n");
+	free(a);
+	uptime("t0", "/proc/uptime");
+	/* crash killed after 25 min (rc 142) still says how far it came */
+	section_limit("crash", argv, 0, 1500);
+	a = slurp("/proc/vmallocinfo", &len);
+	outf("=== BEGIN crash-after rc=0 secs=0\n");
+	out(a, len);
+	outf("=== END crash-after\n");
+	free(a);
+	uptime("t1", "/tmp/t1");
+	uptime("t2", "/tmp/t2");
+	for (int i = 1; i <= 3; i++) {
+		char f[32], name[32];
+		snprintf(f, sizeof(f), "/tmp/crash%d", i);
+		snprintf(name, sizeof(name), "crash%d", i);
+		outf("=== BEGIN %s rc=0 secs=0\n", name);
+		send_file(f);
+		outf("=== END %s\n", name);
+	}
+	outf("=== DONE\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -264,31 +330,15 @@ int main(int argc, char **argv)
 	if (port < 0)
 		return 1;
 	char *v = argv[2];
-	if (argc > 3 && !strcmp(argv[3], "crash")) {
-		size_t len;
-		char *a = slurp("/proc/vmallocinfo", &len);
-		outf("=== BEGIN crash-before rc=0 secs=0\n");
-		out(a, len);
-		outf("=== END crash-before\n");
-		free(a);
-		section("crash", (char *[]){ "/bin/chroot", "/mnt", "/usr/bin/crash", "-s",
-					     "--no_crashrc", "-i", v, "/vmlinux", NULL }, 0);
-		a = slurp("/proc/vmallocinfo", &len);
-		outf("=== BEGIN crash-after rc=0 secs=0\n");
-		out(a, len);
-		outf("=== END crash-after\n");
-		free(a);
-		for (int i = 1; i <= 3; i++) {
-			char f[32], name[32];
-			snprintf(f, sizeof(f), "/tmp/crash%d", i);
-			snprintf(name, sizeof(name), "crash%d", i);
-			outf("=== BEGIN %s rc=0 secs=0\n", name);
-			send_file(f);
-			outf("=== END %s\n", name);
-		}
-		outf("=== DONE\n");
-		return 0;
-	}
+	if (argc > 3 && !strcmp(argv[3], "crash"))
+		return crash_session(v, argc - 4, argv + 4);
+	size_t lp, lo;
+	char *possible = slurp("/sys/devices/system/cpu/possible", &lp);
+	char *online = slurp("/sys/devices/system/cpu/online", &lo);
+	outf("=== CPUS possible=%.*s online=%.*s\n", first(possible, lp, "\n"),
+	     possible ? possible : "", first(online, lo, "\n"), online ? online : "");
+	free(possible);
+	free(online);
 	agree(v);
 	if (argc > 3 && !strcmp(argv[3], "large")) {
 		section("frag-json", (char *[]){ v, "-L", "--frag", "-j", NULL }, 0);
