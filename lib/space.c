@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Windows, accounting, the free-tree cross-check and the fit of a request
- * (doc/kernel.md §1.6, §3.3, §3.6, §4.1, §8).
+ * (doc/kernel.md §1.6, §3.3, §3.6, §4.1, §8); the fit itself is in space_fit.c (§3.7).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +134,7 @@ static uint64_t lazy_max_pages(uint32_t cpus)
 }
 
 /*
- * Which find_vmap_lowest_match() (doc/kernel.md §8.2).  Its changes
+ * Which find_vmap_lowest_match() (doc/kernel.md §3.7).  Its changes
  * (5.16's 9f531973dff3, 5.19's 9333fe98d0a6) touched inline functions
  * only; what dates them is a symbol of their time: the vmap_purge_list
  * llist went away in 5.11 (so: the padded search of <= 5.15), and

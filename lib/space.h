@@ -25,7 +25,7 @@
 enum vx_window_id { VX_WIN_VMALLOC, VX_WIN_MODULES, VX_NR_WINDOWS };
 
 /*
- * The three find_vmap_lowest_match() of mm/vmalloc.c (doc/kernel.md §8.2):
+ * The three find_vmap_lowest_match() of mm/vmalloc.c (doc/kernel.md §3.7):
  * how far a subtree's subtree_max_size must reach ("length") and whether
  * the roll-back moves vstart past the parent it came back to.
  */
@@ -47,7 +47,7 @@ struct vx_space_config {
 	uint64_t modules_prefix;
 	bool prefix_known;
 	uint64_t percpu_caller;		/* pcpu_get_vm_areas, 0 if unknown */
-	/* Which find_vmap_lowest_match() this kernel has (doc/kernel.md §8.2). */
+	/* Which find_vmap_lowest_match() this kernel has (doc/kernel.md §3.7). */
 	enum vx_search_rule search_rule;
 	bool rule_confirmed;		/* by a feature, else a loud fallback */
 	bool has_pools;			/* per-node pools (6.9+) */
@@ -177,7 +177,7 @@ struct vx_fit {
 	uint64_t start;		/* where it would go, when it fits */
 	bool from_pool;		/* every node's pool serves it: no tree search */
 	uint64_t largest_free, total_free;	/* usable by this window's fit */
-	/* The tree search as the kernel runs it (doc/kernel.md §8.2). */
+	/* The tree search as the kernel runs it (doc/kernel.md §3.7). */
 	uint64_t vstart, vend, length;	/* length: subtree pruning bound */
 	bool tree_fits;
 	uint64_t tree_start;		/* the tree's answer, when tree_fits */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Would a request fit now, and where: alloc_vmap_area() replayed on the
- * dump (doc/kernel.md §8.2).  On 6.9+ the allocating CPU's vmap node pool
+ * dump (doc/kernel.md §3.7).  On 6.9+ the allocating CPU's vmap node pool
  * is asked first (node_alloc()); then __alloc_vmap_area() runs
  * find_vmap_lowest_match() down the free tree as the kernel linked it,
  * with the subtree_max_size pruning and the padding rule of this kernel,
