@@ -184,6 +184,10 @@ struct vx_fit {
 	uint64_t extent_start, extent_end;	/* the free extent it comes from */
 	enum vx_fit_miss miss;
 	bool shape_rebuilt;		/* no tree in the dump: shape built from the list */
+	/* The retry after reclaim_and_purge_vmap_areas(): lazy (and pooled) merged back. */
+	bool after_purge;		/* the retry finds room where the first search did not */
+	uint64_t purge_start;		/* its address */
+	uint64_t purge_bytes;		/* bytes the purge gives back to the free tree */
 	/* 6.9+: nodes whose pool hands out an area before any search. */
 	uint32_t pool_nodes;
 	int32_t pool_node;		/* the first such node, or -1 */

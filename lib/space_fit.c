@@ -312,6 +312,72 @@ static void fit_tree(const struct vx_space *s, const struct vx_window *w,
 	free(built.v);
 }
 
+static int by_start(const void *a, const void *b)
+{
+	const struct vx_area *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The free extents after a purge: alloc_vmap_area() purges on failure and
+ * retries the tree (not the pools); 6.9+ decays every pool fully and skips
+ * repopulating them then, so lazy, purging and pooled all merge back.
+ */
+static struct vx_error *purged_extents(const struct vx_space *s,
+				       struct vx_area_list *out, uint64_t *added)
+{
+	static const enum vx_state from[] = { VX_FREE, VX_LAZY, VX_PURGING, VX_POOLED };
+	size_t n = 0, k = 0;
+
+	*added = 0;
+	for (size_t i = 0; i < 4; i++)
+		n += s->m->lists[from[i]].n;
+	out->v = calloc(n + 1, sizeof(*out->v));
+	if (!out->v)
+		return &vx_error_nomem;
+	for (size_t i = 0; i < 4; i++) {
+		const struct vx_area_list *l = &s->m->lists[from[i]];
+
+		for (size_t j = 0; j < l->n; j++) {
+			if (l->v[j].end <= l->v[j].start)
+				continue;
+			out->v[k++] = l->v[j];
+			if (from[i] != VX_FREE)
+				*added += l->v[j].end - l->v[j].start;
+		}
+	}
+	qsort(out->v, k, sizeof(*out->v), by_start);
+	out->n = 0;
+	for (size_t i = 0; i < k; i++) {	/* merge_or_add_vmap_area() */
+		if (out->n && out->v[out->n - 1].end >= out->v[i].start)
+			out->v[out->n - 1].end = max_u64(out->v[out->n - 1].end,
+							 out->v[i].end);
+		else
+			out->v[out->n++] = out->v[i];
+	}
+	return NULL;
+}
+
+static void fit_after_purge(const struct vx_space *s, struct vx_fit *f)
+{
+	struct vx_area_list l = { 0 };
+	struct vx_tree_shape t = { .root = -1 };
+	enum vx_fit_miss miss;
+	struct vx_error *err;
+
+	err = purged_extents(s, &l, &f->purge_bytes);
+	if (!err && f->purge_bytes)
+		err = vx_tree_shape_from_list(&l, &t);
+	if (!err && f->purge_bytes &&
+	    vx_fit_tree_search(&t, s->cfg.search_rule, f->size, f->align,
+			       f->vstart, f->vend, &f->purge_start, &miss) >= 0)
+		f->after_purge = true;
+	vx_error_destroy(err);
+	free(t.v);
+	free(l.v);
+}
+
 void vx_space_fit(const struct vx_space *s, enum vx_window_id id, uint64_t size,
 		  bool guard_included, uint64_t align, struct vx_fit *f)
 {
@@ -336,6 +402,11 @@ void vx_space_fit(const struct vx_space *s, enum vx_window_id id, uint64_t size,
 	/* A pool of some nodes could serve it, the tree cannot: it depends on the CPU. */
 	if (f->pool_nodes) {
 		f->start = f->pool_start;
+		return;
+	}
+	fit_after_purge(s, f);
+	if (f->after_purge) {
+		f->start = f->purge_start;
 		return;
 	}
 	f->verdict = f->total_free >= size ? VX_FIT_FRAGMENTED : VX_FIT_EXHAUSTED;

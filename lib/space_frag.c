@@ -111,13 +111,18 @@ static void print_fit(const struct vx_space *s, enum vx_window_id id,
 		fprintf(out, "fits at 0x%016lx (tree: free extent 0x%016lx-0x%016lx)\n",
 			(unsigned long)f.tree_start,
 			(unsigned long)f.extent_start, (unsigned long)f.extent_end);
+	else if (f.after_purge)
+		fprintf(out, "fits at 0x%016lx only after the purge and retry (%s; %lu lazy/pooled bytes merged back, tree shape after it rebuilt)\n",
+			(unsigned long)f.purge_start, vx_fit_miss_name(f.miss),
+			(unsigned long)f.purge_bytes);
 	else if (f.verdict == VX_FIT_OK)
 		fprintf(out, "fits only from a pool (%s, then the tree: %s)\n",
 			f.from_pool ? "every node's" : "some nodes'",
 			vx_fit_miss_name(f.miss));
 	else
-		fprintf(out, "does not fit: %s: %s (largest usable free extent %lu, free total %lu)\n",
+		fprintf(out, "does not fit: %s: %s%s (largest usable free extent %lu, free total %lu)\n",
 			vx_fit_verdict_name(f.verdict), vx_fit_miss_name(f.miss),
+			f.purge_bytes ? ", nor after the purge and retry" : "",
 			(unsigned long)f.largest_free, (unsigned long)f.total_free);
 	print_pools(s, &f, out);
 	print_search(s, &f, out);
@@ -299,6 +304,10 @@ static void json_fit(struct vx_json *j, const struct vx_space *s,
 	} else {
 		vx_json_string_field(j, "why", vx_fit_miss_name(f.miss));
 	}
+	vx_json_bool_field(j, "after_purge", f.after_purge);
+	if (f.after_purge)
+		vx_json_addr_field(j, "after_purge_at", f.purge_start);
+	vx_json_uint_field(j, "purge_bytes", f.purge_bytes);
 	json_pools(j, s, &f);
 	vx_json_string_field(j, "rule", vx_search_rule_name(s->cfg.search_rule));
 	vx_json_bool_field(j, "rule_confirmed", s->cfg.rule_confirmed);

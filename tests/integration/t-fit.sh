@@ -2,7 +2,8 @@
 # --fit on every real dump, checked against the free extents of --gaps -j
 # (an independent reading of the same space): in each window a request one
 # page larger than the largest usable free extent does not fit, with a
-# reason; a small request (default alignment, and 64 KiB aligned) gets an
+# reason (or fits only after the kernel's purge-and-retry, in free plus
+# lazy/pooled space); a small request (default alignment, and 64 KiB aligned) gets an
 # address that lies in a free extent, is aligned, ends before vend, and is
 # the lowest such address: exactly when the kernel's search is not padded
 # (search_length = size), and no higher than the lowest extent that holds
@@ -25,12 +26,17 @@ for fw, gw in zip(fit["windows"], gaps["windows"]):
     size, align = f["size_with_guard"], f["align"]
     vstart, vend = int(f["vstart"], 16), int(f["vend"], 16)
     # Free pieces merged into extents ([start, end) within the window).
-    ext, pooled = [], []
+    ext, pooled, reclaimable = [], [], []
     for h in gw["holes"]:
         for p in h["pieces"]:
             s, e = int(p["start"], 16), int(p["end"], 16) + 1
             if p["state"] == "pooled":
                 pooled.append((s, e))
+            if p["state"] in ("free", "lazy", "purging", "pooled"):
+                if reclaimable and reclaimable[-1][1] == s:
+                    reclaimable[-1] = (reclaimable[-1][0], e)
+                else:
+                    reclaimable.append((s, e))
             if p["state"] != "free":
                 continue
             if ext and ext[-1][1] == s:
@@ -48,7 +54,12 @@ for fw, gw in zip(fit["windows"], gaps["windows"]):
     if what.startswith("big"):
         if what != "big:" + name:
             continue
-        if f["fits"] and not f["pools"]:
+        if f["fits"] and f["after_purge"]:
+            # Room only once the purge merged lazy (and pooled) areas back.
+            at = int(f["after_purge_at"], 16)
+            if not any(s <= at and at + size <= e for s, e in reclaimable):
+                bad.append("%s: after the purge at 0x%x, not in free+lazy+pooled space" % (name, at))
+        elif f["fits"] and not f["pools"]:
             bad.append("%s: %d bytes fit at %s, larger than every free extent" % (name, size, f.get("at")))
         elif not f["fits"] and (f["verdict"] not in ("fragmentation", "exhaustion") or not f.get("why")):
             bad.append("%s: no verdict or reason: %s" % (name, f))

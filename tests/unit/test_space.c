@@ -443,6 +443,38 @@ static void test_pool_first_area_serves_before_the_tree(void **state)
 	vx_vmap_free(&m);
 }
 
+/*
+ * A failed search purges the lazy areas (6.9+: and the pools) into the free
+ * tree and retries: a lazy area next to a free extent can make room.
+ */
+static void test_fit_after_purge_merges_lazy_areas_and_retries(void **state)
+{
+	struct vx_space_config c = config();
+	struct vx_space s;
+	struct vx_vmap m;
+	struct vx_fit f;
+
+	memset(&m, 0, sizeof(m));
+	add(&m, VX_FREE, 1, VSTART);
+	add(&m, VX_FREE, VSTART, VSTART + 64 * KIB);
+	add(&m, VX_LAZY, VSTART + 64 * KIB, VSTART + 128 * KIB);
+	add_busy(&m, VSTART + 128 * KIB, (1ULL << 30) - 128 * KIB, VX_VM_ALLOC, OTHER_CALLER);
+	add(&m, VX_FREE, VEND + 1, ~0ULL);
+	assert_null(vx_space_build(&c, &m, &s));
+	vx_space_fit(&s, VX_WIN_VMALLOC, 96 * KIB, false, 0, &f);
+	assert_false(f.tree_fits);
+	assert_int_equal(f.miss, VX_MISS_BEYOND_VEND);	/* the top extent */
+	assert_true(f.after_purge);
+	assert_int_equal(f.verdict, VX_FIT_OK);
+	assert_int_equal(f.start, VSTART);
+	assert_int_equal(f.purge_bytes, 64 * KIB);
+	vx_space_fit(&s, VX_WIN_VMALLOC, 128 * KIB, false, 0, &f);
+	assert_false(f.after_purge);
+	assert_int_equal(f.verdict, VX_FIT_EXHAUSTED);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
 static void test_modules_prefix_is_free_but_never_used_for_fits(void **state)
 {
 	struct vx_space_config c = config();
@@ -511,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_fit_fragmentation_versus_exhaustion),
 		cmocka_unit_test(test_top_page_below_vmalloc_end_is_never_allocated),
 		cmocka_unit_test(test_pool_first_area_serves_before_the_tree),
+		cmocka_unit_test(test_fit_after_purge_merges_lazy_areas_and_retries),
 		cmocka_unit_test(test_modules_prefix_is_free_but_never_used_for_fits),
 		cmocka_unit_test(test_gaps_report_names_alignment_padding_and_lazy_pieces),
 	};
