@@ -98,6 +98,7 @@ static void read_modules_prefix(struct vx_kernel *k, struct vx_report *r,
 		if (val < k->modules_end - k->modules_start) {
 			c->modules_prefix = val;
 			c->prefix_known = true;
+			c->prefix_pending = !val;
 		}
 		return;
 	}

@@ -46,6 +46,7 @@ struct vx_space_config {
 	/* Unused KASLR prefix of the modules window; 0 before the first module. */
 	uint64_t modules_prefix;
 	bool prefix_known;
+	bool prefix_pending;	/* module_load_offset still 0: picked at the first load */
 	uint64_t percpu_caller;		/* pcpu_get_vm_areas, 0 if unknown */
 	/* Which find_vmap_lowest_match() this kernel has (doc/kernel.md §3.7). */
 	enum vx_search_rule search_rule;

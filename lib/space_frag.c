@@ -81,8 +81,8 @@ static void print_pools(const struct vx_space *s, const struct vx_fit *f,
 	fputc('\n', out);
 }
 
-static void print_search(const struct vx_space *s, const struct vx_fit *f,
-			 FILE *out)
+static void print_search(const struct vx_space *s, enum vx_window_id id,
+			 const struct vx_fit *f, FILE *out)
 {
 	fprintf(out, "    search: find_vmap_lowest_match(), %s%s, vstart 0x%016lx, vend 0x%016lx, subtrees pruned below %lu bytes, %s\n",
 		vx_search_rule_name(s->cfg.search_rule),
@@ -91,6 +91,10 @@ static void print_search(const struct vx_space *s, const struct vx_fit *f,
 		(unsigned long)f->length,
 		f->shape_rebuilt ? "tree shape rebuilt from the free list (the dump's tree was not read whole)" :
 				   "over the dump's own free tree");
+	if (id == VX_WIN_MODULES && !s->cfg.prefix_known)
+		fprintf(out, "    note: the modules KASLR offset is unknown: vstart taken as MODULES_VADDR\n");
+	else if (id == VX_WIN_MODULES && s->cfg.prefix_pending)
+		fprintf(out, "    note: module_load_offset is still 0: with KASLR the first module_alloc() picks 1-1024 pages, so vstart may be higher\n");
 	if (s->tree.max_disagree && !f->shape_rebuilt)
 		fprintf(out, "    note: %lu nodes' stored subtree_max_size differ from their subtrees; the kernel, and this replay, use the stored ones\n",
 			(unsigned long)s->tree.max_disagree);
@@ -125,7 +129,7 @@ static void print_fit(const struct vx_space *s, enum vx_window_id id,
 			f.purge_bytes ? ", nor after the purge and retry" : "",
 			(unsigned long)f.largest_free, (unsigned long)f.total_free);
 	print_pools(s, &f, out);
-	print_search(s, &f, out);
+	print_search(s, id, &f, out);
 }
 
 static void print_window(const struct vx_space *s, enum vx_window_id id,
@@ -315,6 +319,9 @@ static void json_fit(struct vx_json *j, const struct vx_space *s,
 	vx_json_addr_field(j, "vend", f.vend);
 	vx_json_uint_field(j, "search_length", f.length);
 	vx_json_bool_field(j, "tree_shape_rebuilt", f.shape_rebuilt);
+	if (id == VX_WIN_MODULES)
+		vx_json_bool_field(j, "vstart_known",
+				   s->cfg.prefix_known && !s->cfg.prefix_pending);
 	vx_json_uint_field(j, "largest_usable_free", f.largest_free);
 	vx_json_uint_field(j, "usable_free", f.total_free);
 	vx_json_end_object(j);
