@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Windows, accounting, the free-tree cross-check and the fit of a request
- * (doc/kernel.md §1.6, §3.3, §3.6, §4.1, §8).
+ * (doc/kernel.md §1.6, §3.3, §3.6, §4.1, §8); the fit itself is in space_fit.c (§3.7).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +11,8 @@
 
 #define MAX_TREE_NODES		(1UL << 25)
 #define MAX_TREE_DEPTH		128	/* an rb tree of 2^25 nodes is < 52 deep */
-#define MAX_VA_SIZE_PAGES	256	/* vmap_node pools hold areas up to 1 MiB */
 #define ONLINE_MASK_BYTES	1024	/* cpumask of NR_CPUS=8192 */
 #define LAZY_PAGES_PER_FLS	(32ULL * 1024 * 1024 / VX_PAGE_SIZE)
-
-static uint64_t align_up(uint64_t x, uint64_t align)
-{
-	return align > 1 ? (x + align - 1) & ~(align - 1) : x;
-}
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -104,6 +98,7 @@ static void read_modules_prefix(struct vx_kernel *k, struct vx_report *r,
 		if (val < k->modules_end - k->modules_start) {
 			c->modules_prefix = val;
 			c->prefix_known = true;
+			c->prefix_pending = !val;
 		}
 		return;
 	}
@@ -139,6 +134,38 @@ static uint64_t lazy_max_pages(uint32_t cpus)
 	return cpus ? (uint64_t)(32 - __builtin_clz(cpus)) * LAZY_PAGES_PER_FLS : 0;
 }
 
+/*
+ * Which find_vmap_lowest_match() (doc/kernel.md §3.7).  Its changes
+ * (5.16's 9f531973dff3, 5.19's 9333fe98d0a6) touched inline functions
+ * only; what dates them is a symbol of their time: the vmap_purge_list
+ * llist went away in 5.11 (so: the padded search of <= 5.15), and
+ * drain_vmap_area_work() came with 690467c81b1a, the commit right after
+ * 9333fe98d0a6 in the same series, as did everything 6.9+ (vmap_nodes).
+ */
+static void read_search_rule(struct vx_kernel *k, struct vx_report *r,
+			     struct vx_space_config *c)
+{
+	uint64_t addr;
+	struct vx_error *err;
+
+	c->rule_confirmed = true;
+	if (k->lazy_llist) {
+		c->search_rule = VX_SEARCH_PAD_ALWAYS;
+		return;
+	}
+	c->search_rule = VX_SEARCH_PAD_BIG;
+	if (k->has_nodes)
+		return;
+	err = vx_kernel_symbol(k, "drain_vmap_area_work", &addr);
+	vx_error_destroy(err);
+	if (!err)
+		return;
+	/* 5.11-5.18: padded (<= 5.15) or exact (5.16-5.18); nothing tells. */
+	c->search_rule = VX_SEARCH_EXACT;
+	c->rule_confirmed = false;
+	vx_report_skip(r, "find_vmap_lowest_match: neither the vmap_purge_list llist (<= 5.10) nor drain_vmap_area_work (5.19+); assuming the 5.16-5.18 unpadded search, unconfirmed");
+}
+
 void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
 			  struct vx_space_config *c)
 {
@@ -157,8 +184,7 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
 			       err->message);
 		vx_error_destroy(err);
 	}
-	/* The vmap_purge_list llist went away in 5.11, long before 5.19's change. */
-	c->search_pads_always = k->lazy_llist;
+	read_search_rule(k, r, c);
 	c->lazy_list_invisible_purge = !k->has_nodes;
 	c->areas_lost = vx_recover_lost(k);
 	c->has_pools = k->has_nodes;
@@ -478,137 +504,14 @@ struct vx_error *vx_space_build(const struct vx_space_config *c,
 
 void vx_space_free(struct vx_space *s)
 {
+	free(s->tree.shape.v);
+	memset(&s->tree.shape, 0, sizeof(s->tree.shape));
 	for (int i = 0; i < VX_NR_WINDOWS; i++) {
 		free(s->win[i].ranges.v);
 		free(s->win[i].overlaps);
 		free(s->win[i].nodes);
 	}
 	memset(s->win, 0, sizeof(s->win));
-}
-
-/* ---- fit ------------------------------------------------------------- */
-
-/* is_within_this_va() of mm/vmalloc.c */
-static bool fits_in_extent(uint64_t start, uint64_t end, uint64_t size,
-			   uint64_t align, uint64_t vstart, uint64_t *at)
-{
-	uint64_t nva = align_up(max_u64(start, vstart), align);
-
-	if (nva + size < nva || nva < vstart)
-		return false;
-	*at = nva;
-	return nva + size <= end;
-}
-
-static bool fit_from_pool(const struct vx_space *s, uint64_t size,
-			  uint64_t align, uint64_t *at)
-{
-	const struct vx_area_list *l = &s->m->lists[VX_POOLED];
-
-	if (!s->cfg.has_pools || size > MAX_VA_SIZE_PAGES * VX_PAGE_SIZE)
-		return false;
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->v[i].end - l->v[i].start == size &&
-		    align_up(l->v[i].start, align) == l->v[i].start) {
-			*at = l->v[i].start;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Free bytes and largest extent usable by a request in [fit_start, fit_end]. */
-static void usable_free(const struct vx_space *s, const struct vx_window *w,
-			uint64_t *total, uint64_t *largest)
-{
-	const struct vx_area_list *l = &s->m->lists[VX_FREE];
-
-	*total = *largest = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		uint64_t lo = max_u64(l->v[i].start, w->fit_start);
-		uint64_t hi = min_u64(l->v[i].end, w->fit_end);
-
-		if (lo >= hi)
-			continue;
-		*total += hi - lo;
-		*largest = max_u64(*largest, hi - lo);
-	}
-}
-
-void vx_space_fit(const struct vx_space *s, enum vx_window_id id, uint64_t size,
-		  bool guard_included, uint64_t align, struct vx_fit *f)
-{
-	const struct vx_window *w = &s->win[id];
-	const struct vx_area_list *l = &s->m->lists[VX_FREE];
-	uint64_t length;
-
-	memset(f, 0, sizeof(*f));
-	size = align_up(size, VX_PAGE_SIZE) + (guard_included ? 0 : VX_PAGE_SIZE);
-	if (!align)
-		align = id == VX_WIN_MODULES ? VX_PAGE_SIZE : 1;
-	f->size = size;
-	f->align = align;
-	usable_free(s, w, &f->total_free, &f->largest_free);
-	if (id == VX_WIN_VMALLOC && fit_from_pool(s, size, align, &f->start)) {
-		f->from_pool = true;
-		return;
-	}
-	/* Pruning by size + align - 1: always before 5.19, for big aligns after. */
-	length = size;
-	if (align > 1 && (s->cfg.search_pads_always ||
-			  (align > VX_PAGE_SIZE && w->fit_end - w->fit_start != size)))
-		length = size + align - 1;
-	for (size_t i = 0; i < l->n; i++) {
-		uint64_t at;
-
-		if (l->v[i].end < l->v[i].start ||
-		    l->v[i].end - l->v[i].start < length ||
-		    !fits_in_extent(l->v[i].start, l->v[i].end, size, align,
-				    w->fit_start, &at))
-			continue;
-		/* The lowest match decides: beyond vend it fails outright. */
-		if (at + size <= w->fit_end) {
-			f->start = at;
-			return;
-		}
-		break;
-	}
-	f->verdict = f->total_free >= size ? VX_FIT_FRAGMENTED : VX_FIT_EXHAUSTED;
-}
-
-uint64_t vx_space_largest_request(const struct vx_space *s, enum vx_window_id id)
-{
-	const struct vx_window *w = &s->win[id];
-	const struct vx_area_list *l = &s->m->lists[VX_FREE];
-	uint64_t align = id == VX_WIN_MODULES ? VX_PAGE_SIZE : 1, best = 0;
-
-	for (size_t i = 0; i < l->n; i++) {
-		uint64_t lo = align_up(max_u64(l->v[i].start, w->fit_start),
-				       VX_PAGE_SIZE);
-		uint64_t hi = min_u64(l->v[i].end, w->fit_end), room;
-
-		if (l->v[i].end < l->v[i].start || lo >= hi)
-			continue;
-		room = (hi - lo) & ~(VX_PAGE_SIZE - 1);
-		if (s->cfg.search_pads_always && align > 1) {
-			uint64_t whole = l->v[i].end - l->v[i].start;
-
-			room = min_u64(room, whole < align ? 0 :
-				       (whole - (align - 1)) & ~(VX_PAGE_SIZE - 1));
-		}
-		best = max_u64(best, room);
-	}
-	return best > VX_PAGE_SIZE ? best - VX_PAGE_SIZE : 0;
-}
-
-const char *vx_fit_verdict_name(enum vx_fit_verdict v)
-{
-	switch (v) {
-	case VX_FIT_OK: return "fits";
-	case VX_FIT_FRAGMENTED: return "fragmentation";
-	case VX_FIT_EXHAUSTED: return "exhaustion";
-	}
-	return "?";
 }
 
 /* ---- the free tree ---------------------------------------------------- */
@@ -620,7 +523,7 @@ struct tree_walk {
 	const struct vx_area_list *list;
 	uint64_t prev_end;
 	size_t index;
-	bool failed;
+	bool failed, nomem;
 };
 
 static void tree_mismatch(struct tree_walk *tw, const char *what,
@@ -650,26 +553,64 @@ static void tree_visit(struct tree_walk *tw, uint64_t start, uint64_t end)
 	tw->t->largest = max_u64(tw->t->largest, end - start);
 }
 
-static bool read_tree_node(struct tree_walk *tw, uint64_t node, uint64_t *left,
-			   uint64_t *right, uint64_t *start, uint64_t *end)
+/* One node as the kernel linked it: its extent, children and stored max. */
+struct raw_node {
+	uint64_t left, right, start, end, max;
+};
+
+static bool read_tree_node(struct tree_walk *tw, uint64_t node,
+			   struct raw_node *n)
 {
 	const struct vx_layout *l = &tw->k->l;
 	uint64_t va = node - l->va_rb_node;
 	struct vx_error *err;
 
-	err = vx_read_u64(tw->k->t, node + l->rb_left, left);
+	err = vx_read_u64(tw->k->t, node + l->rb_left, &n->left);
 	if (!err)
-		err = vx_read_u64(tw->k->t, node + l->rb_right, right);
+		err = vx_read_u64(tw->k->t, node + l->rb_right, &n->right);
 	if (!err)
-		err = vx_read_u64(tw->k->t, va + l->va_start, start);
+		err = vx_read_u64(tw->k->t, va + l->va_start, &n->start);
 	if (!err)
-		err = vx_read_u64(tw->k->t, va + l->va_end, end);
+		err = vx_read_u64(tw->k->t, va + l->va_end, &n->end);
+	if (!err)
+		err = vx_read_u64(tw->k->t, va + l->va_subtree_max_size, &n->max);
 	if (err) {
 		vx_report_skip(tw->r, "free_vmap_area_root: %s", err->message);
 		vx_error_destroy(err);
 		tw->failed = true;
 	}
 	return !err;
+}
+
+/* Record node n under parent (as its left child or not): the fit replays it. */
+static int32_t shape_add(struct tree_walk *tw, const struct raw_node *n,
+			 int32_t parent, bool left)
+{
+	struct vx_tree_shape *t = &tw->t->shape;
+	int32_t i = t->n;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		struct vx_tree_node *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v) {
+			tw->nomem = true;
+			return -1;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = (struct vx_tree_node){
+		.start = n->start, .end = n->end, .max = n->max,
+		.left = -1, .right = -1, .parent = parent,
+	};
+	if (parent < 0)
+		t->root = i;
+	else if (left)
+		t->v[parent].left = i;
+	else
+		t->v[parent].right = i;
+	return i;
 }
 
 /*
@@ -680,9 +621,13 @@ static void walk_tree(struct tree_walk *tw, uint64_t root)
 {
 	uint64_t start[MAX_TREE_DEPTH], end[MAX_TREE_DEPTH];
 	uint64_t right[MAX_TREE_DEPTH];
-	uint64_t node = root, left, r, s, e;
+	int32_t idx[MAX_TREE_DEPTH], parent = -1;
+	uint64_t node = root;
+	struct raw_node n;
+	bool left = true;
 	int depth = 0;
 
+	tw->t->shape.root = -1;
 	while ((node || depth) && !tw->failed) {
 		while (node) {
 			if (depth == MAX_TREE_DEPTH || tw->t->nodes > MAX_TREE_NODES) {
@@ -691,12 +636,15 @@ static void walk_tree(struct tree_walk *tw, uint64_t root)
 				tw->failed = true;
 				return;
 			}
-			if (!read_tree_node(tw, node, &left, &r, &s, &e))
+			if (!read_tree_node(tw, node, &n))
 				return;
-			start[depth] = s;
-			end[depth] = e;
-			right[depth++] = r;
-			node = left;
+			parent = shape_add(tw, &n, parent, left);
+			idx[depth] = parent;
+			start[depth] = n.start;
+			end[depth] = n.end;
+			right[depth++] = n.right;
+			node = n.left;
+			left = true;
 		}
 		depth--;
 		tree_visit(tw, start[depth], end[depth]);
@@ -707,7 +655,26 @@ static void walk_tree(struct tree_walk *tw, uint64_t root)
 			return;
 		}
 		node = right[depth];
+		parent = idx[depth];
+		left = false;
 	}
+}
+
+/* How many stored subtree_max_size values differ from the computed ones. */
+static uint64_t count_max_disagree(struct vx_tree_shape *t)
+{
+	struct vx_tree_shape mine = *t;
+	uint64_t n = 0;
+
+	mine.v = malloc(t->n * sizeof(*t->v) + 1);
+	if (!mine.v)
+		return 0;
+	memcpy(mine.v, t->v, t->n * sizeof(*t->v));
+	vx_tree_shape_augment(&mine);
+	for (size_t i = 0; i < t->n; i++)
+		n += mine.v[i].max != t->v[i].max;
+	free(mine.v);
+	return n;
 }
 
 void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
@@ -719,8 +686,10 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
 	struct vx_error *err;
 	uint64_t root;
 
+	free(s->tree.shape.v);
 	memset(&s->tree, 0, sizeof(s->tree));
 	s->tree.matches_list = true;
+	s->tree.shape.root = -1;
 	err = vx_read_symbol_uint(k, "free_vmap_area_root", 8, &root);
 	if (err) {
 		vx_report_skip(r, "free_vmap_area_root: %s", err->message);
@@ -728,9 +697,16 @@ void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
 		return;
 	}
 	walk_tree(&tw, root);
+	if (tw.nomem) {
+		vx_report_skip(r, "free_vmap_area_root: out of memory for its shape; fits use a rebuilt one");
+		free(s->tree.shape.v);
+		memset(&s->tree.shape, 0, sizeof(s->tree.shape));
+		s->tree.shape.root = -1;
+	}
 	if (tw.failed)
 		return;
 	s->tree.walked = true;
+	s->tree.max_disagree = count_max_disagree(&s->tree.shape);
 	if (tw.index < tw.list->n && s->tree.matches_list) {
 		snprintf(s->tree.mismatch, sizeof(s->tree.mismatch),
 			 "the free list has %zu extents, the tree %zu",

@@ -24,6 +24,17 @@
 
 enum vx_window_id { VX_WIN_VMALLOC, VX_WIN_MODULES, VX_NR_WINDOWS };
 
+/*
+ * The three find_vmap_lowest_match() of mm/vmalloc.c (doc/kernel.md §3.7):
+ * how far a subtree's subtree_max_size must reach ("length") and whether
+ * the roll-back moves vstart past the parent it came back to.
+ */
+enum vx_search_rule {
+	VX_SEARCH_PAD_ALWAYS,	/* 5.2-5.15: length = size + align - 1 */
+	VX_SEARCH_EXACT,	/* 5.16-5.18: length = size, vstart shifts */
+	VX_SEARCH_PAD_BIG,	/* 5.19+: padded only for align > PAGE_SIZE */
+};
+
 /* Names a caller address as %pS would, without "+off/size" ("" if none). */
 typedef const char *(*vx_caller_name_fn)(void *ctx, uint64_t caller,
 					 char *buf, size_t size);
@@ -35,9 +46,11 @@ struct vx_space_config {
 	/* Unused KASLR prefix of the modules window; 0 before the first module. */
 	uint64_t modules_prefix;
 	bool prefix_known;
+	bool prefix_pending;	/* module_load_offset still 0: picked at the first load */
 	uint64_t percpu_caller;		/* pcpu_get_vm_areas, 0 if unknown */
-	/* <= 5.18: find_vmap_lowest_match() always pads the search by align-1. */
-	bool search_pads_always;
+	/* Which find_vmap_lowest_match() this kernel has (doc/kernel.md §3.7). */
+	enum vx_search_rule search_rule;
+	bool rule_confirmed;		/* by a feature, else a loud fallback */
 	bool has_pools;			/* per-node pools (6.9+) */
 	uint32_t nr_nodes;		/* 6.9+, else 0 */
 	uint64_t lazy_max_pages;	/* 0 if the online CPUs are unknown */
@@ -90,9 +103,25 @@ struct vx_window {
 	struct vx_node_figures *nodes;	/* nr_nodes entries, or NULL */
 };
 
+/* One node of the free tree: its extent and links, as indexes (-1: none). */
+struct vx_tree_node {
+	uint64_t start, end;
+	uint64_t max;			/* subtree_max_size */
+	int32_t left, right, parent;
+};
+
+/* A free tree's shape, root at index root (-1: empty). */
+struct vx_tree_shape {
+	struct vx_tree_node *v;
+	size_t n, cap;
+	int32_t root;
+};
+
 /* The free tree as read by walking free_vmap_area_root. */
 struct vx_free_tree {
 	bool walked;
+	struct vx_tree_shape shape;	/* as the kernel linked it */
+	uint64_t max_disagree;		/* nodes whose stored max is not their own */
 	uint64_t nodes, largest;
 	bool matches_list;		/* same extents as free_vmap_area_list */
 	char mismatch[160];		/* the first difference, if any */
@@ -144,13 +173,36 @@ enum vx_fit_verdict {
 	VX_FIT_EXHAUSTED,	/* not even the free total is enough */
 };
 
+/* Why the tree search ended without an address. */
+enum vx_fit_miss {
+	VX_MISS_NONE,
+	VX_MISS_NO_MATCH,	/* find_vmap_lowest_match() returned NULL */
+	VX_MISS_BEYOND_VEND,	/* its lowest match ends past vend */
+	VX_MISS_LOOP,		/* the search would not end (bounded here) */
+};
+
 struct vx_fit {
 	enum vx_fit_verdict verdict;
 	uint64_t size;		/* bytes asked of alloc_vmap_area (guard included) */
 	uint64_t align;
 	uint64_t start;		/* where it would go, when it fits */
-	bool from_pool;
+	bool from_pool;		/* every node's pool serves it: no tree search */
 	uint64_t largest_free, total_free;	/* usable by this window's fit */
+	/* The tree search as the kernel runs it (doc/kernel.md §3.7). */
+	uint64_t vstart, vend, length;	/* length: subtree pruning bound */
+	bool tree_fits;
+	uint64_t tree_start;		/* the tree's answer, when tree_fits */
+	uint64_t extent_start, extent_end;	/* the free extent it comes from */
+	enum vx_fit_miss miss;
+	bool shape_rebuilt;		/* no tree in the dump: shape built from the list */
+	/* The retry after reclaim_and_purge_vmap_areas(): lazy (and pooled) merged back. */
+	bool after_purge;		/* the retry finds room where the first search did not */
+	uint64_t purge_start;		/* its address */
+	uint64_t purge_bytes;		/* bytes the purge gives back to the free tree */
+	/* 6.9+: nodes whose pool hands out an area before any search. */
+	uint32_t pool_nodes;
+	int32_t pool_node;		/* the first such node, or -1 */
+	uint64_t pool_start;		/* its area */
 };
 
 /*
@@ -160,6 +212,23 @@ struct vx_fit {
  */
 void vx_space_fit(const struct vx_space *s, enum vx_window_id w, uint64_t size,
 		  bool guard_included, uint64_t align, struct vx_fit *out);
+/*
+ * find_vmap_lowest_match() and the vend check of __alloc_vmap_area() on
+ * shape t: the index of the node the kernel takes, or -1 with *miss set.
+ */
+int32_t vx_fit_tree_search(const struct vx_tree_shape *t, enum vx_search_rule rule,
+			   uint64_t size, uint64_t align, uint64_t vstart,
+			   uint64_t vend, uint64_t *at, enum vx_fit_miss *miss);
+/* Give every node its subtree_max_size, children before parents. */
+void vx_tree_shape_augment(struct vx_tree_shape *t);
+/* A balanced shape over the sorted extents of l (what a rebuilt tree looks like). */
+struct vx_error *vx_tree_shape_from_list(const struct vx_area_list *l,
+					 struct vx_tree_shape *t);
+/* Node n of pool node: what node_pool_del_va() hands out for size, or false. */
+bool vx_space_pool_pick(const struct vx_space *s, uint32_t node, uint64_t size,
+			uint64_t align, uint64_t *at);
+const char *vx_search_rule_name(enum vx_search_rule r);
+const char *vx_fit_miss_name(enum vx_fit_miss m);
 /* The largest plain request (what a caller passes, no guard) that fits now. */
 uint64_t vx_space_largest_request(const struct vx_space *s, enum vx_window_id w);
 const char *vx_fit_verdict_name(enum vx_fit_verdict v);

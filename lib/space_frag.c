@@ -63,6 +63,43 @@ static void print_findings(const struct vx_space *s, const struct vx_window *w,
 	}
 }
 
+/* 6.9+: what each node's pool would hand out before any search. */
+static void print_pools(const struct vx_space *s, const struct vx_fit *f,
+			FILE *out)
+{
+	uint64_t at;
+
+	if (!f->pool_nodes)
+		return;
+	fprintf(out, "    pools first (node_alloc(), the node of the allocating CPU):");
+	for (uint32_t n = 0; n < s->cfg.nr_nodes; n++) {
+		if (vx_space_pool_pick(s, n, f->size, f->align, &at))
+			fprintf(out, " node %u: 0x%016lx;", n, (unsigned long)at);
+		else
+			fprintf(out, " node %u: none, tree;", n);
+	}
+	fputc('\n', out);
+}
+
+static void print_search(const struct vx_space *s, enum vx_window_id id,
+			 const struct vx_fit *f, FILE *out)
+{
+	fprintf(out, "    search: find_vmap_lowest_match(), %s%s, vstart 0x%016lx, vend 0x%016lx, subtrees pruned below %lu bytes, %s\n",
+		vx_search_rule_name(s->cfg.search_rule),
+		s->cfg.rule_confirmed ? "" : " [UNCONFIRMED: rule assumed]",
+		(unsigned long)f->vstart, (unsigned long)f->vend,
+		(unsigned long)f->length,
+		f->shape_rebuilt ? "tree shape rebuilt from the free list (the dump's tree was not read whole)" :
+				   "over the dump's own free tree");
+	if (id == VX_WIN_MODULES && !s->cfg.prefix_known)
+		fprintf(out, "    note: the modules KASLR offset is unknown: vstart taken as MODULES_VADDR\n");
+	else if (id == VX_WIN_MODULES && s->cfg.prefix_pending)
+		fprintf(out, "    note: module_load_offset is still 0: with KASLR the first module_alloc() picks 1-1024 pages, so vstart may be higher\n");
+	if (s->tree.max_disagree && !f->shape_rebuilt)
+		fprintf(out, "    note: %lu nodes' stored subtree_max_size differ from their subtrees; the kernel, and this replay, use the stored ones\n",
+			(unsigned long)s->tree.max_disagree);
+}
+
 static void print_fit(const struct vx_space *s, enum vx_window_id id,
 		      const struct vx_options *o, FILE *out)
 {
@@ -72,14 +109,27 @@ static void print_fit(const struct vx_space *s, enum vx_window_id id,
 	fprintf(out, "  --fit %lu", (unsigned long)o->fit_size);
 	if (o->fit_align)
 		fprintf(out, "@%lu", (unsigned long)o->fit_align);
-	fprintf(out, " (%lu bytes with the guard page): ", (unsigned long)f.size);
-	if (f.verdict == VX_FIT_OK)
-		fprintf(out, "fits at 0x%016lx%s\n", (unsigned long)f.start,
-			f.from_pool ? " (a pooled area of exactly that size)" : "");
+	fprintf(out, " (%lu bytes with the guard page, align %lu): ",
+		(unsigned long)f.size, (unsigned long)f.align);
+	if (f.tree_fits)
+		fprintf(out, "fits at 0x%016lx (tree: free extent 0x%016lx-0x%016lx)\n",
+			(unsigned long)f.tree_start,
+			(unsigned long)f.extent_start, (unsigned long)f.extent_end);
+	else if (f.after_purge)
+		fprintf(out, "fits at 0x%016lx only after the purge and retry (%s; %lu lazy/pooled bytes merged back, tree shape after it rebuilt)\n",
+			(unsigned long)f.purge_start, vx_fit_miss_name(f.miss),
+			(unsigned long)f.purge_bytes);
+	else if (f.verdict == VX_FIT_OK)
+		fprintf(out, "fits only from a pool (%s, then the tree: %s)\n",
+			f.from_pool ? "every node's" : "some nodes'",
+			vx_fit_miss_name(f.miss));
 	else
-		fprintf(out, "does not fit: %s (largest usable free extent %lu, free total %lu)\n",
-			vx_fit_verdict_name(f.verdict),
+		fprintf(out, "does not fit: %s: %s%s (largest usable free extent %lu, free total %lu)\n",
+			vx_fit_verdict_name(f.verdict), vx_fit_miss_name(f.miss),
+			f.purge_bytes ? ", nor after the purge and retry" : "",
 			(unsigned long)f.largest_free, (unsigned long)f.total_free);
+	print_pools(s, &f, out);
+	print_search(s, id, &f, out);
 }
 
 static void print_window(const struct vx_space *s, enum vx_window_id id,
@@ -218,6 +268,23 @@ static void json_nodes(struct vx_json *j, const struct vx_space *s,
 	vx_json_end_array(j);
 }
 
+static void json_pools(struct vx_json *j, const struct vx_space *s,
+		       const struct vx_fit *f)
+{
+	uint64_t at;
+
+	vx_json_array_field(j, "pools");
+	for (uint32_t n = 0; f->pool_nodes && n < s->cfg.nr_nodes; n++) {
+		if (!vx_space_pool_pick(s, n, f->size, f->align, &at))
+			continue;
+		vx_json_start_object(j);
+		vx_json_uint_field(j, "node", n);
+		vx_json_addr_field(j, "at", at);
+		vx_json_end_object(j);
+	}
+	vx_json_end_array(j);
+}
+
 static void json_fit(struct vx_json *j, const struct vx_space *s,
 		     enum vx_window_id id, const struct vx_options *o)
 {
@@ -233,6 +300,28 @@ static void json_fit(struct vx_json *j, const struct vx_space *s,
 	if (f.verdict == VX_FIT_OK)
 		vx_json_addr_field(j, "at", f.start);
 	vx_json_bool_field(j, "from_pool", f.from_pool);
+	vx_json_bool_field(j, "tree_fits", f.tree_fits);
+	if (f.tree_fits) {
+		vx_json_addr_field(j, "tree_at", f.tree_start);
+		vx_json_addr_field(j, "extent_start", f.extent_start);
+		vx_json_addr_field(j, "extent_end", f.extent_end);
+	} else {
+		vx_json_string_field(j, "why", vx_fit_miss_name(f.miss));
+	}
+	vx_json_bool_field(j, "after_purge", f.after_purge);
+	if (f.after_purge)
+		vx_json_addr_field(j, "after_purge_at", f.purge_start);
+	vx_json_uint_field(j, "purge_bytes", f.purge_bytes);
+	json_pools(j, s, &f);
+	vx_json_string_field(j, "rule", vx_search_rule_name(s->cfg.search_rule));
+	vx_json_bool_field(j, "rule_confirmed", s->cfg.rule_confirmed);
+	vx_json_addr_field(j, "vstart", f.vstart);
+	vx_json_addr_field(j, "vend", f.vend);
+	vx_json_uint_field(j, "search_length", f.length);
+	vx_json_bool_field(j, "tree_shape_rebuilt", f.shape_rebuilt);
+	if (id == VX_WIN_MODULES)
+		vx_json_bool_field(j, "vstart_known",
+				   s->cfg.prefix_known && !s->cfg.prefix_pending);
 	vx_json_uint_field(j, "largest_usable_free", f.largest_free);
 	vx_json_uint_field(j, "usable_free", f.total_free);
 	vx_json_end_object(j);

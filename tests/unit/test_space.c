@@ -230,36 +230,115 @@ static void test_fit_takes_lowest_extent_that_holds_size_plus_guard(void **state
 	assert_int_equal(f.verdict, VX_FIT_OK);
 	assert_int_equal(f.size, 12 * KIB);
 	assert_int_equal(f.start, VSTART);
+	assert_true(f.shape_rebuilt);	/* no tree read: built from the list */
 	/* 12 KiB + guard does not fit the first extent: the second one. */
 	vx_space_fit(&s, VX_WIN_VMALLOC, 12 * KIB, false, 0, &f);
 	assert_int_equal(f.start, VSTART + MIB);
-	/* 64 KiB aligned: 6.1+ pads the search, so the 64 KiB extent is skipped. */
-	vx_space_fit(&s, VX_WIN_VMALLOC, 60 * KIB, false, 64 * KIB, &f);
-	assert_int_equal(f.start, VSTART + 4 * MIB);
+	assert_int_equal(f.extent_start, VSTART + MIB);
 	vx_space_free(&s);
 	vx_vmap_free(&m);
 }
 
-static void test_fit_before_5_19_pads_every_aligned_search(void **state)
+/* A tree of three extents: root r, its left child lo, its right child hi. */
+static struct vx_tree_shape three(struct vx_tree_node *v, uint64_t lo_start,
+				  uint64_t lo_end, uint64_t r_start, uint64_t r_end,
+				  uint64_t hi_start, uint64_t hi_end)
 {
-	struct vx_space_config c = config();
-	struct vx_space s;
-	struct vx_vmap m;
-	struct vx_fit f;
+	struct vx_tree_shape t = { .v = v, .n = 3, .cap = 3, .root = 0 };
 
-	fit_layout(&m);
-	c.search_pads_always = true;
-	assert_null(vx_space_build(&c, &m, &s));
-	/* A module-style page-aligned 60 KiB + guard request needs 64K + 4095. */
-	vx_space_fit(&s, VX_WIN_VMALLOC, 60 * KIB, false, 4096, &f);
-	assert_int_equal(f.start, VSTART + 4 * MIB);
-	c.search_pads_always = false;
-	vx_space_free(&s);
-	assert_null(vx_space_build(&c, &m, &s));
-	vx_space_fit(&s, VX_WIN_VMALLOC, 60 * KIB, false, 4096, &f);
-	assert_int_equal(f.start, VSTART + MIB);
-	vx_space_free(&s);
-	vx_vmap_free(&m);
+	v[0] = (struct vx_tree_node){ r_start, r_end, 0, 1, 2, -1 };
+	v[1] = (struct vx_tree_node){ lo_start, lo_end, 0, -1, -1, 0 };
+	v[2] = (struct vx_tree_node){ hi_start, hi_end, 0, -1, -1, 0 };
+	vx_tree_shape_augment(&t);
+	return t;
+}
+
+/*
+ * <= 5.15 prunes every subtree below size + align - 1: an extent of exactly
+ * the size in the root's left subtree is never visited, so the root (higher)
+ * is taken; 5.16+ (and 5.19+ for align <= PAGE_SIZE) takes the lower one.
+ */
+static void test_fit_padded_search_skips_exact_extent_in_pruned_subtree(void **state)
+{
+	struct vx_tree_node v[3];
+	struct vx_tree_shape t = three(v, VSTART, VSTART + 64 * KIB,
+				       VSTART + MIB, VSTART + 2 * MIB,
+				       VSTART + 4 * MIB, VSTART + 5 * MIB);
+	enum vx_fit_miss miss;
+	uint64_t at;
+
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_ALWAYS, 64 * KIB,
+					    4096, VSTART, VEND, &at, &miss), 0);
+	assert_int_equal(at, VSTART + MIB);
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_EXACT, 64 * KIB,
+					    4096, VSTART, VEND, &at, &miss), 1);
+	assert_int_equal(at, VSTART);
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 64 * KIB,
+					    4096, VSTART, VEND, &at, &miss), 1);
+	assert_int_equal(at, VSTART);
+}
+
+/*
+ * 5.19+ pads only for align > PAGE_SIZE; an extent of the size that sits
+ * on the search path is still checked exactly and taken.
+ */
+static void test_fit_padding_prunes_subtrees_but_checks_nodes_on_the_path(void **state)
+{
+	struct vx_tree_node v[3];
+	/* Root: 64 KiB at a 64 KiB boundary; left: 64 KiB lower, misaligned by 4K. */
+	struct vx_tree_shape t = three(v, VSTART + 4 * KIB, VSTART + 68 * KIB,
+				       VSTART + MIB, VSTART + MIB + 64 * KIB,
+				       VSTART + 4 * MIB, VSTART + 8 * MIB);
+	enum vx_fit_miss miss;
+	uint64_t at;
+
+	/* Unpadded 64K@64K: the left one does not fit once aligned; the root does. */
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 64 * KIB,
+					    64 * KIB, VSTART, VEND, &at, &miss), 0);
+	assert_int_equal(at, VSTART + MIB);
+	/* Padded or not, the root is on the path: the same answer, not +4 MiB. */
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_ALWAYS, 64 * KIB,
+					    64 * KIB, VSTART, VEND, &at, &miss), 0);
+	assert_int_equal(at, VSTART + MIB);
+	/* As a right child the 64 KiB extent is pruned by padding: +4 MiB. */
+	v[0] = (struct vx_tree_node){ VSTART + 4 * KIB, VSTART + 68 * KIB, 0, -1, 1, -1 };
+	v[1] = (struct vx_tree_node){ VSTART + 4 * MIB, VSTART + 8 * MIB, 0, 2, -1, 0 };
+	v[2] = (struct vx_tree_node){ VSTART + MIB, VSTART + MIB + 64 * KIB, 0, -1, -1, 1 };
+	vx_tree_shape_augment(&t);
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 64 * KIB,
+					    64 * KIB, VSTART, VEND, &at, &miss), 1);
+	assert_int_equal(at, VSTART + 4 * MIB);
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_EXACT, 64 * KIB,
+					    64 * KIB, VSTART, VEND, &at, &miss), 2);
+	assert_int_equal(at, VSTART + MIB);
+}
+
+/*
+ * vstart clips an extent that straddles it; ALIGN(vstart) decides; past
+ * vend the lowest match fails outright, with no higher extent tried.
+ */
+static void test_fit_vstart_clips_and_vend_ends_the_search(void **state)
+{
+	struct vx_tree_node v[3];
+	struct vx_tree_shape t = three(v, MSTART - 8 * KIB, MSTART + 40 * KIB,
+				       MSTART + MIB, MSTART + 2 * MIB,
+				       MEND - 16 * KIB, ~0ULL);
+	uint64_t vstart = MSTART + 6 * KIB;	/* not page aligned */
+	enum vx_fit_miss miss;
+	uint64_t at;
+
+	/* 32 KiB from ALIGN(vstart, 4K) = +8K ends at +40K: fits exactly. */
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 32 * KIB,
+					    4096, vstart, MEND, &at, &miss), 1);
+	assert_int_equal(at, MSTART + 8 * KIB);
+	/* 36 KiB does not: the next extent, at its start. */
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 36 * KIB,
+					    4096, vstart, MEND, &at, &miss), 0);
+	assert_int_equal(at, MSTART + MIB);
+	/* 2 MiB: the lowest match is the top extent, which ends past MEND. */
+	assert_int_equal(vx_fit_tree_search(&t, VX_SEARCH_PAD_BIG, 2 * MIB,
+					    4096, vstart, MEND, &at, &miss), -1);
+	assert_int_equal(miss, VX_MISS_BEYOND_VEND);
 }
 
 static void test_fit_fragmentation_versus_exhaustion(void **state)
@@ -312,7 +391,63 @@ static void test_top_page_below_vmalloc_end_is_never_allocated(void **state)
 	vx_vmap_free(&m);
 }
 
-static void test_pooled_area_of_exact_size_fits_on_node_kernels(void **state)
+/*
+ * 6.9+: node_alloc() hands out the first area of the node's pool of that
+ * page count, if aligned, before any search; a misaligned first area sends
+ * the request to the tree even if a later one is aligned; one node: no pools.
+ */
+static void test_pool_first_area_serves_before_the_tree(void **state)
+{
+	struct vx_space_config c = config();
+	struct vx_area *a;
+	struct vx_space s;
+	struct vx_vmap m;
+	struct vx_fit f;
+
+	memset(&m, 0, sizeof(m));
+	add(&m, VX_FREE, VSTART, VSTART + MIB);
+	add_busy(&m, VSTART + MIB, (1ULL << 30) - 2 * MIB, VX_VM_ALLOC, OTHER_CALLER);
+	a = add(&m, VX_POOLED, VEND + 1 - 40 * KIB, VEND + 1 - 24 * KIB);
+	a->node = 0;
+	a = add(&m, VX_POOLED, VEND + 1 - 20 * KIB, VEND + 1 - 4 * KIB);
+	a->node = 1;
+	a = add(&m, VX_POOLED, VEND + 1 - 64 * KIB - 16 * KIB, VEND + 1 - 64 * KIB);
+	a->node = 1;		/* second in node 1's list: never looked at */
+	c.has_pools = true;
+	c.nr_nodes = 2;
+	assert_null(vx_space_build(&c, &m, &s));
+	vx_space_fit(&s, VX_WIN_VMALLOC, 12 * KIB, false, 0, &f);
+	assert_int_equal(f.verdict, VX_FIT_OK);
+	assert_true(f.from_pool);
+	assert_int_equal(f.pool_nodes, 2);
+	assert_int_equal(f.start, VEND + 1 - 40 * KIB);	/* node 0's */
+	assert_int_equal(f.tree_start, VSTART);		/* on a miss: the tree */
+	/*
+	 * 16 KiB-aligned: neither node's first area is (node 1's second is,
+	 * but node_pool_del_va() never looks past the first): the tree.
+	 */
+	vx_space_fit(&s, VX_WIN_VMALLOC, 12 * KIB, false, 16 * KIB, &f);
+	assert_int_equal(f.pool_nodes, 0);
+	assert_int_equal(f.start, VSTART);
+	assert_false(f.from_pool);
+	/* The modules window never asks a pool. */
+	vx_space_fit(&s, VX_WIN_MODULES, 12 * KIB, false, 0, &f);
+	assert_int_equal(f.pool_nodes, 0);
+	vx_space_free(&s);
+	c.nr_nodes = 1;
+	assert_null(vx_space_build(&c, &m, &s));
+	vx_space_fit(&s, VX_WIN_VMALLOC, 12 * KIB, false, 0, &f);
+	assert_int_equal(f.pool_nodes, 0);
+	assert_int_equal(f.start, VSTART);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
+/*
+ * A failed search purges the lazy areas (6.9+: and the pools) into the free
+ * tree and retries: a lazy area next to a free extent can make room.
+ */
+static void test_fit_after_purge_merges_lazy_areas_and_retries(void **state)
 {
 	struct vx_space_config c = config();
 	struct vx_space s;
@@ -320,16 +455,22 @@ static void test_pooled_area_of_exact_size_fits_on_node_kernels(void **state)
 	struct vx_fit f;
 
 	memset(&m, 0, sizeof(m));
-	add_busy(&m, VSTART, (1ULL << 30) - 20 * KIB, VX_VM_ALLOC, OTHER_CALLER);
-	add(&m, VX_POOLED, VEND + 1 - 20 * KIB, VEND + 1);
-	c.has_pools = true;
+	add(&m, VX_FREE, 1, VSTART);
+	add(&m, VX_FREE, VSTART, VSTART + 64 * KIB);
+	add(&m, VX_LAZY, VSTART + 64 * KIB, VSTART + 128 * KIB);
+	add_busy(&m, VSTART + 128 * KIB, (1ULL << 30) - 128 * KIB, VX_VM_ALLOC, OTHER_CALLER);
+	add(&m, VX_FREE, VEND + 1, ~0ULL);
 	assert_null(vx_space_build(&c, &m, &s));
-	vx_space_fit(&s, VX_WIN_VMALLOC, 16 * KIB, false, 0, &f);
+	vx_space_fit(&s, VX_WIN_VMALLOC, 96 * KIB, false, 0, &f);
+	assert_false(f.tree_fits);
+	assert_int_equal(f.miss, VX_MISS_BEYOND_VEND);	/* the top extent */
+	assert_true(f.after_purge);
 	assert_int_equal(f.verdict, VX_FIT_OK);
-	assert_true(f.from_pool);
-	vx_space_fit(&s, VX_WIN_VMALLOC, 12 * KIB, false, 0, &f);
-	assert_int_not_equal(f.verdict, VX_FIT_OK);
-	assert_int_equal(s.win[VX_WIN_VMALLOC].bytes[VX_POOLED], 20 * KIB);
+	assert_int_equal(f.start, VSTART);
+	assert_int_equal(f.purge_bytes, 64 * KIB);
+	vx_space_fit(&s, VX_WIN_VMALLOC, 128 * KIB, false, 0, &f);
+	assert_false(f.after_purge);
+	assert_int_equal(f.verdict, VX_FIT_EXHAUSTED);
 	vx_space_free(&s);
 	vx_vmap_free(&m);
 }
@@ -396,10 +537,13 @@ int main(void)
 		cmocka_unit_test(test_ioremap_aligns_to_power_of_two_of_size_without_guard),
 		cmocka_unit_test(test_stack_huge_percpu_block_alignments),
 		cmocka_unit_test(test_fit_takes_lowest_extent_that_holds_size_plus_guard),
-		cmocka_unit_test(test_fit_before_5_19_pads_every_aligned_search),
+		cmocka_unit_test(test_fit_padded_search_skips_exact_extent_in_pruned_subtree),
+		cmocka_unit_test(test_fit_padding_prunes_subtrees_but_checks_nodes_on_the_path),
+		cmocka_unit_test(test_fit_vstart_clips_and_vend_ends_the_search),
 		cmocka_unit_test(test_fit_fragmentation_versus_exhaustion),
 		cmocka_unit_test(test_top_page_below_vmalloc_end_is_never_allocated),
-		cmocka_unit_test(test_pooled_area_of_exact_size_fits_on_node_kernels),
+		cmocka_unit_test(test_pool_first_area_serves_before_the_tree),
+		cmocka_unit_test(test_fit_after_purge_merges_lazy_areas_and_retries),
 		cmocka_unit_test(test_modules_prefix_is_free_but_never_used_for_fits),
 		cmocka_unit_test(test_gaps_report_names_alignment_padding_and_lazy_pieces),
 	};
