@@ -636,6 +636,8 @@ static void bpf_space(struct vx_vmap *m, struct vx_space *s, unsigned int packs,
 		.vmalloc_start = VSTART, .vmalloc_end = VEND,
 		.modules_start = MSTART, .modules_end = MEND,
 		.prefix_known = true, .caller_name = fake_name,
+		/* the scenario's kernels (6.1, 6.12): 5.19's search rule */
+		.search_rule = VX_SEARCH_PAD_BIG, .rule_confirmed = true,
 	};
 	uint64_t at = MSTART;
 
