@@ -69,6 +69,12 @@ static struct vx_error *run_parse(struct vx_input *in,
 	return vx_command_parse(in[0].path, o, out);
 }
 
+static struct vx_error *run_map(struct vx_input *in, const struct vx_options *o,
+				FILE *out, struct vx_report *r)
+{
+	return vx_map_run(in[0].k, r, o, out);
+}
+
 #define ALL_MODES	(VX_MODE_BIT(VX_NR_MODES) - 1)
 
 /*
@@ -94,6 +100,8 @@ static const struct vx_mode_info modes[VX_NR_MODES] = {
 			   "OLD and NEW", 0, run_diff },
 	[VX_MODE_PARSE] = { VX_MODE_PARSE, "parse", 'P', VX_IN_SNAPSHOT, 1,
 			    "one SNAPSHOT", 0, run_parse },
+	[VX_MODE_MAP] = { VX_MODE_MAP, "map", 'M', VX_IN_DUMP, 1,
+			  "one VMCORE", 0, run_map },
 	[VX_MODE_HELP] = { VX_MODE_HELP, "help", 'h', VX_IN_NONE, 0, NULL,
 			   ALL_MODES, run_help },
 	[VX_MODE_VERSION] = { VX_MODE_VERSION, "version", 'V', VX_IN_NONE, 0,

@@ -22,6 +22,7 @@ enum vx_mode {
 	VX_MODE_CALLERS,
 	VX_MODE_DIFF,
 	VX_MODE_PARSE,
+	VX_MODE_MAP,		/* --map [FILE.svg] */
 	VX_MODE_HELP,
 	VX_MODE_VERSION,
 	VX_NR_MODES,
@@ -35,7 +36,7 @@ enum vx_mode {
 struct vx_option {
 	const char *long_name;
 	int short_name;
-	const char *arg;	/* NULL: no argument */
+	const char *arg;	/* NULL: no argument; "[ARG]": optional */
 	unsigned int frontends;
 	const char *help;
 };
@@ -52,6 +53,7 @@ struct vx_options {
 	const char *system_map;
 	uint64_t fit_size, fit_align;	/* --fit */
 	bool fit;
+	const char *map_file;	/* --map=FILE.svg; NULL: the terminal map */
 	char **args;		/* positional arguments */
 	int nr_args;
 };

@@ -172,7 +172,7 @@ void vx_space_config_read(struct vx_kernel *k, struct vx_report *r,
 
 /* ---- alignment of a busy area ---------------------------------------- */
 
-static bool is_stack_caller(const char *name)
+bool vx_is_stack_caller(const char *name)
 {
 	static const char *const stack_callers[] = {
 		"alloc_thread_stack_node", "dup_task_struct", "copy_process",
@@ -236,7 +236,7 @@ uint64_t vx_area_alignment(const struct vx_space_config *c,
 		return 2ULL << 20;
 	}
 	if (size == 20480 && c->caller_name &&
-	    is_stack_caller(c->caller_name(c->caller_ctx, a->vm.caller, name,
+	    vx_is_stack_caller(c->caller_name(c->caller_ctx, a->vm.caller, name,
 					   sizeof(name)))) {
 		*why = "16 KiB thread-stack alignment";
 		return 16384;
