@@ -40,7 +40,7 @@ def validators(schema, mode):
         raise SystemExit("json-check: no $defs entry '%s' in the schema" % mode)
     sub = {"$schema": schema["$schema"], "$defs": schema["$defs"],
            "$ref": "#/$defs/" + mode}
-    return [whole, cls(sub)]
+    return [cls(sub), whole]  # the mode's entry first: its errors say more
 
 
 def first_error(vals, doc):

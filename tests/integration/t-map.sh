@@ -78,8 +78,9 @@ if command -v script >/dev/null; then
 	grep -q $'\e' "$tmp/nocolor" && bad "$c: NO_COLOR=1 --map on a terminal is coloured" ||
 		ok "$c: NO_COLOR=1 --map on a terminal is plain"
 fi
-"$VMAPX" --map -j "$d/vmcore.kdump" >/dev/null 2>"$tmp/err"
+"$VMAPX" --map -j "$d/vmcore.kdump" >"$tmp/out" 2>/dev/null
 rc=$?
-[ $rc -eq 2 ] && grep -q 'map' "$tmp/err" && ok "--map -j is refused (exit 2: $(head -n 1 "$tmp/err"))" ||
-	bad "--map -j: exit $rc: $(head -n 1 "$tmp/err")"
+[ $rc -eq 2 ] && grep -q -- '--map' "$tmp/out" && ok "--map -j is refused (exit 2: $(head -n 1 "$tmp/out"))" ||
+	bad "--map -j: exit $rc: $(head -n 1 "$tmp/out")"
+json_valid "--map -j: the refusal" error "$tmp/out"
 finish
