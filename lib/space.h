@@ -134,6 +134,8 @@ bool vx_is_stack_caller(const char *name);
  */
 struct vx_error *vx_map_run(struct vx_kernel *k, struct vx_report *r,
 			    const struct vx_options *o, FILE *out);
+/* The terminal map of s (colour: ANSI 24-bit backgrounds). */
+struct vx_error *vx_map_term(const struct vx_space *s, bool colour, FILE *out);
 
 /* The alignment alloc_vmap_area() was asked for when it placed busy area a. */
 uint64_t vx_area_alignment(const struct vx_space_config *cfg,

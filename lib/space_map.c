@@ -627,10 +627,8 @@ static struct vx_error *term_window(const struct vx_space *s, int id,
 	return NULL;
 }
 
-static struct vx_error *map_term(const struct vx_space *s, FILE *out)
+struct vx_error *vx_map_term(const struct vx_space *s, bool colour, FILE *out)
 {
-	const char *no_colour = getenv("NO_COLOR");
-	bool colour = isatty(fileno(out)) && !(no_colour && *no_colour);
 	struct vx_error *err = NULL;
 
 	for (int i = 0; i < VX_NR_WINDOWS && !err; i++) {
@@ -655,7 +653,14 @@ struct vx_error *vx_map_run(struct vx_kernel *k, struct vx_report *r,
 	if (err)
 		return err;
 	vx_recover_caveat(k, out);
-	err = o->map_file ? map_svg(k, r, o, &s, out) : map_term(&s, out);
+	if (o->map_file) {
+		err = map_svg(k, r, o, &s, out);
+	} else {
+		const char *no_colour = getenv("NO_COLOR");
+
+		err = vx_map_term(&s, isatty(fileno(out)) &&
+				  !(no_colour && *no_colour), out);
+	}
 	vx_space_close(&m, &s);
 	return err;
 }
