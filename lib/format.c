@@ -313,6 +313,46 @@ static struct vx_error *json_area(struct vx_kernel *k, struct vx_report *r,
 	return NULL;
 }
 
+struct vx_error *vx_format_area(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_area *a, enum vx_kptr mode,
+				char **line)
+{
+	uint32_t *counts = calloc(k->nr_node_ids ? k->nr_node_ids : 1,
+				  sizeof(*counts));
+	char *text = NULL;
+	size_t len = 0;
+	bool more;
+	FILE *f;
+
+	*line = NULL;
+	if (!counts)
+		return &vx_error_nomem;
+	f = open_memstream(&text, &len);
+	if (!f) {
+		free(counts);
+		return &vx_error_nomem;
+	}
+	if (a->state == VX_BUSY) {
+		more = print_busy(k, r, a, mode, counts, f);
+		(void)more;
+	} else {
+		print_range(k, mode, a->start, a->end, f);
+		fputs(" unpurged vm_area\n", f);
+	}
+	free(counts);
+	if (fclose(f)) {
+		free(text);
+		return &vx_error_nomem;
+	}
+	if (len && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	if (len)
+		*line = text;
+	else
+		free(text);
+	return NULL;
+}
+
 struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
 					   struct vx_report *r,
 					   const struct vx_vmap *m,

@@ -32,6 +32,15 @@ struct vx_error *vx_print_vmallocinfo(struct vx_kernel *k,
 				      const struct vx_vmap *m,
 				      enum vx_kptr mode, FILE *out);
 
+/*
+ * The line area a prints in /proc/vmallocinfo (busy: its vm line; lazy:
+ * "unpurged vm_area"), without its newline, in *line (free it); NULL
+ * when the kernel prints no line for it.  For labels (--map titles).
+ */
+struct vx_error *vx_format_area(struct vx_kernel *k, struct vx_report *r,
+				const struct vx_area *a, enum vx_kptr mode,
+				char **line);
+
 struct vx_json;
 /*
  * The same lines as JSON (-j): an array of objects, one per printed line,

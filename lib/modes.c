@@ -84,6 +84,12 @@ static struct vx_error *run_addr(struct vx_input *in, const struct vx_options *o
 	return vx_addr_run(in[0].k, r, o, out);
 }
 
+static struct vx_error *run_map(struct vx_input *in, const struct vx_options *o,
+				FILE *out, struct vx_report *r)
+{
+	return vx_map_run(in[0].k, r, o, out);
+}
+
 #define ALL_MODES	(VX_MODE_BIT(VX_NR_MODES) - 1)
 
 /*
@@ -115,6 +121,8 @@ static const struct vx_mode_info modes[VX_NR_MODES] = {
 			   "one VMCORE", VX_MODE_BIT(VX_MODE_PFN), run_addr },
 	[VX_MODE_PFN] = { VX_MODE_PFN, "pfn", 'N', VX_IN_DUMP, 1,
 			  "one VMCORE", 0, run_addr },
+	[VX_MODE_MAP] = { VX_MODE_MAP, "map", 'M', VX_IN_DUMP, 1,
+			  "one VMCORE", 0, run_map },
 	[VX_MODE_HELP] = { VX_MODE_HELP, "help", 'h', VX_IN_NONE, 0, NULL,
 			   ALL_MODES, run_help },
 	[VX_MODE_VERSION] = { VX_MODE_VERSION, "version", 'V', VX_IN_NONE, 0,

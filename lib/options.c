@@ -28,6 +28,8 @@ const struct vx_option vx_options_table[] = {
 	  "where is ADDR: its area, guard page or hole, and its page (repeatable)" },
 	{ "pfn", 'N', "PFN[,PFN...]", VX_FE_BOTH,
 	  "which vmalloc or module areas map page frame PFN (repeatable)" },
+	{ "map", 'M', "[FILE.svg]", VX_FE_BOTH,
+	  "draw each window: FILE-vmalloc.svg, FILE-modules.svg, or a terminal map" },
 	{ "all", 'a', NULL, VX_FE_BOTH,
 	  "with --diff: also show lazy-free and task-stack churn" },
 	{ "kptr", 'p', "raw|hash|zero", VX_FE_BOTH,
@@ -146,6 +148,7 @@ static struct vx_error *apply(struct vx_options *o, const struct vx_option *opt,
 		return vx_parse_size(arg, &o->fit_size, &o->fit_align);
 	case 'A': return add_queries(o, arg, false);
 	case 'N': return add_queries(o, arg, true);
+	case 'M': o->map_file = arg; return NULL;
 	case 'a': o->all = true; return NULL;
 	case 'L': o->live = true; return NULL;
 	case 'j': o->json = true; return NULL;
@@ -193,10 +196,13 @@ struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 		if (!(opt->frontends & frontend))
 			continue;
 		longopts[n++] = (struct option){ opt->long_name,
-			opt->arg ? required_argument : no_argument, NULL,
+			!opt->arg ? no_argument : opt->arg[0] == '[' ?
+			optional_argument : required_argument, NULL,
 			opt->short_name };
 		shortopts[s++] = opt->short_name;
 		if (opt->arg)
+			shortopts[s++] = ':';
+		if (opt->arg && opt->arg[0] == '[')
 			shortopts[s++] = ':';
 	}
 	longopts[n] = (struct option){ 0 };
@@ -225,7 +231,16 @@ struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 	}
 	o->args = argv + optind;
 	o->nr_args = argc - optind;
-	return vx_modes_resolve(seen, &o->mode);
+	err = vx_modes_resolve(seen, &o->mode);
+	/* getopt takes an optional argument only as --map=F: take "--map F.svg" too. */
+	if (!err && o->mode == VX_MODE_MAP && !o->map_file && o->nr_args &&
+	    strlen(o->args[0]) > 4 &&
+	    !strcmp(o->args[0] + strlen(o->args[0]) - 4, ".svg")) {
+		o->map_file = o->args[0];
+		o->args++;
+		o->nr_args--;
+	}
+	return err;
 }
 
 void vx_options_help(FILE *f, unsigned int frontend, const char *indent)
@@ -235,8 +250,12 @@ void vx_options_help(FILE *f, unsigned int frontend, const char *indent)
 
 		if (!(o->frontends & frontend))
 			continue;
-		snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
-			 o->long_name, o->arg ? "=" : "", o->arg ? o->arg : "");
+		if (o->arg && o->arg[0] == '[')	/* --map[=FILE.svg] */
+			snprintf(left, sizeof(left), "-%c, --%s[=%s", o->short_name,
+				 o->long_name, o->arg + 1);
+		else
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+				 o->long_name, o->arg ? "=" : "", o->arg ? o->arg : "");
 		fprintf(f, "%s%-32s %s\n", indent, left, o->help);
 	}
 }

@@ -25,6 +25,7 @@ enum vx_mode {
 	VX_MODE_PARSE,
 	VX_MODE_ADDR,		/* --addr, and --pfn with it */
 	VX_MODE_PFN,		/* --pfn alone */
+	VX_MODE_MAP,		/* --map [FILE.svg] */
 	VX_MODE_HELP,
 	VX_MODE_VERSION,
 	VX_NR_MODES,
@@ -38,7 +39,7 @@ enum vx_mode {
 struct vx_option {
 	const char *long_name;
 	int short_name;
-	const char *arg;	/* NULL: no argument */
+	const char *arg;	/* NULL: no argument; "[ARG]": optional */
 	unsigned int frontends;
 	const char *help;
 };
@@ -63,6 +64,7 @@ struct vx_options {
 		bool pfn;
 	} queries[VX_MAX_QUERIES];
 	int nr_queries;
+	const char *map_file;	/* --map=FILE.svg; NULL: the terminal map */
 	char **args;		/* positional arguments */
 	int nr_args;
 };

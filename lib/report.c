@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report.h"
 
 /* A corrupt dump can give a skip per area: past this they are counted. */
@@ -110,45 +111,106 @@ static char *skip_kind(const char *msg)
 	return kind;
 }
 
-static bool print_grouped(const struct vx_report *r, FILE *f,
-			  const char *prefix)
+/*
+ * Group the skips by kind: *counts[i] is how many skips share the kind
+ * of skip i when i is the first of its kind, else 0.  false when out of
+ * memory (then every skip is its own kind).
+ */
+static bool group_skips(const struct vx_report *r, size_t **counts)
 {
 	char **kinds = calloc(r->nr_skips, sizeof(*kinds));
+	size_t *c = calloc(r->nr_skips ? r->nr_skips : 1, sizeof(*c));
 
-	if (!kinds)
+	if (!kinds || !c) {
+		free(kinds);
+		free(c);
 		return false;
+	}
 	for (size_t i = 0; i < r->nr_skips; i++)
 		kinds[i] = skip_kind(r->skips[i]);
 	for (size_t i = 0; i < r->nr_skips; i++) {
-		size_t count = 1, j;
+		size_t j;
 
 		for (j = 0; j < i; j++)
 			if (kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]))
 				break;
 		if (j < i)
 			continue;	/* counted with its first */
+		c[i] = 1;
 		for (j = i + 1; j < r->nr_skips; j++)
-			count += kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]);
-		if (count == 1)
-			fprintf(f, "%sskipped: %s\n", prefix, r->skips[i]);
-		else
-			fprintf(f, "%sskipped %zu times: %s (the first; -v lists all)\n",
-				prefix, count, r->skips[i]);
+			c[i] += kinds[i] && kinds[j] && !strcmp(kinds[i], kinds[j]);
 	}
 	for (size_t i = 0; i < r->nr_skips; i++)
 		free(kinds[i]);
 	free(kinds);
+	*counts = c;
 	return true;
+}
+
+/* Each skip once (all, or out of memory), else one per kind. */
+static size_t *skip_counts(const struct vx_report *r, bool all)
+{
+	size_t *c = NULL;
+
+	if (!all && group_skips(r, &c))
+		return c;
+	c = calloc(r->nr_skips ? r->nr_skips : 1, sizeof(*c));
+	for (size_t i = 0; c && i < r->nr_skips; i++)
+		c[i] = 1;
+	return c;
 }
 
 void vx_report_print_skips(const struct vx_report *r, FILE *f,
 			   const char *prefix, bool all)
 {
-	if (all || !print_grouped(r, f, prefix))
-		for (size_t i = 0; i < r->nr_skips; i++)
+	size_t *counts = skip_counts(r, all);
+
+	for (size_t i = 0; i < r->nr_skips; i++) {
+		size_t n = counts ? counts[i] : 1;
+
+		if (n == 1)
 			fprintf(f, "%sskipped: %s\n", prefix, r->skips[i]);
+		else if (n)
+			fprintf(f, "%sskipped %zu times: %s (the first; -v lists all)\n",
+				prefix, n, r->skips[i]);
+	}
+	free(counts);
 	if (r->nr_dropped)
 		fprintf(f, "%sskipped: %zu more\n", prefix, r->nr_dropped);
+}
+
+void vx_report_print_json(const struct vx_report *r, FILE *f, bool all)
+{
+	size_t *counts;
+	struct vx_json *w;
+
+	if (!r->nr_notes && !vx_report_incomplete(r))
+		return;
+	counts = skip_counts(r, all);
+	w = vx_json_create(f, false);
+	if (!w) {
+		free(counts);
+		return;
+	}
+	vx_json_start_object(w);
+	vx_json_array_field(w, "notes");
+	for (size_t i = 0; i < r->nr_notes; i++)
+		vx_json_string(w, r->notes[i]);
+	vx_json_end_array(w);
+	vx_json_array_field(w, "skipped");
+	for (size_t i = 0; i < r->nr_skips; i++) {
+		if (counts && !counts[i])
+			continue;
+		vx_json_start_object(w);
+		vx_json_string_field(w, "message", r->skips[i]);
+		vx_json_uint_field(w, "count", counts ? counts[i] : 1);
+		vx_json_end_object(w);
+	}
+	vx_json_end_array(w);
+	vx_json_uint_field(w, "more_skipped", r->nr_dropped);
+	vx_json_end_object(w);
+	vx_error_destroy(vx_json_destroy(w));
+	free(counts);
 }
 
 void vx_report_print_notes(const struct vx_report *r, FILE *f)

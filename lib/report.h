@@ -51,6 +51,12 @@ bool vx_report_incomplete(const struct vx_report *r);
  */
 void vx_report_print_skips(const struct vx_report *r, FILE *f,
 			   const char *prefix, bool all);
+/*
+ * -j: the notes and the skips (grouped as vx_report_print_skips does) as
+ * one JSON object on a line of f, when there is any (doc/vmapx.schema.json,
+ * "report").
+ */
+void vx_report_print_json(const struct vx_report *r, FILE *f, bool all);
 /* The notes, one a line. */
 void vx_report_print_notes(const struct vx_report *r, FILE *f);
 

@@ -153,6 +153,19 @@ void vx_space_free(struct vx_space *s);
 void vx_space_check_free_tree(struct vx_kernel *k, struct vx_report *r,
 			      struct vx_space *s);
 
+/* A caller that allocates task stacks (fork/clone, idle tasks, io threads). */
+bool vx_is_stack_caller(const char *name);
+
+/*
+ * --map: an SVG per window (vmalloc, modules) to o->map_file with -vmalloc.svg
+ * and -modules.svg in place of its .svg, or, without a file, a terminal map
+ * on out (coloured when out is a terminal and NO_COLOR is not set).
+ */
+struct vx_error *vx_map_run(struct vx_kernel *k, struct vx_report *r,
+			    const struct vx_options *o, FILE *out);
+/* The terminal map of s (colour: ANSI 24-bit backgrounds). */
+struct vx_error *vx_map_term(const struct vx_space *s, bool colour, FILE *out);
+
 /* The alignment alloc_vmap_area() was asked for when it placed busy area a. */
 uint64_t vx_area_alignment(const struct vx_space_config *cfg,
 			   const struct vx_area *a, const char **why);

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential pkg-config libkdumpfile-dev libdw-dev libelf-dev libbpf-dev libarchive-dev libcmocka-dev debhelper lintian
 crash makedumpfile qemu-system-x86 busybox-static cpio gzip xz-utils zstd socat debootstrap clang
-ca-certificates file binutils jq python3 time valgrind libclang-rt-14-dev ${VMAPX_DEPS_EXTRA:-}"
+ca-certificates file binutils jq python3 time valgrind libclang-rt-14-dev python3-jsonschema librsvg2-bin
+libxml2-utils ${VMAPX_DEPS_EXTRA:-}"
 
 missing=
 for p in $PKGS; do

@@ -196,9 +196,13 @@ int main(int argc, char **argv)
 	if (err && m->inputs == 1 && in[0].k)
 		err = name_input(err, in[0].path);
 	fflush(stdout);
-	/* -v: every skip, else one line per kind. */
-	vx_report_print_notes(&report, stderr);
-	vx_report_print_skips(&report, stderr, "vmapx: ", o.verbose);
+	/* -v: every skip, else one line per kind; -j: as one JSON object. */
+	if (o.json) {
+		vx_report_print_json(&report, stderr, o.verbose);
+	} else {
+		vx_report_print_notes(&report, stderr);
+		vx_report_print_skips(&report, stderr, "vmapx: ", o.verbose);
+	}
 	status = report.status;
 	vx_report_fini(&report);
 	close_kernel(&op[0]);

@@ -65,4 +65,33 @@ same_file() {
 	fi
 }
 
+# Every JSON document a test makes vmapx print goes through json_valid: it must match
+# doc/vmapx.schema.json as a whole and the $defs entry of its mode, so a printer whose shape
+# changes without the schema fails the suite (tests/integration/json-check.py, python3-jsonschema).
+#   json_valid WHAT MODE FILE...   MODE: vmallocinfo gaps frag fit callers failures diff parse error report
+VX_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${VX_SCHEMA:=$VX_TESTS/../../doc/vmapx.schema.json}"
+json_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		"$py" -c 'import jsonschema' 2>/dev/null && { echo "$py"; return 0; }
+	done
+	return 1
+}
+json_valid() {
+	local what=$1 mode=$2 out
+	shift 2
+	: "${VX_JSON_PY:=$(json_python)}"
+	if [ -z "$VX_JSON_PY" ]; then
+		[ "${CI:-}" = true ] && bad "$what: no python3-jsonschema to check the JSON (tests/deps.sh)" ||
+			echo "skip $what: JSON schema check needs python3-jsonschema (tests/deps.sh)"
+		return 0
+	fi
+	if out=$("$VX_JSON_PY" "$VX_TESTS/json-check.py" "$VX_SCHEMA" "$mode" "$@" 2>&1); then
+		ok "$what: valid '$mode' JSON (doc/vmapx.schema.json)"
+	else
+		bad "$what: $(printf '%s\n' "$out" | head -n 3)"
+	fi
+}
+
 finish() { [ "$failures" -eq 0 ]; }

@@ -34,6 +34,10 @@ expect_error "an unknown option is a usage error" 2 "unknown option" -- "$VMAPX"
 expect_error "--kptr takes raw, hash or zero" 2 "raw, hash or zero" -- "$VMAPX" --kptr=maybe x
 expect_error "a bad --fit size is refused" 2 "bad size" -- "$VMAPX" --fit=12Q x
 expect_error "no VMCORE is a usage error" 2 "no VMCORE" -- "$VMAPX"
+"$VMAPX" -j "$tmp/nosuch.vmcore" >"$tmp/err.json" 2>/dev/null
+rc=$?
+[ $rc -eq 2 ] && ok "-j: a missing file exits 2" || bad "-j: a missing file exits $rc"
+json_valid "-j: the error of a missing file is one JSON object on stdout" error "$tmp/err.json"
 
 [ -n "$(cases)" ] || { echo "skip: dump-based bad input (no dumps)"; finish; exit; }
 c=$(cases | head -n 1)

@@ -38,6 +38,7 @@ for c in $(cases); do
 	"$VMAPX" --diff -j "$tmp/edited" "$d/vmcore.kdump" >"$tmp/out.json" 2>"$tmp/err"
 	rc=$?
 	[ $rc -eq 1 ] && ok "$c: an edited snapshot differs (status 1)" || bad "$c: edited snapshot: status $rc $(head -n 2 "$tmp/err")"
+	json_valid "$c: --diff -j of the edited snapshot" diff "$tmp/out.json"
 	"$VMAPX" --diff "$tmp/edited" "$d/vmcore.kdump" >"$tmp/out.txt" 2>&1
 	if grep -q '^appeared: 1 areas' "$tmp/out.txt" && grep -q '^changed: 1 areas' "$tmp/out.txt" &&
 	   grep -q '^disappeared: 0 areas' "$tmp/out.txt"; then

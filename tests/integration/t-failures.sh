@@ -4,15 +4,19 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 require_cases
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 for c in $(cases); do
 	d=$DUMPS/$c
 	# the bpf cases' failures are t-bpf-exhaust.sh's
 	jq -e '.scenario == "bpf"' "$d/meta.json" >/dev/null && continue
 	want=$(jq -r '.failing_size // empty' "$d/meta.json")
-	json=$("$VMAPX" --failures -j "$d/vmcore.kdump" 2>/dev/null)
+	"$VMAPX" --failures -j "$d/vmcore.kdump" >"$tmp/failures.json" 2>/dev/null
 	rc=$?
 	[ $rc -eq 0 ] || { bad "$c: --failures exits $rc"; continue; }
+	json_valid "$c: --failures -j" failures "$tmp/failures.json"
+	json=$(cat "$tmp/failures.json")
 	n=$(jq '.failures | length' <<<"$json")
 	if [ -z "$want" ]; then
 		[ "$n" -eq 0 ] && ok "$c: no failure reported where the guest provoked none" ||

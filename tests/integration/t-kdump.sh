@@ -95,6 +95,10 @@ check_file() { # CASE FILE
 	else
 		bad "$what: exit 3 for another reason than excluded pages: $(grep 'skipped' "$tmp/err" | grep -v -e 'not in dump' -e "dump's page filter" | head -n 2)"
 	fi
+	# -j: the listing on stdout, the skips as one "report" object on stderr
+	"$VMAPX" -j "$d/$f" >"$tmp/out.json" 2>"$tmp/err.json"
+	json_valid "$what: -j, exit $?" vmallocinfo "$tmp/out.json"
+	json_valid "$what: -j, the skips on stderr" report "$tmp/err.json"
 	if [ $listed -eq 0 ]; then
 		echo "gap $what: $n (kdump-gaps: $why)"
 	else

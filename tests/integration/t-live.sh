@@ -231,6 +231,9 @@ check_guest() { # suite release
 		ok "$s: --live --failures finds the vmalloc failure init provoked, with a verdict" ||
 		bad "$s: --live --failures: $(section "$o" failures | head -3 | tr '\n' ' ')"
 	section "$o" frag-json > "$tmp/$s.frag.json"
+	section "$o" json > "$tmp/$s.list.json"
+	json_valid "$s: --live --frag -j" frag "$tmp/$s.frag.json"
+	json_valid "$s: --live -j" vmallocinfo "$tmp/$s.list.json"
 	err=$(check_frag "$tmp/$s.frag.json" 2>&1)
 	[ -z "$err" ] && ok "$s: --live --frag -j: each window's byte counts sum to its size, nothing unaccounted, free tree = free list" ||
 		bad "$s: --live --frag -j: $err"
@@ -286,6 +289,7 @@ check_large() { # suite release threads
 		ok "$s large ($3 threads): vmapx --live is /proc/vmallocinfo byte for byte ($(section "$o" live | wc -l) lines)" ||
 		bad "$s large: differs ($res): $(stderr_of "$o" live | head -2)"
 	section "$o" frag-json > "$tmp/$s.frag.json"
+	json_valid "$s large: --live --frag -j" frag "$tmp/$s.frag.json"
 	err=$(check_frag "$tmp/$s.frag.json" 2>&1)
 	[ -z "$err" ] && ok "$s large: --frag -j adds up, nothing unaccounted" || bad "$s large: --frag -j: $err"
 	live=$(median "$o" live_secs)

@@ -113,13 +113,10 @@ for c in $(cases); do
 			bad "$c: vmallocinfo.$kind: $out"
 			continue
 		fi
-		if command -v python3 >/dev/null; then
-			if "$PARSE" --json "$f" | sed 1d | python3 -m json.tool >/dev/null; then
-				ok "$c: --json of vmallocinfo.$kind is valid JSON"
-			else
-				bad "$c: --json of vmallocinfo.$kind is not valid JSON"
-			fi
-		fi
+		"$PARSE" --json "$f" | sed 1d >"$tmp/parse.json"
+		"$VMAPX" --parse -j "$f" >"$tmp/vparse.json"
+		json_valid "$c: vmallocinfo.$kind: the parser's JSON and vmapx --parse -j" parse \
+			"$tmp/parse.json" "$tmp/vparse.json"
 		expect "$c: vmallocinfo.$kind against itself: no differences, exit 0" \
 			"0 0 0  0" "$f" "$f"
 	done

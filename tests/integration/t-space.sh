@@ -45,6 +45,7 @@ for c in $(cases); do
 		bad "$c: --frag -j exits $rc: $(head -n 2 "$tmp/$c.err")"
 		continue
 	fi
+	json_valid "$c: --frag -j" frag "$tmp/$c.frag"
 	problems=$(check_frag "$tmp/$c.frag" 2>&1)
 	if [ -z "$problems" ]; then
 		ok "$c: --frag: each window's six byte counts sum to its size, unaccounted ranges listed with reasons, no overlaps, free tree = free list"
@@ -54,7 +55,7 @@ for c in $(cases); do
 	un=$(python3 -c 'import json,sys; print(sum(w["unaccounted_bytes"] for w in json.load(open(sys.argv[1]))["windows"]))' "$tmp/$c.frag")
 	[ "$un" = 0 ] && ok "$c: --frag: unaccounted_bytes 0 in every window" ||
 		echo "note $c: $un unaccounted bytes, each listed with its reason"
-	for mode in --gaps "--gaps -j" --callers "--callers -j" "--fit 1M"; do
+	for mode in --gaps "--gaps -j" --callers "--callers -j" "--fit 1M" "--fit 1M -j"; do
 		# shellcheck disable=SC2086
 		"$VMAPX" $mode "$d/vmcore.kdump" >"$tmp/$c.out" 2>"$tmp/$c.err"
 		rc=$?
@@ -64,8 +65,8 @@ for c in $(cases); do
 			bad "$c: $mode exits $rc: $(head -n 2 "$tmp/$c.err")"
 		fi
 		case $mode in
-		*-j) python3 -m json.tool "$tmp/$c.out" >/dev/null 2>&1 &&
-			ok "$c: $mode prints valid JSON" || bad "$c: $mode prints invalid JSON" ;;
+		*-j) m=${mode#--}
+			json_valid "$c: $mode" "${m%% *}" "$tmp/$c.out" ;;
 		esac
 	done
 	# The gaps' pieces and the busy areas tile each window exactly.

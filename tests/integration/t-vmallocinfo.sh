@@ -23,6 +23,11 @@ for c in $(cases); do
 	fi
 	"$VMAPX" -p hash "$d/vmcore.kdump" >"$tmp/$c/out.hash" 2>"$tmp/$c/err.hash"
 	same_file "$c: --kptr=hash equals vmallocinfo.hashed" "$d/vmallocinfo.hashed" "$tmp/$c/out.hash"
+	# -j: the same lines, each an object of the schema's "vmallocinfo" shape
+	"$VMAPX" -j -p hash "$d/vmcore.kdump" >"$tmp/$c/out.json" 2>/dev/null
+	json_valid "$c: -j --kptr=hash" vmallocinfo "$tmp/$c/out.json"
+	jq -r '.[].line' "$tmp/$c/out.json" >"$tmp/$c/out.jsonlines" 2>/dev/null
+	same_file "$c: -j --kptr=hash: the lines equal vmallocinfo.hashed" "$d/vmallocinfo.hashed" "$tmp/$c/out.jsonlines"
 	"$VMAPX" "$d/vmcore.flat" >"$tmp/$c/out.flat" 2>"$tmp/$c/err.flat"
 	same_file "$c: QEMU's flattened kdump as written equals vmallocinfo.raw" "$d/vmallocinfo.raw" "$tmp/$c/out.flat"
 	if [ -f "$d/vmcore.elf" ]; then

@@ -528,9 +528,38 @@ static void test_gaps_report_names_alignment_padding_and_lazy_pieces(void **stat
 	vx_vmap_free(&m);
 }
 
+/*
+ * --map's terminal form: a cell a page at this size, each range to scale
+ * in its kind's character, the huge free rest as the marked largest
+ * extent (##); the stack caller is a stack, a VM_ALLOC area vmalloc.
+ */
+static void test_map_term_draws_each_range_to_scale_by_kind(void **state)
+{
+	struct vx_space_config c = config();
+	struct vx_space s;
+	struct vx_vmap m;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	simple_layout(&m);
+	assert_null(vx_space_build(&c, &m, &s));
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_null(vx_map_term(&s, false, f));
+	fclose(f);
+	assert_non_null(strstr(text, "\n0xffffc90000000000 SSSSSlllll......VV##\n"));
+	assert_non_null(strstr(text, "(1 GiB): 1 char = 4 KiB;"));
+	assert_null(strchr(text, '\033'));
+	free(text);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map_term_draws_each_range_to_scale_by_kind),
 		cmocka_unit_test(test_each_state_counted_from_its_own_list_and_sums_to_window),
 		cmocka_unit_test(test_missing_free_extent_shows_as_unaccounted_range),
 		cmocka_unit_test(test_busy_area_inside_free_extent_is_an_overlap),
