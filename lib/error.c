@@ -10,6 +10,17 @@ struct vx_error vx_error_nomem = {
 	.message = "out of memory",
 };
 
+/*
+ * An error is one line, whatever bytes of the dump it quotes (a kdump
+ * header's utsname, a symbol name): control characters become '?'.
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 struct vx_error *vx_error_vcreate(enum vx_error_code code, const char *fmt,
 				  va_list ap)
 {
@@ -22,6 +33,7 @@ struct vx_error *vx_error_vcreate(enum vx_error_code code, const char *fmt,
 		free(err);
 		return &vx_error_nomem;
 	}
+	one_line(err->message);
 	return err;
 }
 
@@ -82,6 +94,7 @@ struct vx_error *vx_error_wrap(struct vx_error *err, const char *fmt, ...)
 	va_end(ap);
 	if (!context)
 		return err;
+	one_line(context);
 	if (asprintf(&joined, "%s: %s", context, err->message) >= 0) {
 		free(err->message);
 		err->message = joined;

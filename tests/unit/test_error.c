@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* lib/error.c: the wording of out-of-memory errors and of wrapped context. */
+/* lib/error.c: the wording of out-of-memory errors and of wrapped context; one line always. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,11 +29,24 @@ static void test_static_nomem_says_out_of_memory_and_survives_wrap(void **state)
 	assert_string_equal(vx_error_nomem.message, "out of memory");
 }
 
+/* A dump's bytes quoted in an error (fuzz_dumpopen: a utsname with newlines). */
+static void test_quoted_control_characters_keep_the_error_one_line(void **state)
+{
+	struct vx_error *err = vx_error_create(VX_ERR_UNSUPPORTED,
+					       "machine \"%s\"", "YMBOL\nx\t\x7f");
+
+	assert_string_equal(err->message, "machine \"YMBOL?x??\"");
+	err = vx_error_wrap(err, "%s", "a\rb");
+	assert_string_equal(err->message, "a?b: machine \"YMBOL?x??\"");
+	vx_error_destroy(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nomem_names_its_context_then_says_out_of_memory),
 		cmocka_unit_test(test_static_nomem_says_out_of_memory_and_survives_wrap),
+		cmocka_unit_test(test_quoted_control_characters_keep_the_error_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
