@@ -666,6 +666,8 @@ static uint64_t count_max_disagree(struct vx_tree_shape *t)
 	struct vx_tree_shape mine = *t;
 	uint64_t n = 0;
 
+	if (!t->n)	/* an empty tree: nothing stored to disagree (v is NULL) */
+		return 0;
 	mine.v = malloc(t->n * sizeof(*t->v) + 1);
 	if (!mine.v)
 		return 0;
