@@ -7,7 +7,9 @@
  * signal->thread_head through task_struct.thread_node (present in the
  * 5.10, 6.1, 6.12 and 7.2 BTF); task_struct.thread_group, which 6.7
  * removed ("kill task_struct->thread_group"), only where thread_node is
- * missing.  Bounded; a broken list ends the walk.
+ * missing.  Bounded (one budget for all the lists, never wrapping) and
+ * checked link by link (each next's prev): a cycle or a torn list ends the
+ * walk with no name, never a stale task's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -78,20 +80,43 @@ static bool task_matches(struct vx_kernel *k, const struct task_layout *l,
 	return true;
 }
 
+/*
+ * Step *pos to the next node of the circular list at head.  False at the
+ * end, at a link that cannot be read, at a next whose prev is not *pos (a
+ * torn list whose next node may be a stale, freed task) and when *budget
+ * is spent: since every node's prev is checked, a cycle that does not go
+ * back to head is a torn link too.
+ */
+static bool ring_step(struct vx_kernel *k, uint64_t head, uint64_t *pos,
+		      unsigned int *budget)
+{
+	uint64_t next = 0, back = 0;
+	struct vx_error *err = vx_read_u64(k->t, *pos, &next);
+	bool ok = !err && next && next != head && *budget;
+
+	vx_error_destroy(err);
+	if (!ok)
+		return false;
+	err = vx_read_u64(k->t, next + 8, &back);
+	ok = !err && back == *pos;
+	vx_error_destroy(err);
+	if (!ok)
+		return false;
+	(*budget)--;
+	*pos = next;
+	return true;
+}
+
 /* A circular list from head (the list_head's address): each entry - off. */
 static bool walk_ring(struct vx_kernel *k, const struct task_layout *l,
 		      uint64_t head, uint64_t off, uint32_t pid, char *comm,
 		      size_t size, unsigned int *budget)
 {
-	uint64_t p;
-	struct vx_error *err = vx_read_u64(k->t, head, &p);
+	uint64_t p = head;
 
-	while (!err && p != head && p && (*budget)-- > 0) {
+	while (ring_step(k, head, &p, budget))
 		if (task_matches(k, l, p - off, pid, comm, size))
 			return true;
-		err = vx_read_u64(k->t, p, &p);
-	}
-	vx_error_destroy(err);
 	return false;
 }
 
@@ -136,15 +161,13 @@ bool vx_task_comm(struct vx_kernel *k, uint32_t pid, char *comm, size_t size)
 	if (task_matches(k, &l, init, pid, comm, size))
 		return true;
 	head = init + l.tasks;
-	err = vx_read_u64(k->t, head, &p);
-	while (!err && p != head && p && budget-- > 0) {
+	p = head;
+	while (ring_step(k, head, &p, &budget)) {
 		uint64_t t = p - l.tasks;
 
 		if (task_matches(k, &l, t, pid, comm, size) ||
 		    walk_threads(k, &l, t, pid, comm, size, &budget))
 			return true;
-		err = vx_read_u64(k->t, p, &p);
 	}
-	vx_error_destroy(err);
 	return false;
 }

@@ -24,6 +24,7 @@
 
 #include "fake_kernel.h"
 #include "owners.h"
+#include "tasks.h"
 #include "vmflags.h"
 #include "walk.h"
 
@@ -638,6 +639,55 @@ static void test_a_node_pointing_at_itself_in_prog_idr_is_a_skip(void **state)
 	unbuild(&w, &b);
 }
 
+/* ---- vx_task_comm (a --failures record's pid) ------------------------- */
+
+static void test_task_comm_ends_at_a_cycle_in_either_list(void **state)
+{
+	static const char *const a[] = { "a" }, *const c[] = { "c" };
+	struct group g, h;
+	struct world w;
+	struct built b;
+	char comm[16] = "";
+
+	world_init(&w, FK_612);
+	add_group(&w, &g, 50, a, 1, 0);
+	add_group(&w, &h, 60, c, 1, 0);
+	task_list(&w, (struct group *const[]){ &g, &h }, 2);
+	/* g's thread ring loops on its only thread; h points back to g */
+	put_list(w.fk, g.tasks[0] + 0x50, g.tasks[0] + 0x50, g.tasks[0] + 0x50);
+	put_list(w.fk, h.tasks[0] + 0x10, g.tasks[0] + 0x10, g.tasks[0] + 0x10);
+	build(&w, &b);
+	/* returns (a wrapped budget walked the cycle ~2^32 times): not found */
+	assert_false(vx_task_comm(b.k, 999, comm, sizeof(comm)));
+	/* what comes before the cycle is still named */
+	assert_true(vx_task_comm(b.k, 60, comm, sizeof(comm)));
+	assert_string_equal(comm, "c");
+	unbuild(&w, &b);
+}
+
+static void test_task_comm_refuses_a_torn_link(void **state)
+{
+	static const char *const a[] = { "a" }, *const c[] = { "stale" };
+	struct group g, h;
+	struct world w;
+	struct built b;
+	char comm[16] = "";
+
+	world_init(&w, FK_612);
+	add_group(&w, &g, 50, a, 1, 0);
+	add_group(&w, &h, 60, c, 1, 0);
+	task_list(&w, (struct group *const[]){ &g, &h }, 2);
+	/* g's next is h but h's prev is not g: h may be a freed task */
+	put_list(w.fk, h.tasks[0] + 0x10, w.init_task + 0x10, w.init_task + 0x10);
+	build(&w, &b);
+	assert_true(vx_task_comm(b.k, 50, comm, sizeof(comm)));
+	assert_string_equal(comm, "a");
+	comm[0] = '\0';
+	assert_false(vx_task_comm(b.k, 60, comm, sizeof(comm)));
+	assert_string_equal(comm, "");
+	unbuild(&w, &b);
+}
+
 /* ---- per-cpu chunks ---------------------------------------------------- */
 
 static void test_percpu_chunk_units_and_arrays_name_the_chunk(void **state)
@@ -776,6 +826,8 @@ int main(void)
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
+		cmocka_unit_test(test_task_comm_ends_at_a_cycle_in_either_list),
+		cmocka_unit_test(test_task_comm_refuses_a_torn_link),
 		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
 		cmocka_unit_test(test_sums_are_by_owner_largest_first),
 		cmocka_unit_test(test_growth_by_owner_pairs_groups_and_drops_the_unchanged),
