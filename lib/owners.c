@@ -5,6 +5,7 @@
  * by start.  Aggregates by owner for --owners, --callers and --diff.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,33 @@ struct vx_error *vx_owner_claim(struct vx_owner_ctx *c, struct vx_owner *o,
 	o->group = strdup(group);
 	if (!o->text || !o->group)
 		return vx_error_nomem_in("owner of area 0x%" PRIx64, o->start);
+	return NULL;
+}
+
+struct vx_error *vx_owner_append(struct vx_owner *o, const char *more)
+{
+	size_t len = strlen(o->text), add = strlen(more);
+	char *t;
+
+	if (!o->unlisted && len + 2 + add <= VX_OWNER_TEXT_MAX) {
+		t = realloc(o->text, len + add + 3);
+		if (!t)
+			return vx_error_nomem_in("owner of area 0x%" PRIx64, o->start);
+		memcpy(t + len, ", ", 2);
+		memcpy(t + len + 2, more, add + 1);
+		o->text = t;
+		return NULL;
+	}
+	if (!o->unlisted) {	/* room for ", ... and 4294967295 more" */
+		t = realloc(o->text, len + 32);
+		if (!t)
+			return vx_error_nomem_in("owner of area 0x%" PRIx64, o->start);
+		o->text = t;
+		o->listed_len = len;
+	}
+	o->unlisted++;
+	snprintf(o->text + o->listed_len, 32, ", ... and %" PRIu32 " more",
+		 o->unlisted);
 	return NULL;
 }
 

@@ -52,7 +52,13 @@ struct vx_owner {
 	int32_t cpu;		/* idle, cache and IRQ stacks, else -1 */
 	uint64_t region_size;	/* module: the layout's own size, else 0 */
 	uint32_t claims;	/* how many owners claimed the area (> 1: a finding) */
+	/* A shared area's objects past VX_OWNER_TEXT_MAX: counted, not listed. */
+	uint32_t unlisted;
+	uint32_t listed_len;	/* text's length before ", ... and N more" */
 };
+
+/* The longest list of objects an area's text holds (the rest are counted). */
+#define VX_OWNER_TEXT_MAX	512
 
 /* What one rule did, for -v and the tests. */
 struct vx_owner_rule_stats {
@@ -153,6 +159,13 @@ struct vx_owner *vx_owner_containing(struct vx_owner_table *t, uint64_t addr);
 struct vx_error *vx_owner_claim(struct vx_owner_ctx *c, struct vx_owner *o,
 				enum vx_owner_kind kind, const char *text,
 				const char *group);
+/*
+ * Add ", more" to the text of o (an area several objects share, such as a
+ * BPF pack or the execmem cache); past VX_OWNER_TEXT_MAX the text ends
+ * with ", ... and N more" instead, so a dump naming millions of objects in
+ * one area costs neither time nor memory.
+ */
+struct vx_error *vx_owner_append(struct vx_owner *o, const char *more);
 /* Remember a tty (once) for the tty rule; 0 is no tty. */
 struct vx_error *vx_owner_add_tty(struct vx_owner_ctx *c, uint64_t tty);
 /* Offset of type.path, VX_ABSENT if the kernel has no such member. */

@@ -15,7 +15,15 @@
 
 #include "owners.h"
 
-#define MAX_BPF_NODES	(1U << 16)
+/*
+ * Distinct nodes and programs met in prog_idr, and slots read: far above
+ * any real count (prog ids are allocated one per loaded program), low
+ * enough that a dump whose slots all point at one node or one program ends
+ * the walk as a skip in a fraction of a second.
+ */
+#define MAX_BPF_OBJECTS	(1U << 17)
+#define BPF_SEEN_SLOTS	(2 * MAX_BPF_OBJECTS)	/* the set stays half empty */
+#define MAX_BPF_ENTRIES	(1U << 22)
 #define MAX_XA_DEPTH	12	/* 64-bit indexes, 6 bits a level */
 #define BPF_OBJ_NAME_LEN 16
 
@@ -39,8 +47,31 @@ struct bpf_layout {
 struct bpf_walk {
 	struct bpf_layout l;
 	struct vx_owner_rule_stats *st;
-	unsigned int budget;
+	uint64_t *seen;		/* nodes and programs met: open addressing */
+	unsigned int nr_seen, entries;
+	unsigned int twice;	/* entries met again: a corrupt tree */
 };
+
+/* Whether entry was met before (each node is walked, each program named, once). */
+static struct vx_error *seen_before(struct bpf_walk *w, uint64_t entry, bool *seen)
+{
+	uint64_t i = (entry * 0x9e3779b97f4a7c15ULL) >> 46;	/* 18 bits */
+
+	if (!w->seen && !(w->seen = calloc(BPF_SEEN_SLOTS, sizeof(*w->seen))))
+		return vx_error_nomem_in("bpf walk");
+	for (; w->seen[i]; i = (i + 1) % BPF_SEEN_SLOTS)
+		if (w->seen[i] == entry) {
+			*seen = true;
+			return NULL;
+		}
+	if (w->nr_seen++ == MAX_BPF_OBJECTS)
+		return vx_error_create(VX_ERR_INVALID,
+				       "prog_idr: more than %u nodes and programs",
+				       MAX_BPF_OBJECTS);
+	w->seen[i] = entry;
+	*seen = false;
+	return NULL;
+}
 
 static bool bpf_layout(struct vx_kernel *k, struct bpf_layout *l)
 {
@@ -96,17 +127,8 @@ static struct vx_error *one_prog(struct vx_owner_ctx *c, struct bpf_walk *w,
 	o = func ? vx_owner_containing(c->t, func) : NULL;
 	if (err || !o || o->start == prog)
 		return err;
-	if (o->claims && o->kind == VX_OWNER_BPF) {
-		/* a pack: one more program in it */
-		size_t len = strlen(o->text);
-		char *t = realloc(o->text, len + strlen(what) + 3);
-
-		if (!t)
-			return vx_error_nomem_in("bpf owner");
-		sprintf(t + len, ", %s", what);
-		o->text = t;
-		return NULL;
-	}
+	if (o->claims && o->kind == VX_OWNER_BPF)
+		return vx_owner_append(o, what);	/* a pack: one more program */
 	if (!o->claims)
 		w->st->attributed++;
 	snprintf(group, sizeof(group), "bpf programs");
@@ -118,16 +140,26 @@ static struct vx_error *xa_entry(struct vx_owner_ctx *c, struct bpf_walk *w,
 				 uint64_t entry, int depth)
 {
 	struct vx_error *err = NULL;
+	bool seen = false;
 
 	if (!entry || (entry & 1))
 		return NULL;
 	if ((entry & 3) == 2 && entry <= 4096)
 		return NULL;	/* retry or sibling entry */
+	if (w->entries++ == MAX_BPF_ENTRIES)
+		return vx_error_create(VX_ERR_INVALID,
+				       "prog_idr: more than %u entries", MAX_BPF_ENTRIES);
+	/* a node or a program met twice: a corrupt tree, walked once */
+	err = seen_before(w, entry, &seen);
+	if (err || seen) {
+		w->twice += seen;
+		return err;
+	}
 	if ((entry & 3) != 2)
 		return one_prog(c, w, entry);
-	if (depth >= MAX_XA_DEPTH || !w->budget--)
+	if (depth >= MAX_XA_DEPTH)
 		return vx_error_create(VX_ERR_INVALID,
-				       "prog_idr: deeper or larger than an xarray can be (a cycle?)");
+				       "prog_idr: deeper than an xarray can be");
 	uint64_t node = entry - 2;
 
 	for (uint64_t i = 0; !err && i < w->l.nr_slots; i++) {
@@ -143,7 +175,7 @@ static struct vx_error *xa_entry(struct vx_owner_ctx *c, struct bpf_walk *w,
 struct vx_error *vx_owners_bpf(struct vx_owner_ctx *c,
 			       struct vx_owner_rule_stats *st)
 {
-	struct bpf_walk w = { .st = st, .budget = MAX_BPF_NODES };
+	struct bpf_walk w = { .st = st };
 	uint64_t idr, head;
 	struct vx_error *err;
 
@@ -156,5 +188,12 @@ struct vx_error *vx_owners_bpf(struct vx_owner_ctx *c,
 	}
 	st->ran = true;
 	err = vx_read_u64(c->k->t, idr + w.l.xa_head, &head);
-	return err ? err : xa_entry(c, &w, head, 0);
+	if (!err)
+		err = xa_entry(c, &w, head, 0);
+	if (!err && w.twice)	/* what was named stays named */
+		err = vx_error_create(VX_ERR_INVALID,
+				      "prog_idr: %u slots point at a node or program met before (a cycle?)",
+				      w.twice);
+	free(w.seen);
+	return err;
 }

@@ -15,23 +15,6 @@
 #define MAX_MODULES		8192
 #define MODULE_STATE_UNFORMED	3
 #define MAX_RESOURCES		65536	/* nodes visited per ioremap */
-#define MAX_TTYS_PER_DRIVER	(1U << 20)
-#define MAX_TTY_DRIVERS		4096
-#define MAX_BPF_NODES		(1U << 20)
-
-/* Append ", more" to an owner's text (areas several objects share). */
-static struct vx_error *owner_append(struct vx_owner *o, const char *more)
-{
-	size_t len = strlen(o->text), add = strlen(more);
-	char *t = realloc(o->text, len + add + 3);
-
-	if (!t)
-		return vx_error_nomem_in("owner of area 0x%" PRIx64, o->start);
-	memcpy(t + len, ", ", 2);
-	memcpy(t + len + 2, more, add + 1);
-	o->text = t;
-	return NULL;
-}
 
 /*
  * One object at [base, base + size) named what: the area starting at base
@@ -77,7 +60,7 @@ static struct vx_error *claim_object(struct vx_owner_ctx *c,
 		o->group = grp;
 		o->region_size = 0;
 	}
-	return owner_append(o, what);
+	return vx_owner_append(o, what);
 }
 
 /* ---- modules: struct module's layouts (<= 6.3) or mem[] (6.4+) -------- */

@@ -639,6 +639,65 @@ static void test_a_node_pointing_at_itself_in_prog_idr_is_a_skip(void **state)
 	unbuild(&w, &b);
 }
 
+static void test_prog_idr_nodes_sharing_one_child_are_walked_once(void **state)
+{
+	uint64_t idr, node[4], pack, p;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	pack = area(&w, 0x200000, VX_VM_ALLOC, 0);
+	idr = fake_kernel_new_global(w.fk, 'D', "prog_idr", 0x20);
+	for (int i = 0; i < 4; i++)
+		node[i] = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	p = prog(&w, 3, "filter", 1, pack + 0x40);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node[0] + 2);
+	/* every slot of each node points at the next; the last's at one prog:
+	 * walked through every slot, 64^4 programs appended to one text */
+	for (int i = 0; i < 4; i++)
+		for (int s = 0; s < 64; s++)
+			fake_kernel_put_u64(w.fk, node[i] + 0x8 + 8 * s,
+					    i < 3 ? node[i + 1] + 2 : p);
+	build(&w, &b);
+	assert_string_equal(owner(&b, pack)->text, "bpf prog 3 filter (socket_filter)");
+	assert_int_equal(b.t->rules[5].seen, 1);
+	assert_true(skipped(&b, "owners: bpf: prog_idr: 252 slots point at"));
+	unbuild(&w, &b);
+}
+
+static void test_a_pack_of_many_programs_lists_the_first_and_counts_the_rest(void **state)
+{
+	uint64_t idr, node, pack;
+	struct world w;
+	struct built b;
+	const char *text;
+
+	world_init(&w, FK_612);
+	pack = area(&w, 0x200000, VX_VM_ALLOC, 0);
+	idr = fake_kernel_new_global(w.fk, 'D', "prog_idr", 0x20);
+	node = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node + 2);
+	for (int s = 0; s < 64; s++)
+		fake_kernel_put_u64(w.fk, node + 0x8 + 8 * s,
+				    prog(&w, s, "prog_name", 1, pack + 0x40 * s));
+	build(&w, &b);
+	text = owner(&b, pack)->text;
+	assert_true(strlen(text) <= VX_OWNER_TEXT_MAX + 32);
+	assert_non_null(strstr(text, "bpf prog 0 prog_name (socket_filter), bpf prog 1 "));
+	assert_non_null(strstr(text, " more"));
+	/* listed + counted = 64 */
+	{
+		unsigned int listed = 1, more = 0;
+
+		for (const char *q = text; (q = strstr(q, "), bpf prog ")); q++)
+			listed++;
+		assert_int_equal(sscanf(strstr(text, ", ... and ") + 10, "%u", &more), 1);
+		assert_int_equal(listed + more, 64);
+	}
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
 /* ---- vx_task_comm (a --failures record's pid) ------------------------- */
 
 static void test_task_comm_ends_at_a_cycle_in_either_list(void **state)
@@ -826,6 +885,8 @@ int main(void)
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
+		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
+		cmocka_unit_test(test_a_pack_of_many_programs_lists_the_first_and_counts_the_rest),
 		cmocka_unit_test(test_task_comm_ends_at_a_cycle_in_either_list),
 		cmocka_unit_test(test_task_comm_refuses_a_torn_link),
 		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
