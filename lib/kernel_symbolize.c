@@ -111,12 +111,13 @@ static struct vx_error *read_module(struct vx_kernel *k, uint64_t mod,
 	*unformed = state == MODULE_STATE_UNFORMED;
 	if (*unformed)
 		return NULL;
+	/* the size is the dump's BTF's: 0 (no name) must not write name[-1] */
 	name_size = l->mod_name_size < sizeof(m->name) ? l->mod_name_size :
-							 sizeof(m->name);
-	err = vx_read(k->t, mod + l->mod_name, m->name, name_size);
+							 sizeof(m->name) - 1;
+	err = name_size ? vx_read(k->t, mod + l->mod_name, m->name, name_size) : NULL;
 	if (err)
 		return err;
-	m->name[name_size - 1] = '\0';
+	m->name[name_size] = '\0';
 	err = read_module_regions(k, mod, m);
 	if (!err)
 		err = vx_read_u64(k->t, mod + l->mod_kallsyms, &kallsyms);

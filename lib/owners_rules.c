@@ -128,11 +128,14 @@ static struct vx_error *one_module(struct vx_owner_ctx *c,
 
 	if (err || state == MODULE_STATE_UNFORMED)
 		return err;
-	name_size = l->mod_name_size < sizeof(name) ? l->mod_name_size : sizeof(name);
-	err = vx_read(c->k->t, mod + l->mod_name, name, name_size);
+	/* the size is the dump's BTF's: 0 (no name) must not write name[-1] */
+	name_size = l->mod_name_size < sizeof(name) ? l->mod_name_size : sizeof(name) - 1;
+	err = name_size ? vx_read(c->k->t, mod + l->mod_name, name, name_size) : NULL;
 	if (err)
 		return err;
-	name[name_size - 1] = '\0';
+	name[name_size] = '\0';
+	if (!name[0])
+		snprintf(name, sizeof(name), "?");
 	st->seen++;
 	n = module_regions(c->k, mod, rg, 16, &err);
 	for (size_t i = 0; i < n && !err; i++) {

@@ -125,15 +125,18 @@ static struct vx_error *one_tty(struct vx_owner_ctx *c,
 {
 	char name[TTY_NAME_LEN], text[160], group[80];
 	uint64_t disc, session = 0, pid = 0;
-	size_t len = l->name_size < sizeof(name) ? l->name_size : sizeof(name);
+	/* the size is the dump's BTF's: 0 (no name) must not write name[-1] */
+	size_t len = l->name_size < sizeof(name) ? l->name_size : sizeof(name) - 1;
 	struct vx_owner *o;
 	struct vx_error *err = vx_read_u64(c->k->t, tty + l->disc_data, &disc);
 
-	if (!err)
+	if (!err && len)
 		err = vx_read(c->k->t, tty + l->name, name, len);
 	if (err)
 		return vx_error_wrap(err, "tty 0x%" PRIx64, tty);
-	name[len - 1] = '\0';
+	name[len] = '\0';
+	if (!name[0])
+		snprintf(name, sizeof(name), "?");
 	st->seen++;
 	o = disc ? vx_owner_at(c->t, disc) : NULL;
 	if (!o)

@@ -35,7 +35,7 @@ struct owner_member {
 	uint64_t offset, size;
 };
 
-static const struct owner_member members[] = {
+static struct owner_member members[] = {
 	{ "task_struct", "tasks", 0x10, 16 },
 	{ "task_struct", "pid", 0x20, 4 },
 	{ "task_struct", "tgid", 0x24, 4 },
@@ -580,6 +580,36 @@ static void test_n_tty_data_names_its_tty_and_session(void **state)
 	unbuild(&w, &b);
 }
 
+static void test_a_tty_name_of_size_zero_is_no_name(void **state)
+{
+	struct owner_member *m = members;
+	uint64_t head, drv, ttys, tty, data;
+	char name[64] = "ttyS0";
+	struct world w;
+	struct built b;
+
+	while (strcmp(m->type, "tty_struct") || strcmp(m->path, "name"))
+		m++;
+	m->size = 0;	/* a corrupt BTF: tty_struct.name of size 0 */
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = fake_kernel_alloc(w.fk, 0x60);
+	fake_kernel_write(w.fk, tty, name, sizeof(name));
+	fake_kernel_put_u64(w.fk, tty + 0x40, data);
+	head = fake_kernel_new_global(w.fk, 'D', "tty_drivers", 16);
+	drv = fake_kernel_alloc(w.fk, 0x20);
+	ttys = fake_kernel_alloc(w.fk, 16);
+	fake_kernel_put_u64(w.fk, ttys, tty);
+	fake_kernel_put_u64(w.fk, drv + 0x10, ttys);
+	fake_kernel_put_u32(w.fk, drv + 0x18, 1);
+	ring(&w, head, (uint64_t[]){ drv }, 1);
+	build(&w, &b);
+	m->size = 64;
+	/* not name[-1] = 0 and whatever the stack held */
+	assert_string_equal(owner(&b, data)->text, "tty ?");
+	unbuild(&w, &b);
+}
+
 /* ---- BPF -------------------------------------------------------------- */
 
 static uint64_t prog(struct world *w, uint32_t id, const char *name,
@@ -883,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_ioremap_names_the_deepest_resource_and_its_parents),
 		cmocka_unit_test(test_a_cycle_in_the_resource_tree_is_a_skip),
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
+		cmocka_unit_test(test_a_tty_name_of_size_zero_is_no_name),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
