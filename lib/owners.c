@@ -128,6 +128,31 @@ struct vx_error *vx_owner_append(struct vx_owner *o, const char *more)
 	return NULL;
 }
 
+static bool tried(struct vx_error *err)
+{
+	bool ok = !err;
+
+	vx_error_destroy(err);
+	return ok;
+}
+
+bool vx_owner_try_u64(struct vx_kernel *k, uint64_t addr, uint64_t *val)
+{
+	return tried(vx_read_u64(k->t, addr, val));
+}
+
+bool vx_owner_try_uint(struct vx_kernel *k, uint64_t addr, size_t size,
+		       uint64_t *val)
+{
+	return tried(vx_read_uint(k->t, addr, size, val));
+}
+
+bool vx_owner_try_cstring(struct vx_kernel *k, uint64_t addr, char *buf,
+			  size_t size)
+{
+	return tried(vx_read_cstring(k->t, addr, buf, size));
+}
+
 uint64_t vx_owner_member(struct vx_kernel *k, const char *type,
 			 const char *path, uint64_t *size)
 {

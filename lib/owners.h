@@ -166,6 +166,15 @@ struct vx_error *vx_owner_claim(struct vx_owner_ctx *c, struct vx_owner *o,
  * one area costs neither time nor memory.
  */
 struct vx_error *vx_owner_append(struct vx_owner *o, const char *more);
+/*
+ * Read what only helps a rule (a session, a pty's other end): true when
+ * read, else false with the error destroyed, never leaked.
+ */
+bool vx_owner_try_u64(struct vx_kernel *k, uint64_t addr, uint64_t *val);
+bool vx_owner_try_uint(struct vx_kernel *k, uint64_t addr, size_t size,
+		       uint64_t *val);
+bool vx_owner_try_cstring(struct vx_kernel *k, uint64_t addr, char *buf,
+			  size_t size);
 /* Remember a tty (once) for the tty rule; 0 is no tty. */
 struct vx_error *vx_owner_add_tty(struct vx_owner_ctx *c, uint64_t tty);
 /* Offset of type.path, VX_ABSENT if the kernel has no such member. */

@@ -72,8 +72,8 @@ static struct vx_error *one_chunk(struct vx_owner_ctx *c,
 	/* data is the vm_struct array only for a vmalloc'd chunk: its vms
 	 * are areas; on another chunk the reads below name nothing */
 	for (uint64_t g = 0; !err && data && g < groups; g++) {
-		if (vx_read_u64(c->k->t, data + 8 * g, &vm) || !vm ||
-		    vx_read_u64(c->k->t, vm + c->k->l.vm_addr, &start))
+		if (!vx_owner_try_u64(c->k, data + 8 * g, &vm) || !vm ||
+		    !vx_owner_try_u64(c->k, vm + c->k->l.vm_addr, &start))
 			break;
 		snprintf(what, sizeof(what), "units of group %" PRIu64, g);
 		err = claim_chunk_area(c, st, start, base, what);

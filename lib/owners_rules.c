@@ -219,7 +219,7 @@ static struct vx_error *resource_chain(struct vx_kernel *k,
 		}
 		err = vx_read_u64(k->t, r + rl->name, &name);
 		strcpy(buf, "?");
-		if (!err && name && vx_read_cstring(k->t, name, buf, sizeof(buf)))
+		if (!err && name && !vx_owner_try_cstring(k, name, buf, sizeof(buf)))
 			strcpy(buf, "?");
 		snprintf(tmp, sizeof(tmp), "%s%s%s", buf, text[0] ? " < " : "", text);
 		snprintf(text, size, "%s", tmp);

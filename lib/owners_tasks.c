@@ -50,15 +50,6 @@ static bool task_layout(struct vx_kernel *k, struct task_layout *l)
 	       l->group_leader != VX_ABSENT;
 }
 
-/* Read a u64; on failure false, the error dropped. */
-static bool read_u64_quiet(struct vx_kernel *k, uint64_t addr, uint64_t *val)
-{
-	struct vx_error *err = vx_read_u64(k->t, addr, val);
-
-	vx_error_destroy(err);
-	return err != NULL;
-}
-
 struct task_info {
 	uint64_t addr, stack, tty;
 	int64_t pid, tgid;
@@ -82,8 +73,8 @@ static struct vx_error *read_task(struct vx_kernel *k, const struct task_layout 
 		err = vx_read_u64(k->t, task + l->stack, &ti->stack);
 	/* the controlling tty only helps the tty rule: unreadable, none */
 	if (!err && l->signal_tty != VX_ABSENT &&
-	    !vx_read_u64(k->t, task + l->signal, &signal) && signal &&
-	    read_u64_quiet(k, signal + l->signal_tty, &ti->tty))
+	    (!vx_owner_try_u64(k, task + l->signal, &signal) || !signal ||
+	     !vx_owner_try_u64(k, signal + l->signal_tty, &ti->tty)))
 		ti->tty = 0;
 	if (err)
 		return vx_error_wrap(err, "task 0x%" PRIx64, task);

@@ -144,8 +144,8 @@ static struct vx_error *one_tty(struct vx_owner_ctx *c,
 	snprintf(group, sizeof(group), "tty %s", name);
 	snprintf(text, sizeof(text), "tty %s", name);
 	if (l->session != VX_ABSENT && l->pid_nr != VX_ABSENT &&
-	    !vx_read_u64(c->k->t, tty + l->session, &session) && session &&
-	    !vx_read_uint(c->k->t, session + l->pid_nr, 4, &pid)) {
+	    vx_owner_try_u64(c->k, tty + l->session, &session) && session &&
+	    vx_owner_try_uint(c->k, session + l->pid_nr, 4, &pid)) {
 		const char *comm = comm_of(c, (int32_t)pid);
 
 		snprintf(text, sizeof(text), "tty %s, session of pid %" PRIu64 "%s%s",
@@ -171,7 +171,7 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 	/* the other end of each pty pair (the ends found so far, once) */
 	n = c->nr_ttys;
 	for (size_t i = 0; !err && l.link != VX_ABSENT && i < n; i++)
-		if (!vx_read_u64(c->k->t, c->ttys[i] + l.link, &link))
+		if (vx_owner_try_u64(c->k, c->ttys[i] + l.link, &link))
 			err = vx_owner_add_tty(c, link);
 	for (size_t i = 0; !err && i < c->nr_ttys; i++)
 		err = one_tty(c, st, &l, c->ttys[i]);
