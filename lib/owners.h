@@ -143,6 +143,7 @@ struct vx_owner_ctx {
 	/* ttys met on the way (controlling ttys of the tasks walked). */
 	uint64_t *ttys;
 	size_t nr_ttys, cap_ttys;
+	uint64_t dropped_ttys;	/* past the table's cap: a skip */
 };
 struct vx_owner_task {
 	int64_t pid;

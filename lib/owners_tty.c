@@ -17,6 +17,13 @@
 
 #define MAX_TTYS_PER_DRIVER	(1U << 16)
 #define MAX_TTY_DRIVERS		4096
+/*
+ * ttys[] slots read over all drivers, and ttys kept: a real kernel has a
+ * few hundred (legacy ptys 256 a side, 63 consoles, a few serial ports);
+ * 4096 drivers of 65536 slots each is a dump to stop reading, as a skip.
+ */
+#define MAX_TTY_SLOTS		(1U << 20)
+#define MAX_TTYS		(1U << 16)
 #define TTY_NAME_LEN		64
 
 struct tty_layout {
@@ -44,23 +51,60 @@ static bool tty_layout(struct vx_kernel *k, struct tty_layout *l)
 	return l->name != VX_ABSENT && l->disc_data != VX_ABSENT;
 }
 
-static const char *comm_of(const struct vx_owner_ctx *c, int64_t pid)
+static int by_pid(const void *x, const void *y)
 {
-	for (size_t i = 0; i < c->nr_tasks; i++)
-		if (c->tasks[i].pid == pid)
-			return c->tasks[i].comm;
-	return NULL;
+	const struct vx_owner_task *a = x, *b = y;
+
+	return (a->pid > b->pid) - (a->pid < b->pid);
 }
 
+/* The comm of pid among the tasks walked (sorted by pid once, by the rule). */
+static const char *comm_of(const struct vx_owner_ctx *c, int64_t pid)
+{
+	struct vx_owner_task key = { .pid = pid };
+	const struct vx_owner_task *t = c->nr_tasks ?
+		bsearch(&key, c->tasks, c->nr_tasks, sizeof(key), by_pid) : NULL;
+
+	return t ? t->comm : NULL;
+}
+
+static int by_addr(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Sort the ttys met and drop the ones met twice. */
+static void ttys_unique(struct vx_owner_ctx *c)
+{
+	size_t n = 0;
+
+	if (c->nr_ttys > 1)
+		qsort(c->ttys, c->nr_ttys, sizeof(*c->ttys), by_addr);
+	for (size_t i = 0; i < c->nr_ttys; i++)
+		if (!n || c->ttys[n - 1] != c->ttys[i])
+			c->ttys[n++] = c->ttys[i];
+	c->nr_ttys = n;
+}
+
+/*
+ * Kept unsorted while the rules run (the tasks of a group share a tty:
+ * the last one is not added again), made unique when the table fills, at
+ * most MAX_TTYS; the ones past it are counted in dropped_ttys.
+ */
 struct vx_error *vx_owner_add_tty(struct vx_owner_ctx *c, uint64_t tty)
 {
 	uint64_t *v;
 
-	if (!tty)
+	if (!tty || (c->nr_ttys && c->ttys[c->nr_ttys - 1] == tty))
 		return NULL;
-	for (size_t i = 0; i < c->nr_ttys; i++)
-		if (c->ttys[i] == tty)
-			return NULL;
+	if (c->nr_ttys == MAX_TTYS)
+		ttys_unique(c);
+	if (c->nr_ttys == MAX_TTYS) {
+		c->dropped_ttys++;
+		return NULL;
+	}
 	if (c->nr_ttys == c->cap_ttys) {
 		size_t cap = c->cap_ttys ? c->cap_ttys * 2 : 16;
 
@@ -81,6 +125,7 @@ static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 	uint64_t head, pos, prev, back, ttys, num, tty;
 	struct vx_error *err;
 	int budget = MAX_TTY_DRIVERS;
+	uint64_t slots = MAX_TTY_SLOTS;
 
 	if (l->drv_list == VX_ABSENT || l->drv_ttys == VX_ABSENT ||
 	    l->drv_num == VX_ABSENT)
@@ -107,6 +152,12 @@ static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 			err = vx_read_uint(c->k->t, drv + l->drv_num, 4, &num);
 		if (!err && num > MAX_TTYS_PER_DRIVER)
 			num = MAX_TTYS_PER_DRIVER;
+		if (!err && ttys && num > slots)
+			return vx_error_create(VX_ERR_INVALID,
+					       "tty_drivers: more than %u ttys[] slots",
+					       MAX_TTY_SLOTS);
+		if (ttys)
+			slots -= num;
 		for (uint64_t i = 0; !err && ttys && i < num; i++) {
 			err = vx_read_u64(c->k->t, ttys + 8 * i, &tty);
 			if (!err)
@@ -167,12 +218,25 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 	if (!tty_layout(c->k, &l))
 		return NULL;
 	st->ran = true;
+	/* what the drivers named before a skip is still named */
 	err = driver_ttys(c, &l);
+	if (err && !vx_error_is(err, VX_ERR_NOMEM)) {
+		vx_report_skip(c->r, "owners: ttys: %s", err->message);
+		vx_error_destroy(err);
+		err = NULL;
+	}
+	ttys_unique(c);
 	/* the other end of each pty pair (the ends found so far, once) */
 	n = c->nr_ttys;
 	for (size_t i = 0; !err && l.link != VX_ABSENT && i < n; i++)
 		if (vx_owner_try_u64(c->k, c->ttys[i] + l.link, &link))
 			err = vx_owner_add_tty(c, link);
+	ttys_unique(c);
+	if (c->nr_tasks > 1)
+		qsort(c->tasks, c->nr_tasks, sizeof(*c->tasks), by_pid);
+	if (!err && c->dropped_ttys)
+		vx_report_skip(c->r, "owners: ttys: more than %u ttys, %" PRIu64 " not looked at",
+			       MAX_TTYS, c->dropped_ttys);
 	for (size_t i = 0; !err && i < c->nr_ttys; i++)
 		err = one_tty(c, st, &l, c->ttys[i]);
 	return err;

@@ -610,6 +610,37 @@ static void test_a_tty_name_of_size_zero_is_no_name(void **state)
 	unbuild(&w, &b);
 }
 
+static void test_tty_drivers_past_the_slot_cap_are_a_skip(void **state)
+{
+	uint64_t head, drv[17], ttys, tty, data;
+	char name[64] = "ttyS0";
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = fake_kernel_alloc(w.fk, 0x60);
+	fake_kernel_write(w.fk, tty, name, sizeof(name));
+	fake_kernel_put_u64(w.fk, tty + 0x40, data);
+	/* 17 drivers of 65536 ttys each, all one tty: 17 * 2^16 > 2^20 slots */
+	ttys = fake_kernel_alloc(w.fk, 8 << 16);
+	for (uint64_t i = 0; i < 1 << 16; i++)
+		fake_kernel_put_u64(w.fk, ttys + 8 * i, tty);
+	head = fake_kernel_new_global(w.fk, 'D', "tty_drivers", 16);
+	for (int i = 0; i < 17; i++) {
+		drv[i] = fake_kernel_alloc(w.fk, 0x20);
+		fake_kernel_put_u64(w.fk, drv[i] + 0x10, ttys);
+		fake_kernel_put_u32(w.fk, drv[i] + 0x18, 1 << 16);
+	}
+	ring(&w, head, drv, 17);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: ttys: tty_drivers: more than 1048576 ttys[] slots"));
+	/* what the first drivers named is still named, once */
+	assert_string_equal(owner(&b, data)->text, "tty ttyS0");
+	assert_int_equal(owner(&b, data)->claims, 1);
+	unbuild(&w, &b);
+}
+
 /* ---- BPF -------------------------------------------------------------- */
 
 static uint64_t prog(struct world *w, uint32_t id, const char *name,
@@ -914,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_a_cycle_in_the_resource_tree_is_a_skip),
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_a_tty_name_of_size_zero_is_no_name),
+		cmocka_unit_test(test_tty_drivers_past_the_slot_cap_are_a_skip),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
