@@ -6,7 +6,10 @@
  * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys,
  * dynamic per-cpu chunks;
  * and their failures: an unreadable task list, a cycle in it, a cyclic
- * resource tree, two owners for one area -- each a skip, never a hang.
+ * resource tree, two owners for one area, prog_idr nodes sharing a child,
+ * tty drivers past the slot cap -- each a skip, never a hang; a shared
+ * area's text stays bounded, a name of size 0 writes nothing before it;
+ * vx_task_comm (the --failures pid lookup) ends at a cycle or torn link.
  *
  * The structures the rules read (task_struct, tty_struct, ...) are not in
  * the fake kernel's generation tables: this file adds them with a type
