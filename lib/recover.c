@@ -371,6 +371,8 @@ static const struct link_ref *first_ref(const struct vx_recovery *r,
 	struct link_ref key = { .target = target };
 	const struct link_ref *ref;
 
+	if (!r->nr_refs)	/* no index (refs may be NULL) */
+		return NULL;
 	ref = bsearch(&key, r->refs, r->nr_refs, sizeof(*ref), by_target);
 	/* bsearch finds any of the equal keys: back up to the first. */
 	while (ref && ref > r->refs && ref[-1].target == target)
@@ -527,6 +529,8 @@ static uint64_t placed_on(const struct vx_recovery *r, uint64_t va)
 {
 	struct placed key = { .va = va }, *p;
 
+	if (!r->nr_elsewhere)	/* nothing placed: elsewhere is NULL */
+		return 0;
 	p = bsearch(&key, r->elsewhere, r->nr_elsewhere, sizeof(*p), by_va);
 	return p ? p->head : 0;
 }

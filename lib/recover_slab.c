@@ -399,7 +399,8 @@ static int cmp_u64(const void *a, const void *b)
 
 static bool in_sorted(const uint64_t *v, size_t n, uint64_t x)
 {
-	return bsearch(&x, v, n, sizeof(*v), cmp_u64) != NULL;
+	/* an empty set may have no array: bsearch's base must not be NULL */
+	return n && bsearch(&x, v, n, sizeof(*v), cmp_u64) != NULL;
 }
 
 /* The possible CPUs (__cpu_possible_mask) and their per-CPU offsets. */
