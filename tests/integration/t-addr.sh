@@ -68,7 +68,8 @@ runs = [0]
 def run(args):
     p = subprocess.run([vmapx, "-j"] + args + [case + "/vmcore.kdump"],
                        capture_output=True, text=True)
-    if p.returncode != 0:
+    # exit 3 on a filtered dump: complete answers, skips (owners' task pages) said on stderr
+    if p.returncode != 0 and not (p.returncode == 3 and '"skipped":[{' in p.stderr):
         raise SystemExit("FAIL exit %d for %s: %s" % (p.returncode, " ".join(args),
                                                      p.stderr.strip()[:200]))
     # kept for the schema check (json_valid): a pure --pfn run is a 'pfn' document
