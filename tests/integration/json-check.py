@@ -5,7 +5,7 @@
     json-check.py SCHEMA --strict FILE  every object of the document is closed
 
 MODE names a $defs entry (vmallocinfo, gaps, frag, fit, callers, failures,
-diff, parse, error, report).  A document must match the whole schema
+diff, parse, owners, addr, pfn, error, report).  A document must match the whole schema
 (exactly one branch of its oneOf) and the entry of its mode, so a shape
 change in a printer without the same change in the schema fails.  Prints
 one line per invalid document (the deepest error first) and exits 1; 0

@@ -68,7 +68,7 @@ same_file() {
 # Every JSON document a test makes vmapx print goes through json_valid: it must match
 # doc/vmapx.schema.json as a whole and the $defs entry of its mode, so a printer whose shape
 # changes without the schema fails the suite (tests/integration/json-check.py, python3-jsonschema).
-#   json_valid WHAT MODE FILE...   MODE: vmallocinfo gaps frag fit callers failures diff parse error report
+#   json_valid WHAT MODE FILE...   MODE: vmallocinfo gaps frag fit callers failures diff parse owners addr pfn error report
 VX_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${VX_SCHEMA:=$VX_TESTS/../../doc/vmapx.schema.json}"
 json_python() {

@@ -77,8 +77,12 @@ for c in $(bpf_cases); do
 	json=$("$VMAPX" --failures -j "$d/vmcore.kdump" 2>"$tmp/$c.ferr")
 	rc=$?
 	[ $rc -eq 0 ] || { bad "$c: --failures exits $rc: $(head -3 "$tmp/$c.ferr")"; continue; }
+	printf '%s\n' "$json" >"$tmp/$c.failures.json"
+	json_valid "$c: --failures -j" failures "$tmp/$c.failures.json"
 	size=$(jq -r '[.failures[] | select(.window == "modules") | .request_size][0] // 0' <<<"$json")
 	frag=$("$VMAPX" --frag --fit "$size" -j "$d/vmcore.kdump" 2>/dev/null)
+	printf '%s\n' "$frag" >"$tmp/$c.fit1.json"
+	json_valid "$c: --frag --fit $size -j" fit "$tmp/$c.fit1.json"
 	check_messages "$c" "$json"
 	# the loaders' task: from the message, its stack dump, or the dump's task list by PID
 	nameless=$(jq '[.failures[] | select(.comm == "")] | length' <<<"$json")
@@ -88,7 +92,9 @@ for c in $(bpf_cases); do
 	# --fit takes the plain request (no guard): the logged vmap sizes include it
 	guard=$(jq -r '[.failures[] | select(.window == "modules")][0].request_includes_guard' <<<"$json")
 	[ "$guard" = true ] && size=$((size - 4096))
-	fit=$("$VMAPX" --fit "$size" -j "$d/vmcore.kdump" 2>/dev/null | jq -c '.windows[] | select(.name == "modules") | .fit')
+	"$VMAPX" --fit "$size" -j "$d/vmcore.kdump" >"$tmp/$c.fit2.json" 2>/dev/null
+	json_valid "$c: --fit $size -j" fit "$tmp/$c.fit2.json"
+	fit=$(jq -c '.windows[] | select(.name == "modules") | .fit' "$tmp/$c.fit2.json")
 	[ "$(jq -r .fits <<<"$fit")" = false ] && ok "$c: --fit $size says it does not fit in the modules window ($(jq -r .verdict <<<"$fit"))" ||
 		bad "$c: --fit $size in the modules window: $fit"
 	# the guest's programs each hold a pack of their own

@@ -96,6 +96,10 @@ for c in $(cases); do
 		continue
 	fi
 	"$VMAPX" --frag -j "$d/vmcore.kdump" >"$tmp/frag" 2>/dev/null
+	json_valid "$c: --gaps -j" gaps "$tmp/gaps"
+	json_valid "$c: --frag -j" frag "$tmp/frag"
+	rm -f "$tmp"/fit.*
+	n=0
 	# One page more than a window's largest usable extent does not fit it.
 	reqs=$(python3 -c 'import json,sys
 for w in json.load(open(sys.argv[1]))["windows"]: print(w["largest_free"] + 4096, "big:" + w["name"])' "$tmp/frag")
@@ -108,6 +112,8 @@ for w in json.load(open(sys.argv[1]))["windows"]: print(w["largest_free"] + 4096
 			bad "$c: --fit $1 -j exits $rc: $(head -n 1 "$tmp/err")"
 			continue
 		fi
+		n=$((n + 1))
+		cp "$tmp/fit" "$tmp/fit.$n"
 		problems=$(check_fit "$tmp/fit" "$tmp/gaps" "$2" 2>&1)
 		if [ -z "$problems" ]; then
 			if [ "${2%%:*}" = big ]; then
@@ -119,5 +125,6 @@ for w in json.load(open(sys.argv[1]))["windows"]: print(w["largest_free"] + 4096
 			bad "$c: --fit $1: $problems"
 		fi
 	done <<<"$reqs"
+	json_valid "$c: the $n --fit -j documents" fit "$tmp"/fit.*
 done
 exit $((failures > 0))

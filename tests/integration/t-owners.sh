@@ -25,6 +25,7 @@ for c in $(cases); do
 		bad "$c: vmapx --owners exit $rc: $(head -n 3 "$tmp/$c.err" | tr '\n' ' ')"
 		continue
 	fi
+	json_valid "$c: --owners -j" owners "$tmp/$c.json"
 	python3 "$here/owners-check.py" "$d" "$tmp/$c.json" > "$tmp/$c.out"
 	grep -v '^captured ' "$tmp/$c.out"
 	grep -q '^FAIL' "$tmp/$c.out" && failures=$((failures + $(grep -c '^FAIL' "$tmp/$c.out")))
@@ -38,8 +39,9 @@ fi
 
 # --callers -j: the thread stacks under kernel_clone are broken down by owner
 c=$(cases | head -n 1)
-if "$VMAPX" -j --callers "$DUMPS/$c/vmcore.kdump" 2>/dev/null | jq -e \
-	'[.windows[0].callers[] | select(.caller == "kernel_clone") | .owners[] | select(.kind == "task stack")] | length > 0' > /dev/null; then
+"$VMAPX" -j --callers "$DUMPS/$c/vmcore.kdump" > "$tmp/callers.json" 2>/dev/null
+json_valid "$c: --callers -j" callers "$tmp/callers.json"
+if jq -e '[.windows[0].callers[] | select(.caller == "kernel_clone") | .owners[] | select(.kind == "task stack")] | length > 0' "$tmp/callers.json" > /dev/null; then
 	ok "$c: --callers -j names task owners under kernel_clone"
 else
 	bad "$c: --callers -j has no task owners under kernel_clone"
@@ -47,6 +49,7 @@ fi
 
 # --diff of two dumps: growth by owner; a dump against itself grows nothing
 "$VMAPX" -j --diff "$DUMPS/$c/vmcore.kdump" "$DUMPS/$c/vmcore.kdump" > "$tmp/self.json" 2>/dev/null
+json_valid "$c: --diff -j of a dump with itself" diff "$tmp/self.json"
 if jq -e '.growth_by_owner == []' "$tmp/self.json" > /dev/null; then
 	ok "$c: --diff of a dump with itself: no growth by owner"
 else
@@ -61,6 +64,7 @@ if [ "${1:-0}" -gt 0 ]; then
 	done | head -n 1)
 	if [ -n "$small" ]; then
 		"$VMAPX" -j --diff "$DUMPS/$small/vmcore.kdump" "$DUMPS/$3/vmcore.kdump" > "$tmp/grow.json" 2>/dev/null
+		json_valid "$small -> $3: --diff -j" diff "$tmp/grow.json"
 		top=$(jq -r '.growth_by_owner[0] | "\(.kind)|\(.count)"' "$tmp/grow.json")
 		if [ "${top%%|*}" = "task stack" ] && [ "${top##*|}" -ge "$1" ]; then
 			ok "$small -> $3: the largest growth by owner is one process's $((${top##*|})) task stacks (>= $1 threads asked)"

@@ -79,6 +79,12 @@ for ext in dir tar.xz tar.gz tar.bz2 tar.zst tar; do
 		bad "$c: --parse $ext sosreport: status $rc $(head -n1 "$tmp/parse.err")"
 done
 
+# -j with a sosreport for a side: the documents of a plain snapshot (doc/vmapx.schema.json)
+"$VMAPX" --diff -j "$top" "$d/vmcore.kdump" >"$tmp/sos.diff.json" 2>/dev/null
+json_valid "$c: --diff -j of a sosreport and its dump" diff "$tmp/sos.diff.json"
+"$VMAPX" --parse -j "$top" >"$tmp/sos.parse.json" 2>/dev/null
+json_valid "$c: --parse -j of a sosreport" parse "$tmp/sos.parse.json"
+
 # An edited snapshot (first line gone) inside the archive: status 1.
 sed -i 1d "$top/proc/vmallocinfo"
 in=$(archive "$top" tar.zst)

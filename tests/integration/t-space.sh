@@ -71,6 +71,7 @@ for c in $(cases); do
 	done
 	# The gaps' pieces and the busy areas tile each window exactly.
 	"$VMAPX" --gaps -j "$d/vmcore.kdump" >"$tmp/$c.gaps" 2>/dev/null
+	json_valid "$c: --gaps -j (for the tiling)" gaps "$tmp/$c.gaps"
 	sums=$(python3 -c '
 import json, sys
 g = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))
