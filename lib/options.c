@@ -102,6 +102,11 @@ struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align)
 		return vx_error_create(VX_ERR_USAGE,
 				       "bad size '%s' (want SIZE[@ALIGN], e.g. 64K or 8M@2M, ALIGN a power of two)",
 				       s);
+	/* Nothing larger fits the 57-bit address space of 5-level paging. */
+	if (*size > VX_MAX_REQUEST || *align > VX_MAX_REQUEST)
+		return vx_error_create(VX_ERR_USAGE,
+				       "--fit: size '%s' larger than the address space (at most %lluT)",
+				       s, (unsigned long long)(VX_MAX_REQUEST >> 40));
 	return NULL;
 }
 
