@@ -135,6 +135,12 @@ static struct vx_error *add_queries(struct vx_options *o, const char *arg,
 					       pfn ? "page frame" : "address", arg,
 					       pfn ? "a number, 0x for hexadecimal" :
 					       "a hexadecimal address");
+		/* x86_64 physical addresses have at most 52 bits. */
+		if (pfn && o->queries[o->nr_queries].value >= VX_MAX_PFN)
+			return vx_error_create(VX_ERR_USAGE,
+					       "--pfn: page frame '%.*s' beyond the physical address space (52 bits: below 0x%llx)",
+					       (int)(end - p), p,
+					       (unsigned long long)VX_MAX_PFN);
 		o->queries[o->nr_queries++].pfn = pfn;
 		p = *end ? end + 1 : end;
 	} while (*p);

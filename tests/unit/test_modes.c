@@ -390,6 +390,24 @@ static void test_addr_and_pfn_lists_keep_their_order(void **state)
 }
 
 /*
+ * A page frame at or above 2^40 is beyond x86_64's 52-bit physical
+ * addresses: refused, naming --pfn, where "phys" once printed pfn << 12
+ * wrapped (0xffffffffffffffff said phys 0xfffffffffffff000).
+ */
+static void test_pfn_beyond_the_physical_address_space_is_refused(void **state)
+{
+	char *top[] = { "vmapx", "--pfn", "0xffffffffffffffff", "DUMP", NULL };
+	char *limit[] = { "vmapx", "--pfn", "1,0x10000000000", "DUMP", NULL };
+	char *last[] = { "vmapx", "--pfn", "0xffffffffff", "DUMP", NULL };
+	struct vx_options o;
+
+	assert_usage(parse_argv(&o, top), "--pfn: page frame '0xffffffffffffffff' beyond the physical address space");
+	assert_usage(parse_argv(&o, limit), "--pfn: page frame '0x10000000000' beyond");
+	assert_null(parse_argv(&o, last));
+	assert_int_equal(o.queries[0].value, (1ULL << 40) - 1);
+}
+
+/*
  * --fit refuses a size or an alignment no x86_64 address space holds
  * (above 2^57, 5-level paging), naming the option, rather than let it
  * wrap later; 2^57 itself is the largest taken.
@@ -425,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_live_messages_and_crash),
 		cmocka_unit_test(test_addr_and_pfn_lists_keep_their_order),
 		cmocka_unit_test(test_fit_size_beyond_the_address_space_is_refused),
+		cmocka_unit_test(test_pfn_beyond_the_physical_address_space_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
