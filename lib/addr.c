@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "callers.h"
+#include "format.h"
 #include "json.h"
 #include "owners.h"
 #include "recover.h"
@@ -468,7 +469,7 @@ static const char *caller_of(struct ctx *c, const struct vx_area *a,
 static void text_area(FILE *out, struct ctx *c, const char *label,
 		      const struct vx_area *a)
 {
-	char buf[256];
+	char buf[256], pb[VX_PRINTABLE_SIZE];
 	const char *caller;
 
 	if (!a) {
@@ -483,7 +484,8 @@ static void text_area(FILE *out, struct ctx *c, const char *label,
 	/* the "area" block has its own owner line (text_busy) */
 	if (strcmp(label, "area") && owner_of(c, a) &&
 	    owner_of(c, a)->kind != VX_OWNER_UNKNOWN)
-		fprintf(out, ", %s", vx_owner_text(owner_of(c, a)));
+		fprintf(out, ", %s", vx_printable(vx_owner_text(owner_of(c, a)),
+						  pb, sizeof(pb)));
 	fputc('\n', out);
 }
 
@@ -507,7 +509,7 @@ static void text_flags(FILE *out, const struct vx_area *a)
 static void text_busy(FILE *out, struct ctx *c, const struct answer *a)
 {
 	const struct vx_area *ar = a->place.area;
-	char buf[256], name[256];
+	char buf[256], name[256], pb[VX_PRINTABLE_SIZE];
 	const char *why;
 
 	text_area(out, c, "area", ar);
@@ -520,7 +522,8 @@ static void text_busy(FILE *out, struct ctx *c, const struct answer *a)
 			fprintf(out, "  %-9s %s\n", "why", why);
 	}
 	if (owner_of(c, ar))
-		fprintf(out, "  %-9s %s\n", "owner", vx_owner_text(owner_of(c, ar)));
+		fprintf(out, "  %-9s %s\n", "owner",
+			vx_printable(vx_owner_text(owner_of(c, ar)), pb, sizeof(pb)));
 }
 
 static void text_guard(FILE *out, struct ctx *c, const struct answer *a)
