@@ -486,6 +486,7 @@ struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
 	struct vx_owner_table *owners = NULL;
 	struct vx_caller_table t;
 	struct vx_error *err;
+	size_t incomplete;
 	struct vx_space s;
 	struct vx_vmap m;
 
@@ -496,7 +497,10 @@ struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
 		vx_recover_caveat(k, out);
 	err = vx_callers_collect(&s, &t);
 	if (!err) {
-		err = vx_owners_build(k, r, &m, &owners);
+		/* Owner skips matter only to the "owner unknown" rows. */
+		err = vx_owners_build_noted(k, r, &m, &owners, &incomplete);
+		if (!err && vx_owner_table_has_unknown(owners))
+			vx_owners_incomplete_skip(r, incomplete);
 		if (!err)
 			err = vx_callers_add_owners(&s, owners, &t);
 		if (!err)
