@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "callers.h"
+#include "format.h"
 #include "json.h"
 #include "owners.h"
 #include "recover.h"
@@ -195,7 +196,9 @@ struct ctx {
 	bool bases_known;
 	char bases_error[256];	/* why not, said once by need_bases() */
 	struct vx_owner_table *owners;	/* who holds each busy area */
+	bool owner_unknown_printed;	/* an answer says "owner unknown" */
 };
+
 
 static const struct vx_owner *owner_of(const struct ctx *c,
 				       const struct vx_area *a)
@@ -203,6 +206,17 @@ static const struct vx_owner *owner_of(const struct ctx *c,
 	if (!c->owners || !a || a->state != VX_BUSY)
 		return NULL;
 	return vx_owner_lookup(c->owners, a->start);
+}
+
+/* The owner of a printed area: note when it is unknown (vx_addr_run). */
+static const struct vx_owner *printed_owner(struct ctx *c,
+					    const struct vx_area *a)
+{
+	const struct vx_owner *o = owner_of(c, a);
+
+	if (o && o->kind == VX_OWNER_UNKNOWN)
+		c->owner_unknown_printed = true;
+	return o;
 }
 
 static void read_bases(struct ctx *c)
@@ -468,7 +482,7 @@ static const char *caller_of(struct ctx *c, const struct vx_area *a,
 static void text_area(FILE *out, struct ctx *c, const char *label,
 		      const struct vx_area *a)
 {
-	char buf[256];
+	char buf[256], pb[VX_PRINTABLE_SIZE];
 	const char *caller;
 
 	if (!a) {
@@ -483,7 +497,8 @@ static void text_area(FILE *out, struct ctx *c, const char *label,
 	/* the "area" block has its own owner line (text_busy) */
 	if (strcmp(label, "area") && owner_of(c, a) &&
 	    owner_of(c, a)->kind != VX_OWNER_UNKNOWN)
-		fprintf(out, ", %s", vx_owner_text(owner_of(c, a)));
+		fprintf(out, ", %s", vx_printable(vx_owner_text(owner_of(c, a)),
+						  pb, sizeof(pb)));
 	fputc('\n', out);
 }
 
@@ -507,7 +522,7 @@ static void text_flags(FILE *out, const struct vx_area *a)
 static void text_busy(FILE *out, struct ctx *c, const struct answer *a)
 {
 	const struct vx_area *ar = a->place.area;
-	char buf[256], name[256];
+	char buf[256], name[256], pb[VX_PRINTABLE_SIZE];
 	const char *why;
 
 	text_area(out, c, "area", ar);
@@ -519,8 +534,9 @@ static void text_busy(FILE *out, struct ctx *c, const struct answer *a)
 		if (why)
 			fprintf(out, "  %-9s %s\n", "why", why);
 	}
-	if (owner_of(c, ar))
-		fprintf(out, "  %-9s %s\n", "owner", vx_owner_text(owner_of(c, ar)));
+	if (printed_owner(c, ar))
+		fprintf(out, "  %-9s %s\n", "owner",
+			vx_printable(vx_owner_text(owner_of(c, ar)), pb, sizeof(pb)));
 }
 
 static void text_guard(FILE *out, struct ctx *c, const struct answer *a)
@@ -695,7 +711,7 @@ static void json_area(struct vx_json *w, struct ctx *c, const char *name,
 		if (a->vm.flags & vx_vm_words[i].flag)
 			vx_json_string(w, vx_vm_words[i].word);
 	vx_json_end_array(w);
-	if (owner_of(c, a)) {
+	if (printed_owner(c, a)) {
 		vx_json_object_field(w, "owner");
 		vx_json_string_field(w, "kind",
 				     vx_owner_kind_name(owner_of(c, a)->kind));
@@ -839,6 +855,7 @@ struct vx_error *vx_addr_run(struct vx_kernel *k, struct vx_report *r,
 {
 	struct ctx c = { .k = k, .r = r };
 	struct vx_error *err;
+	size_t incomplete;
 	struct vx_space s;
 	struct vx_vmap m;
 
@@ -847,12 +864,16 @@ struct vx_error *vx_addr_run(struct vx_kernel *k, struct vx_report *r,
 		return err;
 	c.s = &s;
 	read_bases(&c);
-	err = vx_owners_build(k, r, &m, &c.owners);
+	/* The owners are a detail of the answer: their skips are a note... */
+	err = vx_owners_build_noted(k, r, &m, &c.owners, &incomplete);
 	if (err)
 		goto out;
 	if (!o->json)
 		vx_recover_caveat(k, out);
 	err = print_all(&c, o, out);
+	/* ...unless an owner printed is unknown: it may be one of them. */
+	if (c.owner_unknown_printed)
+		vx_owners_incomplete_skip(r, incomplete);
 out:
 	vx_owner_table_free(c.owners);
 	vx_space_close(&m, &s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "callers.h"
+#include "format.h"
 #include "json.h"
 #include "owners.h"
 #include "recover.h"
@@ -337,11 +338,14 @@ static const char *const window_names[VX_NR_WINDOWS] = { "vmalloc", "modules" };
 /* "owners: pid 97 spawn 50000, idle tasks 1 (+12 more)" under a caller. */
 static void print_row_owners(const struct vx_caller_row *r, FILE *out)
 {
+	char pb[VX_PRINTABLE_SIZE];
+
 	if (!r->nr_owners)
 		return;
 	fprintf(out, "  %36s  owners:", "");
 	for (size_t i = 0; i < r->nr_owners && i < TOP_OWNERS; i++)
-		fprintf(out, "%s %s %lu", i ? "," : "", r->owners[i].group,
+		fprintf(out, "%s %s %lu", i ? "," : "",
+			vx_printable(r->owners[i].group, pb, sizeof(pb)),
 			(unsigned long)r->owners[i].count);
 	if (r->nr_owners > TOP_OWNERS)
 		fprintf(out, " (+%zu more)", r->nr_owners - TOP_OWNERS);
@@ -351,6 +355,7 @@ static void print_row_owners(const struct vx_caller_row *r, FILE *out)
 static void print_text(const struct vx_caller_table *t, FILE *out)
 {
 	struct module_sum sums[MAX_MODULES];
+	char pb[VX_PRINTABLE_SIZE];
 
 	for (int w = 0; w < VX_NR_WINDOWS; w++) {
 		size_t n;
@@ -368,7 +373,8 @@ static void print_text(const struct vx_caller_table *t, FILE *out)
 			fprintf(out, "  %6lu %12lu %8lu %5.1f%%  %s\n",
 				(unsigned long)r->count, (unsigned long)r->bytes,
 				(unsigned long)r->pages,
-				share(r->bytes, t->window_busy[w]), r->name);
+				share(r->bytes, t->window_busy[w]),
+				vx_printable(r->name, pb, sizeof(pb)));
 			if (why)
 				fprintf(out, "  %36s  why: %s\n", "", why);
 			print_row_owners(r, out);
@@ -381,7 +387,7 @@ static void print_text(const struct vx_caller_table *t, FILE *out)
 				(unsigned long)sums[i].bytes,
 				(unsigned long)sums[i].pages,
 				share(sums[i].bytes, t->window_busy[w]),
-				sums[i].module);
+				vx_printable(sums[i].module, pb, sizeof(pb)));
 		fputc('\n', out);
 	}
 }
@@ -480,6 +486,7 @@ struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
 	struct vx_owner_table *owners = NULL;
 	struct vx_caller_table t;
 	struct vx_error *err;
+	size_t incomplete;
 	struct vx_space s;
 	struct vx_vmap m;
 
@@ -490,7 +497,10 @@ struct vx_error *vx_callers_run(struct vx_kernel *k, struct vx_report *r,
 		vx_recover_caveat(k, out);
 	err = vx_callers_collect(&s, &t);
 	if (!err) {
-		err = vx_owners_build(k, r, &m, &owners);
+		/* Owner skips matter only to the "owner unknown" rows. */
+		err = vx_owners_build_noted(k, r, &m, &owners, &incomplete);
+		if (!err && vx_owner_table_has_unknown(owners))
+			vx_owners_incomplete_skip(r, incomplete);
 		if (!err)
 			err = vx_callers_add_owners(&s, owners, &t);
 		if (!err)

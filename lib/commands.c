@@ -133,6 +133,7 @@ static struct vx_error *load_side(struct vx_input *side, bool owners,
 {
 	struct vx_kernel *k = side->k;
 	struct vx_error *err;
+	size_t incomplete;
 	struct vx_vmap m;
 
 	memset(d, 0, sizeof(*d));
@@ -150,8 +151,11 @@ static struct vx_error *load_side(struct vx_input *side, bool owners,
 		err = render_snapshot(k, r, &m, VX_KPTR_HASH, side->path,
 				      &d->hashed);
 	/* the sums keep the table's strings, not the walk's areas */
+	/* Owner skips matter only to growth of "owner unknown". */
 	if (!err && owners)
-		err = vx_owners_build(k, r, &m, &d->owners);
+		err = vx_owners_build_noted(k, r, &m, &d->owners, &incomplete);
+	if (!err && owners && vx_owner_table_has_unknown(d->owners))
+		vx_owners_incomplete_skip(r, incomplete);
 	if (!err && owners)
 		err = vx_owners_sums(d->owners, &d->sums, &d->nr_sums);
 	vx_vmap_free(&m);

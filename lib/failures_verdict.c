@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "failures.h"
+#include "format.h"
 #include "json.h"
 #include "space.h"
 #include "tasks.h"
@@ -254,14 +255,15 @@ static void print_text(FILE *out, const struct vx_space *s,
 		       const struct vx_failure_list *l, const struct judged *j)
 {
 	const struct vx_failure *f = j->f;
-	char a[32], b[32];
+	char a[32], b[32], pb[VX_PRINTABLE_SIZE];
 
 	fprintf(out, "[%5" PRIu64 ".%06" PRIu64 "] %s", f->ts_nsec / 1000000000,
-		f->ts_nsec / 1000 % 1000000, f->comm[0] ? f->comm : "?");
+		f->ts_nsec / 1000 % 1000000,
+		f->comm[0] ? vx_printable(f->comm, pb, sizeof(pb)) : "?");
 	if (f->has_pid)
 		fprintf(out, " (pid %u%s)", f->pid,
 			f->comm_from_tasks ? ", named from the dump's task list" : "");
-	fprintf(out, ": %s\n", f->message);
+	fprintf(out, ": %s\n", vx_printable(f->message, pb, sizeof(pb)));
 	fprintf(out, "  request: %s%s, path %s, window %s\n",
 		j->rq.size ? vx_human_bytes(j->rq.size, a, sizeof(a)) : "size not logged",
 		j->rq.size && j->rq.includes_guard ? " (guard page included)" : "",
@@ -271,7 +273,8 @@ static void print_text(FILE *out, const struct vx_space *s,
 		fprintf(out, "  inferred: the message logs no size; %s\n", j->rq.why);
 	if (j->path_from)
 		fprintf(out, "  path inferred: no call trace; the same request by %s at [%5" PRIu64
-			".%06" PRIu64 "] (seq %" PRIu64 ") went this way\n", j->path_from->comm,
+			".%06" PRIu64 "] (seq %" PRIu64 ") went this way\n",
+			vx_printable(j->path_from->comm, pb, sizeof(pb)),
 			j->path_from->ts_nsec / 1000000000, j->path_from->ts_nsec / 1000 % 1000000,
 			j->path_from->seq);
 	if (f->has_range)

@@ -381,3 +381,27 @@ struct vx_error *vx_print_vmallocinfo_json(struct vx_kernel *k,
 	free(counts);
 	return err;
 }
+
+const char *vx_printable(const char *s, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; s && *s; s++) {	/* NULL: nothing, as for an empty string */
+		unsigned char c = *s;
+		bool plain = c >= 0x20 && c < 0x7f;
+
+		if (n + (plain ? 1 : 4) >= size)
+			break;
+		if (plain) {
+			buf[n++] = c;
+			continue;
+		}
+		buf[n++] = '\\';
+		buf[n++] = 'x';
+		buf[n++] = hex[c >> 4];
+		buf[n++] = hex[c & 15];
+	}
+	buf[n] = '\0';
+	return buf;
+}

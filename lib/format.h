@@ -15,6 +15,16 @@ enum vx_kptr {
 	VX_KPTR_ZERO,	/* kptr_restrict=2: zeros */
 };
 
+/*
+ * s as text safe for a terminal, in buf: control characters (a task's
+ * comm is anyone's to set with prctl) and bytes >= 0x7f become \xNN, so
+ * no string read from a dump sends escape sequences.  Cut to fit size
+ * (at least 5) at a character, never inside an escape; s NULL gives "".
+ * Returns buf.
+ */
+#define VX_PRINTABLE_SIZE 1024	/* a buffer for any owner text or log line */
+const char *vx_printable(const char *s, char *buf, size_t size);
+
 /* The %pK text of ptr (16 hex digits, without the "0x" the format adds). */
 void vx_format_kptr(const struct vx_kernel *k, enum vx_kptr mode, uint64_t ptr,
 		    char buf[17]);

@@ -102,6 +102,11 @@ struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align)
 		return vx_error_create(VX_ERR_USAGE,
 				       "bad size '%s' (want SIZE[@ALIGN], e.g. 64K or 8M@2M, ALIGN a power of two)",
 				       s);
+	/* Nothing larger fits the 57-bit address space of 5-level paging. */
+	if (*size > VX_MAX_REQUEST || *align > VX_MAX_REQUEST)
+		return vx_error_create(VX_ERR_USAGE,
+				       "--fit: size '%s' larger than the address space (at most %lluT)",
+				       s, (unsigned long long)(VX_MAX_REQUEST >> 40));
 	return NULL;
 }
 
@@ -130,6 +135,12 @@ static struct vx_error *add_queries(struct vx_options *o, const char *arg,
 					       pfn ? "page frame" : "address", arg,
 					       pfn ? "a number, 0x for hexadecimal" :
 					       "a hexadecimal address");
+		/* x86_64 physical addresses have at most 52 bits. */
+		if (pfn && o->queries[o->nr_queries].value >= VX_MAX_PFN)
+			return vx_error_create(VX_ERR_USAGE,
+					       "--pfn: page frame '%.*s' beyond the physical address space (52 bits: below 0x%llx)",
+					       (int)(end - p), p,
+					       (unsigned long long)VX_MAX_PFN);
 		o->queries[o->nr_queries++].pfn = pfn;
 		p = *end ? end + 1 : end;
 	} while (*p);

@@ -80,7 +80,12 @@ struct vx_error *vx_options_parse(int argc, char **argv, unsigned int frontend,
 void vx_options_help(FILE *f, unsigned int frontend, const char *indent);
 /* The standalone tool's --help. */
 void vx_options_usage(FILE *f);
-/* "4096", "16K", "2M@2M" -> bytes; VX_ERR_USAGE when malformed. */
+#define VX_MAX_REQUEST	(1ULL << 57)	/* x86_64 5-level paging: 57-bit addresses */
+#define VX_MAX_PFN	(1ULL << 40)	/* x86_64: 52-bit physical addresses */
+/*
+ * "4096", "16K", "2M@2M" -> bytes; VX_ERR_USAGE when malformed, or above
+ * VX_MAX_REQUEST.
+ */
 struct vx_error *vx_parse_size(const char *s, uint64_t *size, uint64_t *align);
 
 #define VX_VERSION "0.1.0"

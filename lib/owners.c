@@ -288,6 +288,42 @@ struct vx_error *vx_owners_build(struct vx_kernel *k, struct vx_report *r,
 	return NULL;
 }
 
+struct vx_error *vx_owners_build_noted(struct vx_kernel *k, struct vx_report *r,
+				       const struct vx_vmap *m,
+				       struct vx_owner_table **out,
+				       size_t *nr_incomplete)
+{
+	struct vx_report_mark mark = vx_report_mark(r);
+	struct vx_error *err = vx_owners_build(k, r, m, out);
+	char first[160] = "";
+
+	*nr_incomplete = r->nr_skips - mark.nr_skips +
+			 (r->nr_dropped - mark.nr_dropped);
+	if (r->nr_skips > mark.nr_skips)
+		snprintf(first, sizeof(first), "%s", r->skips[mark.nr_skips]);
+	vx_report_rewind(r, mark);
+	if (*nr_incomplete)
+		vx_report_note(r, "owners: %zu owner lookups incomplete (%s%s)",
+			       *nr_incomplete, first,
+			       *nr_incomplete > 1 ? ", ..." : "");
+	return err;
+}
+
+void vx_owners_incomplete_skip(struct vx_report *r, size_t nr_incomplete)
+{
+	if (nr_incomplete)
+		vx_report_skip(r, "owners: %zu owner lookups incomplete; an owner printed as unknown may be one of them",
+			       nr_incomplete);
+}
+
+bool vx_owner_table_has_unknown(const struct vx_owner_table *t)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (t->v[i].kind == VX_OWNER_UNKNOWN)
+			return true;
+	return false;
+}
+
 void vx_owner_table_free(struct vx_owner_table *t)
 {
 	if (!t)

@@ -86,6 +86,19 @@ struct vx_owner_table {
 struct vx_error *vx_owners_build(struct vx_kernel *k, struct vx_report *r,
 				 const struct vx_vmap *m,
 				 struct vx_owner_table **out);
+/*
+ * vx_owners_build for a run whose answer is not the owners (--addr, --pfn,
+ * --callers, --diff): its skips become one note on r, and their number is
+ * *nr_incomplete, for the caller to keep one counted skip when an owner it
+ * prints is unknown (vx_owners_incomplete_skip).
+ */
+struct vx_error *vx_owners_build_noted(struct vx_kernel *k, struct vx_report *r,
+				       const struct vx_vmap *m,
+				       struct vx_owner_table **out,
+				       size_t *nr_incomplete);
+void vx_owners_incomplete_skip(struct vx_report *r, size_t nr_incomplete);
+/* Does any busy area of t have no owner? */
+bool vx_owner_table_has_unknown(const struct vx_owner_table *t);
 void vx_owner_table_free(struct vx_owner_table *t);
 
 /* The owner of the busy area starting at start, NULL if no such area. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "json.h"
 #include "owners.h"
 
@@ -36,7 +37,7 @@ static void print_text(struct vx_kernel *k, const struct vx_owner_table *t,
 		       const struct vx_owner_sum *sums, size_t n, FILE *out)
 {
 	uint64_t per_kind[VX_NR_OWNER_KINDS] = { 0 };
-	char buf[512];
+	char buf[512], pb[VX_PRINTABLE_SIZE], caller[VX_PRINTABLE_SIZE];
 
 	for (size_t i = 0; i < t->n; i++)
 		per_kind[t->v[i].kind]++;
@@ -57,14 +58,17 @@ static void print_text(struct vx_kernel *k, const struct vx_owner_table *t,
 
 		fprintf(out, "0x%016" PRIx64 "-0x%016" PRIx64 " %8" PRIu64 " %-28s %s\n",
 			o->start, o->end, o->end - o->start,
-			caller_of(k, o->area, buf, sizeof(buf)), vx_owner_text(o));
+			vx_printable(caller_of(k, o->area, buf, sizeof(buf)),
+				     caller, sizeof(caller)),
+			vx_printable(vx_owner_text(o), pb, sizeof(pb)));
 	}
 	fprintf(out, "\nby owner:\n  %7s %12s  %-12s %s\n", "count", "bytes",
 		"kind", "owner");
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %7" PRIu64 " %12" PRIu64 "  %-12s %s\n",
 			sums[i].count, sums[i].bytes,
-			vx_owner_kind_name(sums[i].kind), sums[i].group);
+			vx_owner_kind_name(sums[i].kind),
+			vx_printable(sums[i].group, pb, sizeof(pb)));
 }
 
 static void json_area(struct vx_json *j, struct vx_kernel *k,

@@ -192,6 +192,7 @@ enum vx_fit_miss {
 	VX_MISS_NO_MATCH,	/* find_vmap_lowest_match() returned NULL */
 	VX_MISS_BEYOND_VEND,	/* its lowest match ends past vend */
 	VX_MISS_LOOP,		/* the search would not end (bounded here) */
+	VX_MISS_TOO_LARGE,	/* larger than the window: never fits, no search */
 };
 
 struct vx_fit {

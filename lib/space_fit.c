@@ -378,20 +378,46 @@ static void fit_after_purge(const struct vx_space *s, struct vx_fit *f)
 	free(l.v);
 }
 
+/*
+ * The request as alloc_vmap_area() sees it, in *out: false when it cannot
+ * be placed in the window at all, whatever is free (a logged or asked
+ * size near 2^64 would otherwise wrap to a small one): the page-aligned
+ * size with the guard overflows, or no aligned start in the window leaves
+ * room for it.  *out is then the size saturated at UINT64_MAX.
+ */
+static bool fit_size(const struct vx_window *w, uint64_t size,
+		     bool guard_included, uint64_t align, uint64_t *out)
+{
+	uint64_t guard = guard_included ? 0 : VX_PAGE_SIZE, first;
+
+	*out = UINT64_MAX;
+	if (size > UINT64_MAX - (VX_PAGE_SIZE - 1) - guard)
+		return false;
+	*out = align_up(size, VX_PAGE_SIZE) + guard;
+	if (w->fit_end <= w->fit_start || w->fit_start > UINT64_MAX - (align - 1))
+		return false;
+	first = align_up(w->fit_start, align);
+	return first < w->fit_end && w->fit_end - first >= *out;
+}
+
 void vx_space_fit(const struct vx_space *s, enum vx_window_id id, uint64_t size,
 		  bool guard_included, uint64_t align, struct vx_fit *f)
 {
 	const struct vx_window *w = &s->win[id];
 
 	memset(f, 0, sizeof(*f));
-	/* __get_vm_area_node(): PAGE_ALIGN, then the guard page. */
-	size = align_up(size, VX_PAGE_SIZE) + (guard_included ? 0 : VX_PAGE_SIZE);
 	/* vmalloc() passes align 1; module_alloc()/execmem MODULE_ALIGN. */
 	if (!align)
 		align = id == VX_WIN_MODULES ? VX_PAGE_SIZE : 1;
-	f->size = size;
 	f->align = align;
 	usable_free(s, w, &f->total_free, &f->largest_free);
+	/* __get_vm_area_node(): PAGE_ALIGN, then the guard page. */
+	if (!fit_size(w, size, guard_included, align, &f->size)) {
+		f->miss = VX_MISS_TOO_LARGE;
+		f->verdict = VX_FIT_EXHAUSTED;
+		return;
+	}
+	size = f->size;
 	fit_pools(s, id, f);
 	fit_tree(s, w, f);
 	f->from_pool = f->pool_nodes && f->pool_nodes == s->cfg.nr_nodes;
@@ -466,6 +492,7 @@ const char *vx_fit_miss_name(enum vx_fit_miss m)
 	case VX_MISS_NO_MATCH: return "find_vmap_lowest_match() finds no free extent";
 	case VX_MISS_BEYOND_VEND: return "the lowest match ends past the window's end";
 	case VX_MISS_LOOP: return "the search would not end";
+	case VX_MISS_TOO_LARGE: return "larger than the window";
 	}
 	return "?";
 }

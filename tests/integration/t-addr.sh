@@ -254,4 +254,17 @@ for c in $(kdump_cases); do
 		bad "$c: --pfn $pfn: not mapped back to $start: $(jq -c '.addresses[0].mapped_by | map(.address)' "$tmp/p.json")"
 	fi
 done
+# A page frame beyond the 52-bit physical address space is refused (its
+# "phys" was pfn << 12 wrapped); the last one below it is looked up.
+c=$(cases | head -n 1)
+"$VMAPX" --pfn=0xffffffffffffffff "$DUMPS/$c/vmcore.kdump" >"$tmp/p.out" 2>"$tmp/p.err"
+rc=$?
+"$VMAPX" --pfn=0xffffffffff "$DUMPS/$c/vmcore.kdump" >"$tmp/p2.out" 2>/dev/null
+rc2=$?
+if [ $rc -eq 2 ] && grep -q -- "--pfn: page frame '0xffffffffffffffff' beyond the physical address space" "$tmp/p.err" &&
+   [ ! -s "$tmp/p.out" ] && { [ $rc2 -eq 0 ] || [ $rc2 -eq 3 ]; } && ! grep -q 'phys 0xfffffffffffff000' "$tmp/p2.out"; then
+	ok "$c: --pfn 2^64-1 is a usage error naming --pfn; 2^40-1 is looked up (exit $rc2)"
+else
+	bad "$c: --pfn 2^64-1 exits $rc ($(head -n 1 "$tmp/p.err")), 2^40-1 exits $rc2"
+fi
 finish

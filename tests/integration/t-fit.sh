@@ -127,4 +127,22 @@ for w in json.load(open(sys.argv[1]))["windows"]: print(w["largest_free"] + 4096
 	done <<<"$reqs"
 	json_valid "$c: the $n --fit -j documents" fit "$tmp"/fit.*
 done
+# A size near 2^64 is refused at parse (it wrapped to a page that "fits");
+# the largest taken, 2^57, is larger than any window: never fits.
+c=$(cases | head -n 1)
+"$VMAPX" --fit=18446744073709551615 "$DUMPS/$c/vmcore.kdump" >"$tmp/fit" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- "--fit: size '18446744073709551615' larger than the address space" "$tmp/err" &&
+   [ ! -s "$tmp/fit" ]; then
+	ok "$c: --fit 2^64-1 is a usage error naming --fit"
+else
+	bad "$c: --fit 2^64-1 exits $rc: $(head -n 1 "$tmp/err") $(grep -m1 fits "$tmp/fit")"
+fi
+"$VMAPX" --fit=131072T "$DUMPS/$c/vmcore.kdump" >"$tmp/fit" 2>/dev/null
+n=$(grep -c -- '--fit .*does not fit: exhaustion: larger than the window' "$tmp/fit")
+if [ "$n" -ge 2 ] && ! grep -q 'fits at' "$tmp/fit"; then
+	ok "$c: --fit 128P is larger than each of the $n windows: never fits"
+else
+	bad "$c: --fit 128P: $(grep -m2 -- '--fit' "$tmp/fit")"
+fi
 exit $((failures > 0))

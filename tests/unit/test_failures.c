@@ -563,6 +563,43 @@ static void test_report_says_out_of_pages_when_the_request_fits_now(void **state
 	free(json);
 }
 
+/*
+ * A kernel logs the size it was asked, whatever it is: one near 2^64
+ * must not wrap (PAGE_ALIGN + guard) to a page that "fits now".
+ */
+static const struct line huge_61[] = {
+	{ 114, 0, "vfail: vmalloc error: size 18446744073709551615, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0" },
+};
+
+static void test_logged_size_near_2_64_never_fits(void **state)
+{
+	char *text = report_of(huge_61, N(huge_61), false);
+	char *json = report_of(huge_61, N(huge_61), true);
+
+	assert_null(strstr(text, "it would fit"));
+	assert_non_null(strstr(text, "  now: it would not fit"));
+	assert_non_null(strstr(text, "  verdict: out of address space (exhaustion)\n"));
+	assert_non_null(strstr(json, "\"fits_now\":false"));
+	assert_non_null(strstr(json, "\"verdict\":\"address_space_exhausted\""));
+	free(text);
+	free(json);
+}
+
+/* A comm is anyone's to set (prctl): its escape sequence is not printed raw. */
+static const struct line escape_61[] = {
+	{ 115, 0, "x\033[2J\033]0;pwn\007: vmalloc error: size 8192, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0" },
+};
+
+static void test_text_report_escapes_control_characters_of_a_comm(void **state)
+{
+	char *text = report_of(escape_61, N(escape_61), false);
+
+	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text, '\007'));
+	assert_non_null(strstr(text, "x\\x1b[2J\\x1b]0;pwn\\x07"));
+	free(text);
+}
+
 static void test_report_of_a_clean_log_counts_its_records(void **state)
 {
 	static const struct line quiet[] = {
@@ -879,6 +916,8 @@ int main(void)
 		cmocka_unit_test(test_trace_of_another_caller_is_not_attached),
 		cmocka_unit_test(test_report_judges_module_load_failure_as_fragmentation),
 		cmocka_unit_test(test_report_says_out_of_pages_when_the_request_fits_now),
+		cmocka_unit_test(test_logged_size_near_2_64_never_fits),
+		cmocka_unit_test(test_text_report_escapes_control_characters_of_a_comm),
 		cmocka_unit_test(test_report_of_a_clean_log_counts_its_records),
 		cmocka_unit_test(test_scan_error_names_the_kernel_log),
 		cmocka_unit_test(test_holder_kinds_come_from_the_caller_name),

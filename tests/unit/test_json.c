@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "format.h"
 #include "json.h"
 
 struct capture {
@@ -256,6 +257,25 @@ static void test_second_top_level_value_is_reported(void **state)
 	free(c.buf);
 }
 
+/*
+ * Text output: a string from the dump (a comm set with prctl, a module or
+ * resource name) reaches the terminal with its control characters and
+ * bytes >= 0x7f as \xNN, so it cannot send escape sequences; cut at a
+ * character, never inside an escape.
+ */
+static void test_printable_escapes_controls_and_high_bytes(void **state)
+{
+	char buf[VX_PRINTABLE_SIZE], small[6];
+
+	assert_string_equal(vx_printable("kworker/0:1", buf, sizeof(buf)), "kworker/0:1");
+	assert_string_equal(vx_printable("a\033]0;pwn\007b", buf, sizeof(buf)),
+			    "a\\x1b]0;pwn\\x07b");
+	assert_string_equal(vx_printable("\r\n\t\x7f\x9b\xff", buf, sizeof(buf)),
+			    "\\x0d\\x0a\\x09\\x7f\\x9b\\xff");
+	assert_string_equal(vx_printable("ab\033cd", small, sizeof(small)), "ab");
+	assert_string_equal(vx_printable("abcdefghij", small, sizeof(small)), "abcde");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_value_without_name_in_object_is_reported),
 		cmocka_unit_test(test_unbalanced_end_is_reported),
 		cmocka_unit_test(test_unclosed_document_is_reported),
+		cmocka_unit_test(test_printable_escapes_controls_and_high_bytes),
 		cmocka_unit_test(test_name_outside_object_is_reported),
 		cmocka_unit_test(test_nesting_beyond_limit_is_reported_not_crashing),
 		cmocka_unit_test(test_max_depth_itself_is_allowed),

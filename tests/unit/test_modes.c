@@ -389,6 +389,45 @@ static void test_addr_and_pfn_lists_keep_their_order(void **state)
 	assert_usage(parse_argv(&o, bad_pfn), "bad page frame '-1'");
 }
 
+/*
+ * A page frame at or above 2^40 is beyond x86_64's 52-bit physical
+ * addresses: refused, naming --pfn, where "phys" once printed pfn << 12
+ * wrapped (0xffffffffffffffff said phys 0xfffffffffffff000).
+ */
+static void test_pfn_beyond_the_physical_address_space_is_refused(void **state)
+{
+	char *top[] = { "vmapx", "--pfn", "0xffffffffffffffff", "DUMP", NULL };
+	char *limit[] = { "vmapx", "--pfn", "1,0x10000000000", "DUMP", NULL };
+	char *last[] = { "vmapx", "--pfn", "0xffffffffff", "DUMP", NULL };
+	struct vx_options o;
+
+	assert_usage(parse_argv(&o, top), "--pfn: page frame '0xffffffffffffffff' beyond the physical address space");
+	assert_usage(parse_argv(&o, limit), "--pfn: page frame '0x10000000000' beyond");
+	assert_null(parse_argv(&o, last));
+	assert_int_equal(o.queries[0].value, (1ULL << 40) - 1);
+}
+
+/*
+ * --fit refuses a size or an alignment no x86_64 address space holds
+ * (above 2^57, 5-level paging), naming the option, rather than let it
+ * wrap later; 2^57 itself is the largest taken.
+ */
+static void test_fit_size_beyond_the_address_space_is_refused(void **state)
+{
+	char *top[] = { "vmapx", "--fit", "18446744073709551615", "DUMP", NULL };
+	char *wraps[] = { "vmapx", "--fit", "0xfffffffffffff001", "DUMP", NULL };
+	char *align[] = { "vmapx", "--fit", "4K@0x8000000000000000", "DUMP", NULL };
+	char *most[] = { "vmapx", "--fit", "131072T@131072T", "DUMP", NULL };
+	struct vx_options o;
+
+	assert_usage(parse_argv(&o, top), "--fit: size '18446744073709551615' larger than the address space");
+	assert_usage(parse_argv(&o, wraps), "--fit: size '0xfffffffffffff001' larger");
+	assert_usage(parse_argv(&o, align), "--fit: size '4K@0x8000000000000000' larger");
+	assert_null(parse_argv(&o, most));
+	assert_int_equal(o.fit_size, 1ULL << 57);
+	assert_int_equal(o.fit_align, 1ULL << 57);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_live_with_every_mode),
 		cmocka_unit_test(test_live_messages_and_crash),
 		cmocka_unit_test(test_addr_and_pfn_lists_keep_their_order),
+		cmocka_unit_test(test_fit_size_beyond_the_address_space_is_refused),
+		cmocka_unit_test(test_pfn_beyond_the_physical_address_space_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

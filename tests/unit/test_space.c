@@ -239,6 +239,37 @@ static void test_fit_takes_lowest_extent_that_holds_size_plus_guard(void **state
 	vx_vmap_free(&m);
 }
 
+/*
+ * A size near 2^64 (asked with --fit, or logged by a kernel and fed in by
+ * --failures) must not wrap in PAGE_ALIGN + guard to a page that fits:
+ * larger than the window, never fits.  So too a size that fills the whole
+ * window once the guard is added, and an alignment no start in the window
+ * has.
+ */
+static void test_fit_size_near_2_64_is_larger_than_the_window(void **state)
+{
+	const uint64_t sizes[] = { UINT64_MAX, UINT64_MAX - 4095,
+				   UINT64_MAX - 8191, VEND + 1 - VSTART };
+	struct vx_space_config c = config();
+	struct vx_space s;
+	struct vx_vmap m;
+	struct vx_fit f;
+
+	fit_layout(&m);
+	assert_null(vx_space_build(&c, &m, &s));
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		vx_space_fit(&s, VX_WIN_VMALLOC, sizes[i], false, 0, &f);
+		assert_int_equal(f.verdict, VX_FIT_EXHAUSTED);
+		assert_int_equal(f.miss, VX_MISS_TOO_LARGE);
+		assert_true(f.size >= sizes[i]);	/* not wrapped to a small one */
+	}
+	vx_space_fit(&s, VX_WIN_VMALLOC, 8 * KIB, false, 1ULL << 63, &f);
+	assert_int_equal(f.verdict, VX_FIT_EXHAUSTED);
+	assert_int_equal(f.miss, VX_MISS_TOO_LARGE);
+	vx_space_free(&s);
+	vx_vmap_free(&m);
+}
+
 /* A tree of three extents: root r, its left child lo, its right child hi. */
 static struct vx_tree_shape three(struct vx_tree_node *v, uint64_t lo_start,
 				  uint64_t lo_end, uint64_t r_start, uint64_t r_end,
@@ -566,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_ioremap_aligns_to_power_of_two_of_size_without_guard),
 		cmocka_unit_test(test_stack_huge_percpu_block_alignments),
 		cmocka_unit_test(test_fit_takes_lowest_extent_that_holds_size_plus_guard),
+		cmocka_unit_test(test_fit_size_near_2_64_is_larger_than_the_window),
 		cmocka_unit_test(test_fit_padded_search_skips_exact_extent_in_pruned_subtree),
 		cmocka_unit_test(test_fit_padding_prunes_subtrees_but_checks_nodes_on_the_path),
 		cmocka_unit_test(test_fit_vstart_clips_and_vend_ends_the_search),
