@@ -255,10 +255,10 @@ if [ "${VMAPX_ASAN:-1}" != 0 ] && command -v clang >/dev/null; then
 	if [ ! -x "$asan" ] || [ -n "$(find lib tool -newer "$asan" -name '*.[ch]' | head -n 1)" ]; then
 		mkdir -p build/asan
 		clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib \
-			$(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libbpf) \
+			$(pkg-config --cflags libkdumpfile libaddrxlat libdw libelf libbpf libarchive) \
 			-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 			-fno-omit-frame-pointer -o "$asan" tool/*.c lib/*.c \
-			$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libbpf) ||
+			$(pkg-config --libs libkdumpfile libaddrxlat libdw libelf libbpf libarchive) ||
 			bad "building the ASan/UBSan vmapx"
 	fi
 	if [ -x "$asan" ]; then

@@ -19,7 +19,7 @@ mkdir -p build/tests
 # shellcheck disable=SC2046
 if ! cc -std=gnu11 -O2 -Ilib -Itool -Itests/unit -o "$checker" tests/integration/types-check.c \
 	tests/unit/fake_mem.c build/libvmapx_tool.a build/libvmapx.a \
-	$(pkg-config --libs libkdumpfile libdw libelf libbpf) 2>"$tmp/cc.err"; then
+	$(pkg-config --libs libkdumpfile libdw libelf libbpf libarchive) 2>"$tmp/cc.err"; then
 	bad "types-check does not build: $(head -n 3 "$tmp/cc.err")"
 	exit 1
 fi
