@@ -282,7 +282,7 @@ void vx_options_usage(FILE *f)
 		"\n"
 		"Rebuilds the kernel's vmalloc bookkeeping from an x86_64 vmcore.\n"
 		"With no mode option, prints /proc/vmallocinfo exactly as that kernel did.\n"
-		"One mode at a time, except --fit, which runs alone or with --frag.\n"
+		"One mode at a time, except --fit (alone or with --frag) and --pfn (with --addr).\n"
 		"\n"
 		"Options:\n");
 	vx_options_help(f, VX_FE_TOOL, "  ");
