@@ -127,6 +127,23 @@ static int range_kind(const struct vx_space *s, enum vx_window_id w,
 	}
 }
 
+/*
+ * The usable part of a free range: what lies below the modules window's
+ * KASLR'd start cannot be allocated, and --frag leaves it out of the
+ * largest free extent; the map marks the same extent with the same size.
+ */
+static uint64_t usable_start(const struct vx_window *w, const struct vx_range *r)
+{
+	return r->start > w->fit_start ? r->start : w->fit_start;
+}
+
+static uint64_t usable_size(const struct vx_window *w, const struct vx_range *r)
+{
+	uint64_t lo = usable_start(w, r);
+
+	return lo < r->end ? r->end - lo : 0;
+}
+
 static const struct vx_range *largest_free(const struct vx_window *w)
 {
 	const struct vx_range *best = NULL;
@@ -134,8 +151,8 @@ static const struct vx_range *largest_free(const struct vx_window *w)
 	for (size_t i = 0; i < w->ranges.n; i++) {
 		const struct vx_range *r = &w->ranges.v[i];
 
-		if (r->state == VX_FREE &&
-		    (!best || r->end - r->start > best->end - best->start))
+		if (r->state == VX_FREE && usable_size(w, r) &&
+		    (!best || usable_size(w, r) > usable_size(w, best)))
 			best = r;
 	}
 	return best;
@@ -384,21 +401,23 @@ static void svg_head(struct svg *v)
 static void svg_largest(struct svg *v, unsigned int y)
 {
 	const struct vx_range *r = v->l.largest;
-	uint64_t row = 0;
+	uint64_t row = 0, size, lo;
 	char h[32];
 
 	if (!r)
 		return;
+	size = usable_size(v->w, r);
+	lo = usable_start(v->w, r);
 	for (size_t i = 0; i < v->l.n; i++)
 		if (v->l.v[i].r == r)
 			row = v->l.v[i].c0 / v->row_cells;
 	fprintf(v->f, "<g id=\"largest\" data-bytes=\"%" PRIu64 "\"><rect x=\"%d\" y=\"%u\" "
-		"width=\"12\" height=\"12\" fill=\"", r->end - r->start, SVG_MARGIN, y - 10);
+		"width=\"12\" height=\"12\" fill=\"", size, SVG_MARGIN, y - 10);
 	put_rgb(v->f, largest_rgb);
 	fprintf(v->f, "\"/><text x=\"%d\" y=\"%u\">largest free extent: %s (%" PRIu64
 		" bytes) at 0x%016" PRIx64 "-0x%016" PRIx64 ", row %" PRIu64 "</text></g>\n",
-		SVG_MARGIN + 18, y, vx_human_bytes(r->end - r->start, h, sizeof(h)),
-		r->end - r->start, r->start, r->end - 1, row + 1);
+		SVG_MARGIN + 18, y, vx_human_bytes(size, h, sizeof(h)),
+		size, lo, r->end - 1, row + 1);
 }
 
 static void svg_legend(struct svg *v, unsigned int y)
@@ -615,7 +634,7 @@ static struct vx_error *term_window(const struct vx_space *s, int id,
 		vx_human_bytes(l.unit, b, sizeof(b)));
 	if (l.largest)
 		fprintf(out, "; ## the largest free extent, %s",
-			vx_human_bytes(l.largest->end - l.largest->start, a, sizeof(a)));
+			vx_human_bytes(usable_size(w, l.largest), a, sizeof(a)));
 	for (uint64_t i = 0; i < l.cells; i++) {
 		if (i % TERM_COLS == 0)
 			fprintf(out, "\n0x%016" PRIx64 " ", c[i].addr);
