@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "owners.h"
 #include "tasks.h"
 
 #define MAX_TASKS	(1u << 22)	/* pid_max's ceiling: a cycle ends here */
@@ -26,30 +27,15 @@ struct task_layout {
 	uint64_t pid_size, comm_size;
 };
 
-static uint64_t member_or_absent(struct vx_kernel *k, const char *type,
-				 const char *path, uint64_t *size)
-{
-	struct vx_member m;
-	struct vx_error *err = vx_member(k->types, type, path, &m);
-
-	if (err) {
-		vx_error_destroy(err);
-		return VX_ABSENT;
-	}
-	if (size)
-		*size = m.size;
-	return m.offset;
-}
-
 static bool task_layout_read(struct vx_kernel *k, struct task_layout *l)
 {
-	l->tasks = member_or_absent(k, "task_struct", "tasks", NULL);
-	l->pid = member_or_absent(k, "task_struct", "pid", &l->pid_size);
-	l->comm = member_or_absent(k, "task_struct", "comm", &l->comm_size);
-	l->signal = member_or_absent(k, "task_struct", "signal", NULL);
-	l->thread_node = member_or_absent(k, "task_struct", "thread_node", NULL);
-	l->thread_head = member_or_absent(k, "signal_struct", "thread_head", NULL);
-	l->thread_group = member_or_absent(k, "task_struct", "thread_group", NULL);
+	l->tasks = vx_owner_member(k, "task_struct", "tasks", NULL);
+	l->pid = vx_owner_member(k, "task_struct", "pid", &l->pid_size);
+	l->comm = vx_owner_member(k, "task_struct", "comm", &l->comm_size);
+	l->signal = vx_owner_member(k, "task_struct", "signal", NULL);
+	l->thread_node = vx_owner_member(k, "task_struct", "thread_node", NULL);
+	l->thread_head = vx_owner_member(k, "signal_struct", "thread_head", NULL);
+	l->thread_group = vx_owner_member(k, "task_struct", "thread_group", NULL);
 	if (l->tasks == VX_ABSENT || l->pid == VX_ABSENT || l->comm == VX_ABSENT ||
 	    l->pid_size != 4)
 		return false;
