@@ -367,18 +367,85 @@ static struct vx_error *chunk_areas(struct vx_kernel *k, uint64_t chunk,
 	return err;
 }
 
+struct chunk_walk {
+	struct vx_kernel *k;
+	uint64_t list_off, base_off, groups, n;
+	const uint64_t *offs, *sizes;
+	struct ranges *r;
+	struct ranges *lost;	/* chunks the filter left out: start = the chunk */
+};
+
+/*
+ * Walk one slot's list from head, forward (link 0) or back (link 8), to
+ * stop (the head or a chunk already found lost).  A chunk whose page the
+ * dump's filter left out is remembered in *lost_at and ends the walk:
+ * its units are told apart later by their struct pages.
+ */
+static struct vx_error *walk_chunks(struct chunk_walk *w, uint64_t head,
+				    int link, uint64_t stop, uint64_t *lost_at)
+{
+	struct vx_error *err;
+	uint64_t pos;
+
+	*lost_at = 0;
+	err = vx_read_u64(w->k->t, head + link, &pos);
+	while (!err && pos != head && pos != stop) {
+		if (++w->n > MAX_CHUNKS)
+			return vx_error_create(VX_ERR_INVALID, "a cycle in the chunk lists");
+		err = chunk_areas(w->k, pos - w->list_off, w->base_off, w->offs,
+				  w->sizes, w->groups, w->r);
+		if (!err)
+			err = vx_read_u64(w->k->t, pos + link, &pos);
+		if (err && (vx_excluded(w->k->t, pos) == 1 ||
+			    vx_excluded(w->k->t, pos - w->list_off + w->base_off) == 1)) {
+			vx_error_destroy(err);
+			*lost_at = pos;
+			return NULL;
+		}
+	}
+	return err;
+}
+
+/*
+ * One slot: forward to the first chunk left out, then back from the tail
+ * to it.  Two chunks left out hide the ones between: an error, since a
+ * unit of an unknown chunk would be taken for an area.
+ */
+static struct vx_error *slot_chunks(struct chunk_walk *w, uint64_t head)
+{
+	uint64_t lost_fwd, lost_back;
+	struct vx_error *err;
+
+	err = walk_chunks(w, head, 0, head, &lost_fwd);
+	if (err || !lost_fwd)
+		return err;
+	err = walk_chunks(w, head, 8, lost_fwd, &lost_back);
+	if (!err && lost_back)
+		return vx_error_create(VX_ERR_NOT_FOUND,
+				       "chunks 0x%lx and 0x%lx: not in the dump, and those between them unknown",
+				       (unsigned long)(lost_fwd - w->list_off),
+				       (unsigned long)(lost_back - w->list_off));
+	if (!err && !add_range(w->lost, lost_fwd - w->list_off, 0))
+		err = &vx_error_nomem;
+	return err;
+}
+
 /*
  * Dynamic per-CPU chunks map only their populated units: their mapped
  * runs are not areas.  Every chunk is on one of pcpu_nr_slots lists
  * (one list per slot since 5.14, whose pcpu_sidelined_slot tells it;
  * before, memcg chunk types multiplied them) and covers
  * base_addr + pcpu_group_offsets[g] for pcpu_group_sizes[g] bytes
- * (pcpu_get_vm_areas(), mm/percpu-vm.c).
+ * (pcpu_get_vm_areas(), mm/percpu-vm.c).  A chunk on a page the filter
+ * left out goes to *lost (its pointer is in its neighbours' links).
  */
-static struct vx_error *percpu_ranges(struct vx_kernel *k, struct ranges *r)
+static struct vx_error *percpu_ranges(struct vx_kernel *k, struct ranges *r,
+				      struct ranges *lost)
 {
-	uint64_t slots, groups, lists, po, ps, list_off, base_off, n = 0;
-	uint64_t offs[MAX_GROUPS], sizes[MAX_GROUPS], a;
+	uint64_t slots, groups, lists, po, ps, a;
+	uint64_t offs[MAX_GROUPS], sizes[MAX_GROUPS];
+	struct chunk_walk w = { .k = k, .offs = offs, .sizes = sizes,
+				.r = r, .lost = lost };
 	struct vx_member m;
 	struct vx_error *err;
 
@@ -401,29 +468,84 @@ static struct vx_error *percpu_ranges(struct vx_kernel *k, struct ranges *r)
 	if (!err)
 		err = vx_read(k->t, ps, sizes, groups * 8);
 	if (!err && !(err = vx_member(k->types, "pcpu_chunk", "list", &m)))
-		list_off = m.offset;
+		w.list_off = m.offset;
 	if (!err && !(err = vx_member(k->types, "pcpu_chunk", "base_addr", &m)))
-		base_off = m.offset;
-	for (uint64_t s = 0; !err && s < slots; s++) {
-		uint64_t head = lists + s * 16, pos;
-
-		err = vx_read_u64(k->t, head, &pos);
-		while (!err && pos != head) {
-			if (++n > MAX_CHUNKS)
-				return vx_error_create(VX_ERR_INVALID, "a cycle in the chunk lists");
-			err = chunk_areas(k, pos - list_off, base_off, offs,
-					  sizes, groups, r);
-			if (!err)
-				err = vx_read_u64(k->t, pos, &pos);
-		}
-	}
+		w.base_off = m.offset;
+	w.groups = groups;
+	for (uint64_t s = 0; !err && s < slots; s++)
+		err = slot_chunks(&w, lists + s * 16);
 	return err ? vx_error_wrap(err, "per-CPU chunks") : NULL;
+}
+
+/*
+ * Where a per-CPU page names its chunk: page->index
+ * (pcpu_set_page_chunk(), mm/percpu.c; 6.12 still), page->private in
+ * later kernels, where index was renamed.  Every one present is read: a
+ * page naming a lost chunk by its exact pointer is that chunk's.
+ */
+struct page_chunk {
+	struct pt pt;
+	uint64_t off[2];
+	int n;
+};
+
+static struct vx_error *page_chunk_open(struct vx_kernel *k,
+					struct page_chunk *pc)
+{
+	static const char *const names[] = { "index", "__folio_index", "private" };
+	struct vx_member m;
+	struct vx_error *err;
+
+	err = pt_open(k, &pc->pt);
+	if (err)
+		return err;
+	for (size_t i = 0; i < 3 && pc->n < 2; i++) {
+		err = vx_member(k->types, "page", names[i], &m);
+		if (!err && m.size == 8)
+			pc->off[pc->n++] = m.offset;
+		vx_error_destroy(err);
+	}
+	return pc->n ? NULL : vx_error_create(VX_ERR_NOT_FOUND,
+		"struct page has neither index nor private: per-CPU pages cannot be told apart");
+}
+
+/* Does the page mapped at va name one of the chunks in lost? */
+static struct vx_error *page_of_lost_chunk(struct vx_kernel *k,
+					   const struct page_chunk *pc,
+					   const struct ranges *lost,
+					   uint64_t va, bool *yes)
+{
+	struct vx_error *err;
+	uint64_t pfn, val;
+
+	*yes = false;
+	err = pt_pfn(k, &pc->pt, va, &pfn);
+	for (int i = 0; !err && i < pc->n && !*yes; i++) {
+		uint64_t at = pc->pt.vmemmap + pfn * pc->pt.page_size + pc->off[i];
+
+		err = vx_read_u64(k->t, at, &val);
+		/*
+		 * No struct page (an ioremap of device memory: the memory
+		 * map has no page there) is no per-CPU page, which is RAM;
+		 * one the filter left out cannot be told.
+		 */
+		if (err && vx_excluded(k->t, at) != 1) {
+			vx_error_destroy(err);
+			return NULL;
+		}
+		for (size_t j = 0; !err && j < lost->n; j++)
+			if (val == lost->v[j].start)
+				*yes = true;
+	}
+	return err;
 }
 
 struct pt_ctx {
 	struct vx_kernel *k;
 	struct vx_vmap *m;
 	struct ranges known;
+	struct ranges lost;	/* per-CPU chunks left out by the filter */
+	struct page_chunk pc;
 	uint64_t window_end;
 	size_t added;
 };
@@ -455,9 +577,24 @@ static struct vx_error *take_run(void *arg, uint64_t start, uint64_t end)
 	struct pt_ctx *c = arg;
 	struct vx_area *a;
 
+	struct vx_error *err;
+	bool first = false, last = false;
+
 	if (end + VX_PAGE_SIZE > c->window_end ||
 	    overlaps(&c->known, start, end + VX_PAGE_SIZE))
 		return NULL;
+	/* units of a chunk the filter left out: not areas */
+	if (c->lost.n) {
+		err = page_of_lost_chunk(c->k, &c->pc, &c->lost, start, &first);
+		if (!err)
+			err = page_of_lost_chunk(c->k, &c->pc, &c->lost,
+						 end - VX_PAGE_SIZE, &last);
+		if (err)
+			return vx_error_wrap(err, "mapped run 0x%lx-0x%lx",
+					     (unsigned long)start, (unsigned long)end);
+		if (first || last)
+			return NULL;
+	}
 	a = vx_walk_new_area(&c->m->lists[VX_BUSY]);
 	if (!a)
 		return &vx_error_nomem;
@@ -495,7 +632,9 @@ struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
 			if (!add_range(&c.known, m->lists[s].v[i].start,
 				       m->lists[s].v[i].end))
 				goto nomem;
-	err = percpu_ranges(k, &c.known);
+	err = percpu_ranges(k, &c.known, &c.lost);
+	if (!err && c.lost.n)
+		err = page_chunk_open(k, &c.pc);
 	if (err)
 		goto out;
 	qsort(c.known.v, c.known.n, sizeof(*c.known.v), by_known);
@@ -519,9 +658,11 @@ struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
 out:
 	free(c.known.v);
 	free(c.known.max_end);
+	free(c.lost.v);
 	return err;
 nomem:
 	free(c.known.v);
 	free(c.known.max_end);
+	free(c.lost.v);
 	return &vx_error_nomem;
 }

@@ -188,7 +188,9 @@ static const struct fk_member members_61[] = {
 	{ "slab", "freelist", 32, 8 },					\
 	{ "slab", "counters", 40, 8 },					\
 	{ "pcpu_chunk", "list", 0, 16 },				\
-	{ "pcpu_chunk", "base_addr", 24, 8 }
+	{ "pcpu_chunk", "base_addr", 24, 8 },				\
+	{ "page", "index", 32, 8 },					\
+	{ "page", "private", 40, 8 }
 
 static const struct fk_member members_612[] = {
 	COMMON_MEMBERS, NODE_MEMBERS, SLAB_612_MEMBERS,

@@ -542,11 +542,22 @@ static uint64_t add_area(struct fake_kernel *fk, int i, uint64_t *pages)
 	return va;
 }
 
-/* One dynamic per-CPU chunk at base, a group of 2 MiB (5.14+ symbols). */
-static void add_percpu_chunk(struct fake_kernel *fk, uint64_t base)
+/*
+ * One dynamic per-CPU chunk at base, a group of 2 MiB (5.14+ symbols);
+ * the chunk alone on its page when own_page.  Returns the chunk.
+ */
+static uint64_t add_percpu_chunk_at(struct fake_kernel *fk, uint64_t base,
+				    bool own_page)
 {
-	uint64_t lists = fake_kernel_alloc(fk, 16), chunk = fake_kernel_alloc(fk, 64);
+	uint64_t lists = fake_kernel_alloc(fk, 16);
 	uint64_t offs = fake_kernel_alloc(fk, 8), sizes = fake_kernel_alloc(fk, 8);
+	uint64_t chunk;
+
+	if (own_page)
+		fake_kernel_next_page(fk);
+	chunk = fake_kernel_alloc(fk, 64);
+	if (own_page)
+		fake_kernel_next_page(fk);
 
 	fake_kernel_new_global(fk, 'b', "pcpu_sidelined_slot", 4);
 	fake_kernel_put_u32(fk, fake_kernel_new_global(fk, 'b', "pcpu_nr_slots", 4), 1);
@@ -560,6 +571,12 @@ static void add_percpu_chunk(struct fake_kernel *fk, uint64_t base)
 	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "list"), lists);
 	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "list") + 8, lists);
 	fake_kernel_put_u64(fk, chunk + OFF("pcpu_chunk", "base_addr"), base);
+	return chunk;
+}
+
+static void add_percpu_chunk(struct fake_kernel *fk, uint64_t base)
+{
+	add_percpu_chunk_at(fk, base, false);
 }
 
 /*
@@ -588,6 +605,42 @@ static void test_612_page_tables_rebuild_a_lost_busy_range(void **state)
 		"0xffffc90000010000-0xffffc90000012000    8192 [vmap_area not in dump: from the page tables, 1 page mapped N0=1; caller, flags, pages= unknown]\n"
 		"0xffffc90000020000-0xffffc90000022000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n");
 	assert_int_equal(skips_with("1 busy ranges rebuilt from the page tables"), 1);
+	free(text);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
+/*
+ * The filter left the chunk itself out (a makedumpfile older than 6.12
+ * took its slab page for user data): its pointer is still in the list,
+ * and the struct pages of its populated unit name it (page->index), so
+ * the unit is still no area while the lost busy range comes back.
+ */
+static void test_612_page_tables_tell_a_lost_chunks_units_by_their_pages(void **state)
+{
+	struct fake_kernel *fk = new_kernel();
+	uint64_t va[3], pages[3], unit, chunk;
+	struct vx_kernel *k;
+	char *text;
+
+	fake_kernel_set_vmap_nodes(fk, 1);
+	for (int i = 0; i < 3; i++)
+		va[i] = add_area(fk, i, &pages[i]);
+	chunk = add_percpu_chunk_at(fk, V + 0x200000, true);
+	unit = fake_kernel_pages_on(fk, 2, 0);
+	for (int i = 0; i < 2; i++)
+		fake_kernel_put_u64(fk, fake_kernel_get_u64(fk, unit + i * 8) +
+				    OFF("page", "index"), chunk);
+	fake_kernel_map_pages(fk, V + 0x203000, unit, 2);
+	fake_kernel_exclude_page(fk, va[1]);
+	fake_kernel_exclude_page(fk, chunk);
+	text = print(fk, &k);
+	assert_string_equal(text,
+		"0xffffc90000000000-0xffffc90000002000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n"
+		"0xffffc90000010000-0xffffc90000012000    8192 [vmap_area not in dump: from the page tables, 1 page mapped N0=1; caller, flags, pages= unknown]\n"
+		"0xffffc90000020000-0xffffc90000022000    8192 vmalloc_caller+0x10/0x100 pages=1 vmalloc N0=1\n");
+	assert_int_equal(skips_with("1 busy ranges rebuilt from the page tables"), 1);
+	assert_int_equal(skips_with("per-CPU chunks"), 0);
 	free(text);
 	vx_kernel_close(k);
 	fake_kernel_free(fk);
@@ -629,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_612_slab_scan_wants_the_lost_areas_slot_free),
 		cmocka_unit_test(test_612_slab_scan_takes_an_area_between_two_lost_ones),
 		cmocka_unit_test(test_612_page_tables_rebuild_a_lost_busy_range),
+		cmocka_unit_test(test_612_page_tables_tell_a_lost_chunks_units_by_their_pages),
 		cmocka_unit_test(test_612_page_tables_need_the_percpu_chunks),
 	};
 
