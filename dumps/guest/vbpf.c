@@ -9,9 +9,10 @@
  * one 2 MiB bpf_prog_pack, each program takes a pack of its own.
  *
  * Why LD_IMM64 and not a store to the stack: from 6.8 on the verifier records every stack access
- * in the state's instruction history, grown one entry at a time by krealloc (and zeroed by
- * init_on_alloc), which is quadratic in a straight-line program of stores; 6.12 loaded such
- * 1.1 MB programs about 25 times slower than 6.1 under TCG. A constant load leaves no history.
+ * in its instruction history (Debian's 6.12 has push_insn_history, grown an entry at a time with
+ * kvrealloc), so a straight line of stores pushes one entry per instruction; 6.12 loaded 1.1 MB
+ * programs of BPF_ST_MEM stores about 25 times slower than 6.1 under TCG. A constant load
+ * touches no stack slot and pushes nothing (dumps/README.md).
  *
  * A load is counted when BPF_OBJ_GET_INFO_BY_FD reports jited_prog_len > 0: without
  * CONFIG_BPF_JIT_ALWAYS_ON (Debian) a JIT image that cannot be allocated may leave the program
