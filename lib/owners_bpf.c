@@ -114,8 +114,10 @@ static struct vx_error *one_prog(struct vx_owner_ctx *c, struct bpf_walk *w,
 		return vx_error_wrap(err, "bpf_prog 0x%" PRIx64, prog);
 	name[sizeof(name) - 1] = '\0';
 	w->st->seen++;
-	snprintf(group, sizeof(group), "bpf prog %" PRIu64 " %s", id, name);
-	snprintf(what, sizeof(what), "bpf prog %" PRIu64 " %s (%s)", id, name,
+	/* prog_name is optional in bpf(2): an unnamed program is "bpf prog ID" */
+	snprintf(group, sizeof(group), "bpf prog %" PRIu64 "%s%s", id,
+		 name[0] ? " " : "", name);
+	snprintf(what, sizeof(what), "%s (%s)", group,
 		 type < sizeof(prog_types) / sizeof(*prog_types) ?
 		 prog_types[type] : "type ?");
 	/* struct bpf_prog itself (bpf_prog_alloc: __vmalloc) */

@@ -1,18 +1,27 @@
-/* vbpf [WORKERS [INSNS]]: fill the modules window with BPF JIT images until the kernel refuses one.
+/* vbpf [WORKERS [N]]: fill the modules window with BPF JIT images until the kernel refuses one.
  *
  * Raises net.core.bpf_jit_limit to the largest value the sysctl accepts (its maximum is the size
  * of the modules window; the limit does not bind root anyway), then WORKERS processes load
- * socket-filter programs of INSNS instructions with raw bpf(2) calls and keep every fd open. Each
- * instruction is a BPF_ST_MEM DW to fp-256 (the x86 JIT emits 11 bytes for it: REX.W C7 modrm
- * disp32 imm32), so the default 100,000 make a JIT image just over 1 MiB: no two fit in one 2 MiB
- * bpf_prog_pack, each program takes a pack of its own. A load is counted when
- * BPF_OBJ_GET_INFO_BY_FD reports jited_prog_len > 0: without CONFIG_BPF_JIT_ALWAYS_ON (Debian) a
- * JIT image that cannot be allocated leaves the program interpreted and the load succeeds. The
- * first load that fails or is not JITed stops every worker.
+ * socket-filter programs with raw bpf(2) calls and keep every fd open. A program is N
+ * BPF_LD_IMM64 instructions (two slots each, so insn_cnt = 2N + 2) loading r0 with a constant
+ * whose upper half is not zero: the x86 JIT emits a 10-byte movabs for each, so the default
+ * 105,000 make a JIT image of 1,050,000 bytes plus the prologue, just over 1 MiB: no two fit in
+ * one 2 MiB bpf_prog_pack, each program takes a pack of its own.
+ *
+ * Why LD_IMM64 and not a store to the stack: from 6.8 on the verifier records every stack access
+ * in its instruction history (Debian's 6.12 has push_insn_history, grown an entry at a time with
+ * kvrealloc), so a straight line of stores pushes one entry per instruction; 6.12 loaded 1.1 MB
+ * programs of BPF_ST_MEM stores about 25 times slower than 6.1 under TCG. A constant load
+ * touches no stack slot and pushes nothing (dumps/README.md).
+ *
+ * A load is counted when BPF_OBJ_GET_INFO_BY_FD reports jited_prog_len > 0: without
+ * CONFIG_BPF_JIT_ALWAYS_ON (Debian) a JIT image that cannot be allocated may leave the program
+ * interpreted and the load succeeds. The first load that fails or is not JITed stops every worker.
  *
  * Output (stdout, one line each): "vbpf: ..." events, then "vbpf-result key=value ..." and
- * "vbpf: started"; every 50 programs a progress line on stderr; the workers then sleep forever holding their fds (the programs must outlive the
- * loader or the window empties before the capture). */
+ * "vbpf: started"; every 50 programs a progress line on stderr; the workers then sleep forever
+ * holding their fds (the programs must outlive the loader or the window empties before the
+ * capture). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +38,8 @@
 #include <unistd.h>
 
 #define LIMIT_PATH "/proc/sys/net/core/bpf_jit_limit"
+/* BPF_COMPLEXITY_LIMIT_INSNS: the most insn_cnt a bpf_capable() loader may pass */
+#define MAX_INSN_CNT 1000000
 
 struct shared {
 	int stop;
@@ -96,19 +107,20 @@ static long long raise_jit_limit(void)
 	return read_ll(LIMIT_PATH);
 }
 
+/* N LD_IMM64 r0 = 0x5a5a5a5a000xxxxx (a movabs each: the upper half is not zero), r0 = 0, exit. */
 static struct bpf_insn *make_prog(int n)
 {
-	struct bpf_insn *p = calloc(n + 2, sizeof(*p));
+	struct bpf_insn *p = calloc(2 * n + 2, sizeof(*p));
 	if (!p)
 		return NULL;
 	for (int i = 0; i < n; i++) {
-		p[i].code = BPF_ST | BPF_MEM | BPF_DW;
-		p[i].dst_reg = BPF_REG_10;
-		p[i].off = -256;
-		p[i].imm = 0x1000 + i;
+		p[2 * i].code = BPF_LD | BPF_DW | BPF_IMM;
+		p[2 * i].dst_reg = BPF_REG_0;
+		p[2 * i].imm = 0x1000 + i;
+		p[2 * i + 1].imm = 0x5a5a5a5a;	/* the second slot holds the upper 32 bits */
 	}
-	p[n].code = BPF_ALU64 | BPF_MOV | BPF_K;	/* r0 = 0 */
-	p[n + 1].code = BPF_JMP | BPF_EXIT;
+	p[2 * n].code = BPF_ALU64 | BPF_MOV | BPF_K;	/* r0 = 0 */
+	p[2 * n + 1].code = BPF_JMP | BPF_EXIT;
 	return p;
 }
 
@@ -147,7 +159,7 @@ static void worker(struct shared *sh, struct bpf_insn *prog, int n, int id)
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
 		memset(&a, 0, sizeof(a));
 		a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-		a.insn_cnt = n + 2;
+		a.insn_cnt = 2 * n + 2;
 		a.insns = (uintptr_t)prog;
 		a.license = (uintptr_t)license;
 		int fd = sys_bpf(BPF_PROG_LOAD, &a);
@@ -179,21 +191,28 @@ static void worker(struct shared *sh, struct bpf_insn *prog, int n, int id)
 
 int main(int argc, char **argv)
 {
-	int workers = argc > 1 ? atoi(argv[1]) : 2, n = argc > 2 ? atoi(argv[2]) : 100000;
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct bpf_insn *prog = make_prog(n);
+	int workers = argc > 1 ? atoi(argv[1]) : 2, n = argc > 2 ? atoi(argv[2]) : 105000;
+	struct shared *sh;
+	struct bpf_insn *prog;
 	struct timespec t0, t1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (sh == MAP_FAILED || !prog || workers < 1) {
-		printf("vbpf: setup failed\n");
+	if (workers < 1 || n < 1 || n > (MAX_INSN_CNT - 2) / 2) {
+		printf("vbpf: need 1+ workers and 1 to %d LD_IMM64 instructions, got %d and %d\n",
+		       (MAX_INSN_CNT - 2) / 2, workers, n);
+		return 1;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	prog = make_prog(n);
+	if (sh == MAP_FAILED || !prog) {
+		printf("vbpf: setup failed: out of memory\n");
 		return 1;
 	}
 	long long old = read_ll(LIMIT_PATH), lim = raise_jit_limit();
 	write_str("/proc/sys/net/core/bpf_jit_enable", "1");
-	printf("vbpf: bpf_jit_limit %lld -> %lld, bpf_jit_enable %lld, %d workers, %d insns\n",
-	       old, lim, read_ll("/proc/sys/net/core/bpf_jit_enable"), workers, n + 2);
+	printf("vbpf: bpf_jit_limit %lld -> %lld, bpf_jit_enable %lld, %d workers,"
+	       " %d LD_IMM64 (insn_cnt %d)\n", old, lim, read_ll("/proc/sys/net/core/bpf_jit_enable"),
+	       workers, n, 2 * n + 2);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < workers; i++) {
 		if (fork() == 0) {
@@ -206,11 +225,11 @@ int main(int argc, char **argv)
 		usleep(100000);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("vbpf-result programs=%ld jited_bytes=%ld not_jited=%ld failed_loads=%ld errno=%d"
-	       " errno_name=%s jited_len_min=%ld jited_len_max=%ld insns=%d workers=%d"
+	       " errno_name=%s jited_len_min=%ld jited_len_max=%ld insns=%d insn_cnt=%d workers=%d"
 	       " jit_limit_old=%lld jit_limit=%lld seconds=%.1f\n",
 	       sh->programs, sh->jited_bytes, sh->not_jited, sh->failed, sh->first_errno,
 	       sh->first_errno ? errno_name(sh->first_errno) : "none", sh->min_len, sh->max_len,
-	       n + 2, workers, old, lim,
+	       n, 2 * n + 2, workers, old, lim,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	printf("vbpf: started\n");
 	fflush(stdout);

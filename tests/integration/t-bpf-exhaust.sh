@@ -4,7 +4,8 @@
 # (meta.json bpf.messages, from the console), each with its size (logged, or inferred where the
 # message has none: execmem), in the modules window, with the verdict exhaustion or
 # fragmentation; its window figures must be --frag's; --fit of the request must say it does not
-# fit; and the listing stays byte-identical to the captured /proc/vmallocinfo.
+# fit; the listing stays byte-identical to the captured /proc/vmallocinfo; and the dump is what the
+# scenario promises (no two JIT images in one pack, the loaders saw the refusal: meta.json "bpf").
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -102,6 +103,18 @@ for c in $(bpf_cases); do
 	packs=$(jq -r '[.failures[] | select(.window == "modules")][0].window_state.bpf_packs' <<<"$json")
 	[ "$packs" -ge "$progs" ] && ok "$c: $packs BPF packs in the window for the guest's $progs JITed programs" ||
 		bad "$c: $packs BPF packs in the window for $progs JITed programs"
+	# what the scenario promises of the dump: no two images share a pack (each over half of one,
+	# the guard page not counted), and the loaders saw the refusal (6.1 fails the load, 6.12
+	# leaves the program interpreted)
+	pack=$(jq -r '[.failures[] | select(.window == "modules")][0].window_state.bpf_pack_size' <<<"$json")
+	minlen=$(jq -r .bpf.jited_len_min "$d/meta.json")
+	[ "$pack" -gt 4096 ] && [ $((2 * minlen)) -gt $((pack - 4096)) ] &&
+		ok "$c: the smallest JIT image ($minlen bytes) is over half a pack ($pack bytes with the guard): one pack each" ||
+		bad "$c: JIT images of $minlen bytes could share a pack of $pack bytes"
+	refused=$(jq -r '(.bpf.failed_loads // 0) + (.bpf.not_jited // 0)' "$d/meta.json")
+	[ "$refused" -ge 1 ] &&
+		ok "$c: the loaders saw the refusal ($(jq -r '"\(.bpf.failed_loads) failed, \(.bpf.not_jited) not JITed, errno \(.bpf.errno_name)"' "$d/meta.json"))" ||
+		bad "$c: no load failed or stayed unJITed: the window was not filled by the loaders"
 	# modules by name: their memory is part of what the module holders hold
 	jq -e '[.failures[] | select(.window == "modules")][0].window_state |
 		(.largest_modules | length) > 0 and ([.largest_modules[].bytes] | add) <= .busy_modules' \

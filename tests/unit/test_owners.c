@@ -677,11 +677,14 @@ static void test_bpf_programs_in_a_pack_and_a_jit_binary(void **state)
 	fake_kernel_put_u64(w.fk, node + 0x8 + 5 * 8, prog(&w, 7, "xdp_pass", 6, pack + 0x800));
 	fake_kernel_put_u64(w.fk, node + 0x8 + 9 * 8, prog(&w, 9, "big", 26, jit + 0x10));
 	fake_kernel_put_u64(w.fk, node + 0x8 + 10 * 8, 0x13);	/* a value entry */
+	/* no prog_name (vbpf's, and any raw bpf(2) loader's): no empty name printed */
+	fake_kernel_put_u64(w.fk, node + 0x8 + 11 * 8, prog(&w, 11, "", 1, pack + 0x1000));
 	build(&w, &b);
 	assert_string_equal(owner(&b, pack)->text,
-			    "bpf prog 3 filter (socket_filter), bpf prog 7 xdp_pass (xdp)");
+			    "bpf prog 3 filter (socket_filter), bpf prog 7 xdp_pass (xdp), "
+			    "bpf prog 11 (socket_filter)");
 	assert_string_equal(owner(&b, jit)->text, "bpf prog 9 big (tracing)");
-	assert_int_equal(b.t->rules[5].seen, 3);
+	assert_int_equal(b.t->rules[5].seen, 4);
 	assert_int_equal(b.r.nr_skips, 0);
 	unbuild(&w, &b);
 }
