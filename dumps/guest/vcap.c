@@ -1,6 +1,6 @@
 /* vcap: the guest's capture loop (exec'd by init as PID 1, so capturing forks nothing).
  *
- *   vcap PORT SETTLE_SECONDS
+ *   vcap PORT SETTLE_SECONDS [PANIC_FILE PANIC_DATA]
  *
  * Round n (n = 1, 2, ...): writes to PORT
  *   === BEGIN raw n      /proc/vmallocinfo read with kptr_restrict=1 (real addresses, root)
@@ -13,8 +13,10 @@
  *   === END ttys n       whose link names a /dev/tty..., /dev/pts/N or /dev/console (from /proc/PID/fd/N)
  *   === READY n
  * then blocks reading a command line from PORT: "again" starts round n+1, "panic" crashes the
- * kernel from here (sysrq c: the kdump scenario's capture kernel takes over; nothing forks between
- * the last capture and the panic), anything else ("halt") idles forever.
+ * kernel from here by writing PANIC_DATA to PANIC_FILE (default "c" to /proc/sysrq-trigger; the
+ * oops scenario names voops' fault parameter, whose write oopses; the kdump scenarios' capture
+ * kernel takes over; nothing forks between the last capture and the panic), anything else
+ * ("halt") idles forever.
  * The file is read in large chunks: 1-byte reads would restart the 5.10/6.1 seq_list walk at
  * every record (quadratic in the number of areas).
  */
@@ -56,12 +58,18 @@ static void set_kptr(const char *v)
 	}
 }
 
-/* echo c > /proc/sysrq-trigger, without a shell: the trigger file works whatever kernel.sysrq says */
-static void crash_now(void)
+/*
+ * echo DATA > FILE, without a shell: by default c to /proc/sysrq-trigger (the trigger file works
+ * whatever kernel.sysrq says).
+ */
+static void crash_now(const char *file, const char *data)
 {
-	int fd = open("/proc/sysrq-trigger", O_WRONLY);
-	if (fd < 0 || write(fd, "c", 1) != 1)
-		outs("=== ERROR sysrq-trigger\n");
+	int fd = open(file, O_WRONLY);
+	if (fd < 0 || write(fd, data, strlen(data)) != (ssize_t)strlen(data)) {
+		outs("=== ERROR panic write to ");
+		outs(file);
+		outs("\n");
+	}
 	/* not reached when the panic happens */
 	if (fd >= 0)
 		close(fd);
@@ -257,7 +265,8 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, "again") == 0)
 			continue;
 		if (strcmp(cmd, "panic") == 0)
-			crash_now();
+			crash_now(argc >= 5 ? argv[3] : "/proc/sysrq-trigger",
+				  argc >= 5 ? argv[4] : "c");
 		for (;;)
 			pause();
 	}

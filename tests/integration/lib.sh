@@ -6,11 +6,20 @@ failures=0
 ok() { echo "ok $*"; }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
-# kdump cases (meta.json "scenario": "kdump") are written by makedumpfile -d 31 in a capture
-# kernel: a makedumpfile older than the kernel may filter out pages vmapx needs, so they are not
-# "identical to vmallocinfo.raw" by construction. t-kdump.sh tests them; the other scripts get the
-# dumps that hold all of memory.
-is_kdump_case() { grep -q '"scenario": "kdump"' "$DUMPS/$1/meta.json" 2>/dev/null; }
+# kdump cases (meta.json "scenario": "kdump", or "oops": the same path, panicked by a real oops)
+# are written by makedumpfile -d 31 in a capture kernel: a makedumpfile older than the kernel may
+# filter out pages vmapx needs, so they are not "identical to vmallocinfo.raw" by construction.
+# t-kdump.sh tests them; the other scripts get the dumps that hold all of memory.
+is_kdump_case() { grep -qE '"scenario": "(kdump|oops)"' "$DUMPS/$1/meta.json" 2>/dev/null; }
+
+# Complete oops cases: kdump cases whose panic was voops' write past its buffer (dumps/guest/voops.c).
+oops_cases() {
+	local d c
+	for d in "$DUMPS"/*/; do
+		c=$(basename "$d")
+		grep -q '"scenario": "oops"' "$d/meta.json" 2>/dev/null && echo "$c"
+	done
+}
 
 # Case directories that hold a complete dump of all of memory.
 cases() {

@@ -255,8 +255,10 @@ for c in $(kdump_cases); do
 	fi
 done
 # A page frame beyond the 52-bit physical address space is refused (its
-# "phys" was pfn << 12 wrapped); the last one below it is looked up.
+# "phys" was pfn << 12 wrapped); the last one below it is looked up. (Any
+# case: with only kdump cases in $DUMPS, cases() names none.)
 c=$(cases | head -n 1)
+[ -n "$c" ] || c=$(kdump_cases | head -n 1)
 "$VMAPX" --pfn=0xffffffffffffffff "$DUMPS/$c/vmcore.kdump" >"$tmp/p.out" 2>"$tmp/p.err"
 rc=$?
 "$VMAPX" --pfn=0xffffffffff "$DUMPS/$c/vmcore.kdump" >"$tmp/p2.out" 2>/dev/null

@@ -47,7 +47,7 @@ for d in "$DUMPS"/*/; do
 		continue
 	fi
 	# makedumpfile -d 31 dumps may lack pages vmapx needs (t-kdump.sh covers them)
-	grep -q '"scenario": "kdump"' "$d/meta.json" 2>/dev/null && continue
+	grep -qE '"scenario": "(kdump|oops)"' "$d/meta.json" 2>/dev/null && continue
 	cases+=("$d")
 done
 if [ ${#cases[@]} -eq 0 ]; then
