@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Owner rule for swap (doc/kernel.md §10.7): swapon() vzallocs each swap
- * area's swap_map (one byte a page: __do_sys_swapon), and kvcallocs its
+ * area's swap_map (one byte a page: __do_sys_swapon; gone in 7.x, whose
+ * swap_info_struct has cluster_info and no swap_map), and kvcallocs its
  * cluster_info, its swap cache address spaces (swapper_spaces[type]), its
  * swap_cgroup map (swap_cgroup_ctrl[type].map, swap_cgroup_swapon) and,
  * with zswap, its trees (zswap_trees[type]); any of them that is a
@@ -61,7 +62,9 @@ static bool swap_layout(struct vx_kernel *k, struct swap_layout *l)
 	}
 	if (l->flags_size > 8)
 		return false;
-	return l->flags != VX_ABSENT && l->swap_map != VX_ABSENT;
+	/* 7.x has no swap_map (the swap table is in the clusters) */
+	return l->flags != VX_ABSENT &&
+	       (l->swap_map != VX_ABSENT || l->cluster_info != VX_ABSENT);
 }
 
 static bool path_layout(const struct swap_layout *l)
@@ -177,11 +180,11 @@ static struct vx_error *one_swap(struct vx_owner_ctx *c,
 				 uint64_t si)
 {
 	char name[SWAP_PATH_MAX];
-	uint64_t flags, map, clusters = 0, file = 0;
+	uint64_t flags, map = 0, clusters = 0, file = 0;
 	struct vx_error *err = vx_read_uint(c->k->t, si + l->flags, l->flags_size,
 					    &flags);
 
-	if (!err)
+	if (!err && l->swap_map != VX_ABSENT)
 		err = vx_read_u64(c->k->t, si + l->swap_map, &map);
 	if (err)
 		return vx_error_wrap(err, "swap_info[%" PRIu64 "]", type);

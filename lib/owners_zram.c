@@ -7,10 +7,12 @@
  * and btf; struct btf's data and data_size, a copy the kernel keeps) and
  * parsed split on the vmlinux BTF of the dump.  The devices are the
  * entries of the module's zram_index_idr; the name is zram->disk's
- * disk_name.  6.12's per-CPU compression streams (zcomp_cpu_up_prepare:
- * zstrm->buffer, and a backend's context whose first member is the
- * vmalloc'd work memory, lz4_ctx.mem) are named when the module's BTF has
- * those members.
+ * disk_name.  The per-CPU compression streams of 6.12+
+ * (zcomp_cpu_up_prepare: zstrm->buffer, 7.x also zstrm->local_copy, and
+ * the backend's context, whose lz4_ctx.mem is the vmalloc'd work memory)
+ * are named when the module's BTF has those members; 6.1's buffers are
+ * pages, not vmalloc.  A kernel without module BTF (5.10: no struct
+ * btf_module) has no rule.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,7 +33,7 @@ struct zram_walk {
 	uint64_t xa_head, node_slots, nr_slots;
 	uint64_t table, disk, disk_name, disk_name_size;
 	uint64_t comp, nr_comps;	/* zram.comp (<= 6.1) or comps[] (6.12+) */
-	uint64_t stream, strm_buffer, strm_context, ctx_mem;
+	uint64_t stream, strm_buffer, strm_local_copy, strm_context, ctx_mem;
 	uint64_t *cpu_off;
 	uint32_t nr_cpus;
 	unsigned int budget;
@@ -186,6 +188,10 @@ static struct vx_error *streams(struct vx_owner_ctx *c, struct zram_walk *w,
 		snprintf(what, sizeof(what), "compression buffer (cpu %u)", cpu);
 		if (vx_owner_try_u64(c->k, s + w->strm_buffer, &buf))
 			err = claim(c, w, buf, name, what);
+		snprintf(what, sizeof(what), "local copy buffer (cpu %u)", cpu);
+		if (!err && w->strm_local_copy != VX_ABSENT &&
+		    vx_owner_try_u64(c->k, s + w->strm_local_copy, &buf))
+			err = claim(c, w, buf, name, what);
 		if (err || w->strm_context == VX_ABSENT || w->ctx_mem == VX_ABSENT ||
 		    !vx_owner_try_u64(c->k, s + w->strm_context, &ctx) || !ctx ||
 		    !vx_owner_try_u64(c->k, ctx + w->ctx_mem, &mem))
@@ -282,6 +288,7 @@ static bool zram_layout(struct vx_kernel *k, struct zram_walk *w)
 		w->nr_comps = MAX_COMPS;
 	w->stream = mod_member(w->mt, "zcomp", "stream", NULL);
 	w->strm_buffer = mod_member(w->mt, "zcomp_strm", "buffer", NULL);
+	w->strm_local_copy = mod_member(w->mt, "zcomp_strm", "local_copy", NULL);
 	ctx = mod_member(w->mt, "zcomp_strm", "ctx", NULL);
 	context = mod_member(w->mt, "zcomp_ctx", "context", NULL);
 	w->strm_context = ctx == VX_ABSENT || context == VX_ABSENT ? VX_ABSENT :
@@ -297,9 +304,13 @@ struct vx_error *vx_owners_zram(struct vx_owner_ctx *c,
 {
 	struct zram_walk w = { .st = st, .budget = MAX_ZRAM_ENTRIES };
 	uint64_t idr, head;
-	struct vx_error *err = vx_module_symbol(c->k, "zram", "zram_index_idr", &idr);
+	struct vx_error *err;
 
-	if (err) {	/* zram not loaded: nothing of it to name */
+	/* no module BTF in the kernel (5.10), or zram not loaded: no rule */
+	if (vx_owner_member(c->k, "btf_module", "btf", NULL) == VX_ABSENT)
+		return NULL;
+	err = vx_module_symbol(c->k, "zram", "zram_index_idr", &idr);
+	if (err) {
 		vx_error_destroy(err);
 		return NULL;
 	}
