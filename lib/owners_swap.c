@@ -41,6 +41,7 @@ static bool swap_layout(struct vx_kernel *k, struct swap_layout *l)
 {
 	struct vx_error *err;
 
+	l->flags_size = 0;	/* left as is when there is no such member */
 	l->flags = vx_owner_member(k, "swap_info_struct", "flags", &l->flags_size);
 	l->swap_map = vx_owner_member(k, "swap_info_struct", "swap_map", NULL);
 	l->cluster_info = vx_owner_member(k, "swap_info_struct", "cluster_info", NULL);
