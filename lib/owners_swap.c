@@ -9,7 +9,8 @@
  * vmalloc area is the swap's.  The swaps are swap_info[0, nr_swapfiles)
  * with SWP_USED set, named as /proc/swaps names them: the path of
  * swap_file (d_path: dentry names up to the mount root, then the mount's
- * mountpoint in its parent mount, up to the root mount).
+ * mountpoint in its parent mount, up to the root mount), or else, for a
+ * device, its disk's name (bdev->bd_disk->disk_name), or else its type.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 struct swap_layout {
 	/* swap_info_struct */
 	uint64_t flags, flags_size, swap_map, cluster_info, swap_file;
+	uint64_t bdev, bd_disk, disk_name, disk_name_size;
 	/* file.f_path, path, dentry, vfsmount, mount */
 	uint64_t f_path, path_mnt, path_dentry, d_parent, d_name;
 	uint64_t mnt_root, mount_mnt, mnt_parent, mnt_mountpoint;
@@ -46,6 +48,10 @@ static bool swap_layout(struct vx_kernel *k, struct swap_layout *l)
 	l->swap_map = vx_owner_member(k, "swap_info_struct", "swap_map", NULL);
 	l->cluster_info = vx_owner_member(k, "swap_info_struct", "cluster_info", NULL);
 	l->swap_file = vx_owner_member(k, "swap_info_struct", "swap_file", NULL);
+	l->bdev = vx_owner_member(k, "swap_info_struct", "bdev", NULL);
+	l->bd_disk = vx_owner_member(k, "block_device", "bd_disk", NULL);
+	l->disk_name_size = 0;
+	l->disk_name = vx_owner_member(k, "gendisk", "disk_name", &l->disk_name_size);
 	l->f_path = vx_owner_member(k, "file", "f_path", NULL);
 	l->path_mnt = vx_owner_member(k, "path", "mnt", NULL);
 	l->path_dentry = vx_owner_member(k, "path", "dentry", NULL);
@@ -175,6 +181,22 @@ static uint64_t per_type(struct vx_kernel *k, const char *symbol, uint64_t type,
 	return ptr;
 }
 
+/* A swap device's disk name ("zram0"), when its path could not be had. */
+static bool bdev_name(struct vx_kernel *k, const struct swap_layout *l,
+		      uint64_t si, char *name, size_t size)
+{
+	size_t len = l->disk_name_size < size ? l->disk_name_size : size - 1;
+	uint64_t bdev, disk;
+
+	if (l->bdev == VX_ABSENT || l->bd_disk == VX_ABSENT ||
+	    l->disk_name == VX_ABSENT || !len ||
+	    !vx_owner_try_u64(k, si + l->bdev, &bdev) || !bdev ||
+	    !vx_owner_try_u64(k, bdev + l->bd_disk, &disk) || !disk ||
+	    !vx_owner_try_cstring(k, disk + l->disk_name, name, len + 1))
+		return false;
+	return name[0] != '\0';
+}
+
 static struct vx_error *one_swap(struct vx_owner_ctx *c,
 				 struct vx_owner_rule_stats *st,
 				 const struct swap_layout *l, uint64_t type,
@@ -197,12 +219,15 @@ static struct vx_error *one_swap(struct vx_owner_ctx *c,
 	    vx_owner_try_u64(c->k, si + l->swap_file, &file) && file) {
 		err = file_path(c->k, l, file, name, sizeof(name));
 		if (err) {
-			/* named by its type, the areas are still the swap's */
+			/* named by its disk or type, the areas are still the swap's */
 			vx_report_skip(c->r, "owners: swap: swap_info[%" PRIu64 "]: %s",
 				       type, err->message);
 			vx_error_destroy(err);
-			snprintf(name, sizeof(name), "#%" PRIu64, type);
+			if (!bdev_name(c->k, l, si, name, sizeof(name)))
+				snprintf(name, sizeof(name), "#%" PRIu64, type);
 		}
+	} else if (!bdev_name(c->k, l, si, name, sizeof(name))) {
+		snprintf(name, sizeof(name), "#%" PRIu64, type);
 	}
 	err = claim_at(c, st, map, name, "map");
 	if (!err && l->cluster_info != VX_ABSENT &&

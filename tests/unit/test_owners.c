@@ -9,7 +9,8 @@
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
  * tty drivers past the slot cap, an unreadable swap_info, an absurd
- * nr_swapfiles, a cyclic dentry chain or mount chain, a zram module BTF
+ * nr_swapfiles, a cyclic dentry chain or mount chain (a device then named
+ * by its disk), a zram module BTF
  * libbpf refuses, of an absurd size or unreadable -- each a skip, never a
  * hang; a shared
  * area's text stays bounded, a name of size 0 writes nothing before it;
@@ -88,6 +89,9 @@ static struct owner_member members[] = {
 	{ "swap_info_struct", "swap_map", 0x8, 8 },
 	{ "swap_info_struct", "cluster_info", 0x10, 8 },
 	{ "swap_info_struct", "swap_file", 0x18, 8 },
+	{ "swap_info_struct", "bdev", 0x20, 8 },
+	{ "block_device", "bd_disk", 0x0, 8 },
+	{ "gendisk", "disk_name", 0x0, 32 },
 	{ "file", "f_path", 0x10, 16 },
 	{ "path", "mnt", 0x0, 8 },
 	{ "path", "dentry", 0x8, 8 },
@@ -1071,6 +1075,23 @@ static void test_a_cyclic_dentry_chain_names_the_swap_by_type(void **state)
 	build(&w, &b);
 	assert_true(skipped(&b, "up to the root (a cycle?)"));
 	assert_string_equal(owner(&b, map)->text, "swap #0 (map)");
+	unbuild(&w, &b);
+
+	/* a device's path that cannot be had: its disk's name */
+	world_init(&w, FK_61);
+	map = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	root = dentry(&w, 0, "/");
+	mnt = mount(&w, 0, 0, root);
+	info = swap_info(&w, 1, 1);
+	a = swap_entry(&w, 1, map, file_at(&w, mnt, FK_UNMAPPED));
+	c = fake_kernel_alloc(w.fk, 32);
+	fake_kernel_write(w.fk, c, "vdb", 4);
+	fake_kernel_put_u64(w.fk, a + 0x20, fake_kernel_alloc(w.fk, 16));
+	fake_kernel_put_u64(w.fk, fake_kernel_get_u64(w.fk, a + 0x20), c);
+	fake_kernel_put_u64(w.fk, info, a);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: swap: swap_info[0]: path of file"));
+	assert_string_equal(owner(&b, map)->text, "swap vdb (map)");
 	unbuild(&w, &b);
 }
 
