@@ -5,13 +5,15 @@
  * module regions (core/init on 6.1, mem[] on 6.12, a shared area), BPF
  * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys,
  * dynamic per-cpu chunks, swap maps named by their file's path across a
- * mount (and their swap_cgroup maps);
+ * mount (and their swap_cgroup maps), a zram table named through a module
+ * BTF made with libbpf and split on a base at __start_BTF;
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
  * tty drivers past the slot cap, an unreadable swap_info, an absurd
  * nr_swapfiles, a cyclic dentry chain or mount chain (a device then named
  * by its disk), a zram module BTF
- * libbpf refuses, of an absurd size or unreadable -- each a skip, never a
+ * libbpf refuses, of an absurd size or unreadable, a zram_index_idr node
+ * pointing at itself -- each a skip, never a
  * hang; a shared
  * area's text stays bounded, a name of size 0 writes nothing before it;
  * vx_task_comm (the --failures pid lookup) ends at a cycle or torn link.
@@ -20,6 +22,7 @@
  * the fake kernel's generation tables: this file adds them with a type
  * source of its own in front of the fake kernel's.
  */
+#include <bpf/btf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1125,6 +1128,8 @@ static void test_absurd_nr_swapfiles_is_a_skip(void **state)
 }
 
 /* zram loaded, its module BTF in btf_modules (data, size), zram_index_idr in its symbols. */
+static uint64_t zram_idr;	/* zram_index_idr of the last zram_module() */
+
 static void zram_module(struct world *w, uint64_t data, uint32_t size)
 {
 	static struct fk_modsym syms[] = { { "zram_index_idr", 0, 1 } };
@@ -1135,7 +1140,7 @@ static void zram_module(struct world *w, uint64_t data, uint32_t size)
 	uint64_t btf = fake_kernel_alloc(w->fk, 0x40);
 	uint64_t mod = fake_kernel_alloc(w->fk, 0x400);
 
-	syms[0].value = fake_kernel_alloc(w->fk, 0x20);
+	syms[0].value = zram_idr = fake_kernel_alloc(w->fk, 0x20);
 	area_at(w, MOD_AREA, 0x5000);
 	fake_kernel_add_module(w->fk, &m);
 	fake_kernel_write(w->fk, mod + fake_kernel_offset(w->fk, "module", "name"),
@@ -1145,6 +1150,77 @@ static void zram_module(struct world *w, uint64_t data, uint32_t size)
 	fake_kernel_put_u64(w->fk, bm + 0x18, btf);
 	fake_kernel_put_u64(w->fk, btf, data);
 	fake_kernel_put_u32(w->fk, btf + 0x8, size);
+}
+
+/*
+ * A zram module BTF libbpf accepts: a base of one int (vmlinux's, at
+ * __start_BTF) and, split on it, struct zram { table; disk; }, raw as the
+ * kernel keeps a module's BTF.  Returns zram_index_idr.
+ */
+static uint64_t zram_with_btf(struct world *w)
+{
+	struct btf *base = btf__new_empty(), *split;
+	const void *raw;
+	uint32_t size;
+	uint64_t start, data;
+	int i, ptr, zram;
+
+	assert_non_null(base);
+	i = btf__add_int(base, "long", 8, 0);
+	assert_true(i > 0);
+	raw = btf__raw_data(base, &size);
+	start = fake_kernel_new_global(w->fk, 'R', "__start_BTF", size);
+	fake_kernel_write(w->fk, start, raw, size);
+	fake_kernel_add_symbol(w->fk, 'R', "__stop_BTF", start + size);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	ptr = btf__add_ptr(split, i);
+	zram = btf__add_struct(split, "zram", 16);
+	assert_true(ptr > 0 && zram > 0);
+	assert_int_equal(btf__add_field(split, "table", ptr, 0, 0), 0);
+	assert_int_equal(btf__add_field(split, "disk", ptr, 64, 0), 0);
+	raw = btf__raw_data(split, &size);
+	data = fake_kernel_alloc(w->fk, size);
+	fake_kernel_write(w->fk, data, raw, size);
+	zram_module(w, data, size);
+	btf__free(split);
+	btf__free(base);
+	return zram_idr;
+}
+
+static void test_a_zram_table_is_named_by_the_module_btf(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t idr, zram, disk, table, node;
+
+	/* one device: xa_head is the struct zram itself (index 0) */
+	world_init(&w, FK_61);
+	table = area(&w, 0x60000, VX_VM_ALLOC, 0);
+	idr = zram_with_btf(&w);
+	zram = fake_kernel_alloc(w.fk, 16);
+	disk = fake_kernel_alloc(w.fk, 32);
+	fake_kernel_write(w.fk, disk, "zram0", 6);
+	fake_kernel_put_u64(w.fk, zram, table);
+	fake_kernel_put_u64(w.fk, zram + 8, disk);
+	fake_kernel_put_u64(w.fk, idr + 0x8, zram);
+	build(&w, &b);
+	assert_int_equal(b.r.nr_skips, 0);
+	assert_string_equal(owner(&b, table)->text, "zram0 table");
+	assert_string_equal(owner(&b, table)->group, "zram zram0");
+	assert_int_equal(owner(&b, table)->kind, VX_OWNER_ZRAM);
+	unbuild(&w, &b);
+
+	/* an xa_node whose slot points back at the node: bounded, a skip */
+	world_init(&w, FK_61);
+	area(&w, 0x1000, VX_VM_ALLOC, 0);
+	idr = zram_with_btf(&w);
+	node = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	fake_kernel_put_u64(w.fk, node + 0x8, node + 2);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node + 2);
+	build(&w, &b);
+	assert_true(skipped(&b, "zram_index_idr: deeper than an xarray can be"));
+	unbuild(&w, &b);
 }
 
 static void test_a_bad_zram_module_btf_is_a_skip(void **state)
@@ -1247,6 +1323,7 @@ int main(void)
 		cmocka_unit_test(test_a_cyclic_dentry_chain_names_the_swap_by_type),
 		cmocka_unit_test(test_an_unreadable_swap_info_is_a_skip),
 		cmocka_unit_test(test_absurd_nr_swapfiles_is_a_skip),
+		cmocka_unit_test(test_a_zram_table_is_named_by_the_module_btf),
 		cmocka_unit_test(test_a_bad_zram_module_btf_is_a_skip),
 		cmocka_unit_test(test_no_zram_no_swap_no_rule),
 		cmocka_unit_test(test_a_kernel_without_the_structures_names_no_owner),
