@@ -11,11 +11,10 @@
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
  * tty drivers past the slot cap, an unreadable swap_info, an absurd
  * nr_swapfiles, a cyclic dentry chain or mount chain (a device then named
- * by its disk), a zram module BTF
- * libbpf refuses, of an absurd size or unreadable, a zram_index_idr node
- * pointing at itself -- each a skip, never a
- * hang; a shared
- * area's text stays bounded, a name of size 0 writes nothing before it;
+ * by its disk), a zram module BTF libbpf refuses, of an absurd size or
+ * unreadable, a zram_index_idr node pointing at itself -- each a skip,
+ * never a hang; a shared area's text stays bounded, a name of size 0
+ * writes nothing before it;
  * vx_task_comm (the --failures pid lookup) ends at a cycle or torn link.
  *
  * The structures the rules read (task_struct, tty_struct, ...) are not in
