@@ -163,5 +163,12 @@ void vx_symbolizer_free(struct vx_kernel *k);
  */
 bool vx_module_memory(struct vx_kernel *k, size_t i, uint64_t lo, uint64_t hi,
 		      const char **name, uint64_t *bytes);
+/*
+ * The address of symbol name of the loaded module mod (its kallsyms
+ * symtab: data symbols too with CONFIG_KALLSYMS_ALL), VX_ERR_NOT_FOUND if
+ * mod is not loaded or has no such defined symbol.
+ */
+struct vx_error *vx_module_symbol(struct vx_kernel *k, const char *mod,
+				  const char *name, uint64_t *addr);
 
 #endif

@@ -349,6 +349,35 @@ bool vx_module_memory(struct vx_kernel *k, size_t i, uint64_t lo, uint64_t hi,
 	return true;
 }
 
+struct vx_error *vx_module_symbol(struct vx_kernel *k, const char *mod,
+				  const char *name, uint64_t *addr)
+{
+	char buf[KSYM_NAME_LEN];
+
+	if (!k->mods)
+		load_modules(k);
+	for (size_t i = 0; k->mods && i < k->mods->count; i++) {
+		const struct vx_module *m = &k->mods->mods[i];
+
+		if (strcmp(m->name, mod))
+			continue;
+		for (uint32_t s = 1; s < m->num_syms; s++) {
+			uint16_t shndx;
+
+			memcpy(&shndx, m->symtab + s * ELF64_SYM_SIZE + 6, 2);
+			if (shndx == SHN_UNDEF || !sym_name(k, m, s, buf, sizeof(buf)) ||
+			    strcmp(buf, name))
+				continue;
+			*addr = sym_value(m, s);
+			return NULL;
+		}
+		return vx_error_create(VX_ERR_NOT_FOUND, "no symbol %s in module %s",
+				       name, mod);
+	}
+	return vx_error_create(VX_ERR_NOT_FOUND, "module %s is not loaded%s", mod,
+			       k->mods && k->mods->error ? " (module list cut short)" : "");
+}
+
 /* ---- the kernel image -------------------------------------------------- */
 
 static bool is_ksym_addr(const struct vx_kernel *k, uint64_t addr)

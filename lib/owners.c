@@ -23,6 +23,8 @@ static const char *const kind_names[VX_NR_OWNER_KINDS] = {
 	[VX_OWNER_IOMEM] = "iomem",
 	[VX_OWNER_TTY] = "tty",
 	[VX_OWNER_PERCPU] = "percpu",
+	[VX_OWNER_SWAP] = "swap",
+	[VX_OWNER_ZRAM] = "zram",
 };
 
 const char *vx_owner_kind_name(enum vx_owner_kind kind)
@@ -244,6 +246,8 @@ static const struct {
 	{ "iomem", vx_owners_iomem },
 	{ "ttys", vx_owners_ttys },
 	{ "percpu chunks", vx_owners_percpu },
+	{ "swap", vx_owners_swap },
+	{ "zram", vx_owners_zram },
 };
 
 /* Run every rule; a rule's failure is a skip on r, out of memory an error. */

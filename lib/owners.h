@@ -5,7 +5,8 @@
  * or the per-CPU stack cache), IRQ stacks (the CPU), module memory (the
  * module and its region), BPF (the programs whose images lie in the area),
  * ioremap (the iomem_resource tree around phys=), n_tty_open (the tty whose
- * disc_data the area is), dynamic per-cpu chunks (the chunk).  Anything else is "owner unknown", never a
+ * disc_data the area is), dynamic per-cpu chunks (the chunk), swap maps
+ * (the swap file or device), zram tables (the device).  Anything else is "owner unknown", never a
  * guess.  Each rule lives in one place (owners_tasks.c, owners_rules.c)
  * and is detected by feature: a rule whose symbols or members the kernel
  * lacks attributes nothing and says so on -v.
@@ -37,6 +38,8 @@ enum vx_owner_kind {
 	VX_OWNER_IOMEM,		/* an ioremap of a resource of iomem_resource */
 	VX_OWNER_TTY,		/* the n_tty_data of an open tty */
 	VX_OWNER_PERCPU,	/* a dynamic per-cpu chunk's units or arrays */
+	VX_OWNER_SWAP,		/* a swap area's map, clusters, cgroup map, ... */
+	VX_OWNER_ZRAM,		/* a zram device's table */
 	VX_NR_OWNER_KINDS,
 };
 
@@ -68,7 +71,7 @@ struct vx_owner_rule_stats {
 	uint64_t attributed;	/* areas it named the owner of */
 };
 
-#define VX_OWNER_NR_RULES 9
+#define VX_OWNER_NR_RULES 11
 
 struct vx_owner_table {
 	struct vx_owner *v;	/* one per busy area, sorted by start */
@@ -217,5 +220,9 @@ struct vx_error *vx_owners_bpf(struct vx_owner_ctx *c,
 			       struct vx_owner_rule_stats *st);
 struct vx_error *vx_owners_percpu(struct vx_owner_ctx *c,
 				  struct vx_owner_rule_stats *st);
+struct vx_error *vx_owners_swap(struct vx_owner_ctx *c,
+				struct vx_owner_rule_stats *st);
+struct vx_error *vx_owners_zram(struct vx_owner_ctx *c,
+				struct vx_owner_rule_stats *st);
 
 #endif

@@ -56,6 +56,13 @@ static inline void vx_types_destroy(struct vx_types *ty)
 struct vx_target;
 struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 					struct vx_types **out);
+/*
+ * Split BTF (data, size: a module's) on the base BTF (vmlinux's): the
+ * types of both (a name is looked up in the base first).
+ */
+struct vx_error *vx_btf_types_split(const void *base, size_t base_size,
+				    const void *data, size_t size,
+				    struct vx_types **out);
 /* Read the blob [start, end) (__start_BTF, __stop_BTF) from the dump. */
 struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
 					  uint64_t end, struct vx_types **out);

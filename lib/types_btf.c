@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -39,6 +41,7 @@ struct btf_name_entry {
 struct btf_types {
 	struct vx_types base;
 	struct btf *btf;
+	struct btf *base_btf;	/* split BTF (a module's): vmlinux's, else NULL */
 	struct btf_name_entry *names;
 	size_t nr_names;
 	struct vx_type_cache cache;
@@ -331,6 +334,7 @@ static void btf_destroy(struct vx_types *ty)
 	free(bt->names);
 	vx_type_cache_free(&bt->cache);
 	btf__free(bt->btf);
+	btf__free(bt->base_btf);
 	free(bt);
 }
 
@@ -408,4 +412,70 @@ struct vx_error *vx_btf_types_from_target(struct vx_target *t, uint64_t start,
 out:
 	free(blob);
 	return err;
+}
+
+/*
+ * A module's BTF is split BTF: its type ids go on from the last of
+ * vmlinux's.  libbpf 1.1 (bookworm) declares btf__new_split but does not
+ * export it, so the blob goes through a memfd to btf__parse_raw_split.
+ */
+static struct btf *parse_split(const void *data, size_t size, struct btf *base)
+{
+	char path[64];
+	struct btf *btf = NULL;
+	int fd = memfd_create("vmapx-btf", MFD_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return NULL;
+	while (done < size) {
+		ssize_t n = write(fd, (const char *)data + done, size - done);
+
+		if (n <= 0)
+			goto out;
+		done += n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	btf = btf__parse_raw_split(path, base);
+out:
+	close(fd);
+	return btf;
+}
+
+struct vx_error *vx_btf_types_split(const void *base, size_t base_size,
+				    const void *data, size_t size,
+				    struct vx_types **out)
+{
+	libbpf_print_fn_t previous;
+	struct btf_types *bt;
+	int saved_errno;
+
+	if (base_size > BTF_MAX_BLOB || size > BTF_MAX_BLOB)
+		return vx_error_create(VX_ERR_INVALID,
+				       "BTF blob larger than %lu MiB",
+				       BTF_MAX_BLOB >> 20);
+	bt = calloc(1, sizeof(*bt));
+	if (!bt)
+		return vx_error_nomem_in("split BTF type source");
+	libbpf_last_warning[0] = '\0';
+	previous = libbpf_set_print(capture_libbpf_warning);
+	bt->base_btf = btf__new(base, base_size);
+	if (bt->base_btf)
+		bt->btf = parse_split(data, size, bt->base_btf);
+	saved_errno = errno;
+	libbpf_set_print(previous);
+	if (!bt->btf) {
+		btf__free(bt->base_btf);
+		free(bt);
+		return vx_error_create(VX_ERR_INVALID,
+				       "split BTF blob of %zu bytes rejected: %s",
+				       size, libbpf_last_warning[0] ?
+				       libbpf_last_warning : strerror(saved_errno));
+	}
+	bt->base.source = "BTF (module)";
+	bt->base.member = btf_member;
+	bt->base.size = btf_size;
+	bt->base.destroy = btf_destroy;
+	*out = &bt->base;
+	return NULL;
 }

@@ -11,6 +11,8 @@
  *   === END iomem n
  *   === BEGIN ttys n     the ttys open in the guest: one line "PID SID FD PATH COMM" per open fd
  *   === END ttys n       whose link names a /dev/tty..., /dev/pts/N or /dev/console (from /proc/PID/fd/N)
+ *   === BEGIN swaps n    /proc/swaps (the swap files and devices in use: what the swap owner
+ *   === END swaps n      test compares with)
  *   === READY n
  * then blocks reading a command line from PORT: "again" starts round n+1, "panic" crashes the
  * kernel from here by writing PANIC_DATA to PANIC_FILE (default "c" to /proc/sysrq-trigger; the
@@ -242,6 +244,7 @@ int main(int argc, char **argv)
 		set_kptr("1\n");
 		capture("/proc/iomem", "iomem", round);
 		capture_ttys(round);
+		capture("/proc/swaps", "swaps", round);
 		snprintf(cmd, sizeof cmd, "=== READY %d\n", round);
 		outs(cmd);
 		/* wait for a command */

@@ -14,7 +14,17 @@ Prints "ok ..." / "FAIL ..." / "skip ..." lines; exit 1 if any FAIL.
  - ioremap (iomem.txt, /proc/iomem from the guest): the owner is the
    deepest resource holding phys= and its parents, as /proc/iomem nests them;
  - n_tty_open (ttys.txt, the ttys open in the guest): the ttys owning
-   n_tty_open areas are the ttys the guest had open.
+   n_tty_open areas are the ttys the guest had open;
+ - swap (swaps.txt, /proc/swaps from the guest, cases made with --swap):
+   each swap map area (__do_sys_swapon) is owned by a swap /proc/swaps
+   names, each swap owns exactly one, of at least its pages in bytes; the
+   swap_cgroup_swapon areas are those swaps' too, one each (a kernel whose
+   swapon vmallocs nothing, 7.x, is a skip saying so, and does not count as
+   a case that had swap on);
+ - zram: the tables (disksize_store), 6.12's compression buffers
+   (zcomp_cpu_up_prepare) and lz4 memory (lz4_create) of zram are owned by a
+   zram<N>, and one named in swaps.txt when the guest swapped on it (not
+   checked on a kernel without module BTF, where the zram rule does not run).
 """
 import json
 import os
@@ -197,6 +207,80 @@ def check_ttys(case, case_dir, raw, by_start):
             % (case, sorted(got), unowned, sorted(want)))
 
 
+SWAPON_CALLERS = ('__do_sys_swapon', 'sys_swapon', '__se_sys_swapon')
+ZRAM_CALLERS = ('disksize_store', 'zcomp_cpu_up_prepare', 'lz4_create')
+
+
+def guest_swaps(case_dir):
+    """/proc/swaps as {name: size in KiB}; None if not captured."""
+    path = os.path.join(case_dir, 'swaps.txt')
+    if not os.path.exists(path):
+        return None
+    swaps = {}
+    for line in list(open(path))[1:]:
+        f = line.split()
+        if len(f) >= 3:
+            swaps[f[0]] = int(f[2])
+    return swaps
+
+
+def check_swaps(case, swaps, raw, by_start):
+    """True when the swaps had map areas to check."""
+    maps = [(s, size) for s, size, c, _, _ in raw if c in SWAPON_CALLERS]
+    if not maps:
+        # 7.x keeps the swap table in the clusters: no swap_map, nothing vzalloc'd by swapon
+        print('skip %s: %d swaps on, but no swapon area in vmallocinfo.raw (a kernel without '
+              'swap_map)' % (case, len(swaps)))
+        return False
+    got, wrong = {}, []
+    for s, size in maps:
+        a = by_start.get(s)
+        m = re.match(r'swap (.*) \(map\)$', a['owner']) if a and a['kind'] == 'swap' else None
+        if not m or m.group(1) not in swaps or m.group(1) in got:
+            wrong.append('%#x %s' % (s, a['owner'] if a else 'no area'))
+            continue
+        got[m.group(1)] = size
+        pages = swaps[m.group(1)] // 4
+        if not pages <= size - PAGE < pages + 2 * PAGE:
+            wrong.append('%#x: %d bytes of map for %d pages' % (s, size - PAGE, pages))
+    if wrong or set(got) != set(swaps):
+        bad('%s: swap maps %s, /proc/swaps %s: %s'
+            % (case, sorted(got), sorted(swaps), '; '.join(wrong[:3])))
+    else:
+        ok('%s: the %d swap map areas are the swaps of /proc/swaps: %s'
+           % (case, len(maps), ' '.join(sorted(got))))
+    cg = [s for s, _, c, _, _ in raw if c == 'swap_cgroup_swapon']
+    names = [by_start[s]['group'][len('swap '):] if s in by_start and
+             by_start[s]['kind'] == 'swap' else None for s in cg]
+    if cg and sorted(n for n in names if n) == sorted(swaps):
+        ok('%s: the %d swap_cgroup maps are one for each swap' % (case, len(cg)))
+    elif cg:
+        bad('%s: swap_cgroup maps owned by %s, /proc/swaps %s' % (case, names, sorted(swaps)))
+    return True
+
+
+def check_zram(case, swaps, raw, by_start, doc):
+    ran = [r['ran'] for r in doc.get('rules', []) if r['name'] == 'zram']
+    if ran != [True] and not any(n.startswith('/dev/zram') for n in (swaps or {})):
+        print('skip %s: the zram rule did not run (a kernel without module BTF)' % case)
+        return
+    zr = [s for s, _, c, _, line in raw if c in ZRAM_CALLERS and '[zram]' in line]
+    devs, wrong = set(), []
+    for s in zr:
+        a = by_start.get(s)
+        m = re.match(r'zram (zram[0-9]+)$', a['group']) if a and a['kind'] == 'zram' else None
+        if m:
+            devs.add(m.group(1))
+        else:
+            wrong.append('%#x %s' % (s, a['owner'] if a else 'no area'))
+    swapped = set(n[len('/dev/'):] for n in (swaps or {}) if n.startswith('/dev/zram'))
+    if wrong or not swapped <= devs:
+        bad('%s: zram areas: %s; devices named %s, swapped on %s'
+            % (case, '; '.join(wrong[:3]), sorted(devs), sorted(swapped)))
+    elif zr:
+        ok('%s: the %d zram areas belong to %s' % (case, len(zr), ' '.join(sorted(devs))))
+
+
 def main():
     case_dir, owners_json = sys.argv[1], sys.argv[2]
     case = os.path.basename(os.path.normpath(case_dir))
@@ -212,6 +296,10 @@ def main():
         check_iomem(case, case_dir, raw, by_start)
     if 'ttys.txt' in have:
         check_ttys(case, case_dir, raw, by_start)
+    swaps = guest_swaps(case_dir)
+    if swaps and check_swaps(case, swaps, raw, by_start):
+        print('swapped %s %d' % (case, len(swaps)))
+    check_zram(case, swaps, raw, by_start, doc)
     if len(have) < 2:
         print('skip %s: no %s (a case captured before they were; dumps/make-all rebuilds it)'
               % (case, ' and '.join(f for f in ('iomem.txt', 'ttys.txt') if f not in have)))

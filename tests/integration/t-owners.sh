@@ -6,7 +6,10 @@
 # module's, of their region's own size; ioremap owners are /proc/iomem's
 # resources (iomem.txt) and n_tty_open owners the ttys open in the guest
 # (ttys.txt).  A case captured before iomem.txt/ttys.txt is skipped for
-# those by name, but at least one case must have them.  Then --callers
+# those by name, but at least one case must have them.  Swap maps and
+# swap_cgroup maps are the swaps of the guest's /proc/swaps (swaps.txt of
+# the --swap cases), zram's areas a zram<N>: at least one case must have
+# had swap on.  Then --callers
 # -j names the owners under kernel_clone, and --diff of two dumps reports
 # growth by owner.
 set -u
@@ -16,6 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 captured=0
+swapped=0
 
 for c in $(cases); do
 	d=$DUMPS/$c
@@ -27,14 +31,20 @@ for c in $(cases); do
 	fi
 	json_valid "$c: --owners -j" owners "$tmp/$c.json"
 	python3 "$here/owners-check.py" "$d" "$tmp/$c.json" > "$tmp/$c.out"
-	grep -v '^captured ' "$tmp/$c.out"
+	grep -v '^captured \|^swapped ' "$tmp/$c.out"
 	grep -q '^FAIL' "$tmp/$c.out" && failures=$((failures + $(grep -c '^FAIL' "$tmp/$c.out")))
 	grep -q "^captured $c 2\$" "$tmp/$c.out" && captured=$((captured + 1))
+	grep -q "^swapped $c [1-9]" "$tmp/$c.out" && swapped=$((swapped + 1))
 done
 if [ "$captured" -eq 0 ]; then
 	bad "no case has iomem.txt and ttys.txt: the ioremap and tty owners were tested nowhere (rebuild with dumps/make-all)"
 else
 	ok "$captured cases had iomem.txt and ttys.txt"
+fi
+if [ "$swapped" -eq 0 ]; then
+	bad "no case had swap on (swaps.txt of a --swap case): the swap owners were tested nowhere (rebuild bookworm-numa2 and trixie-smp1 with dumps/make-all)"
+else
+	ok "$swapped cases had swap on"
 fi
 
 # --callers -j: the thread stacks under kernel_clone are broken down by owner

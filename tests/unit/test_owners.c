@@ -4,17 +4,24 @@
  * every thread of every group, idle tasks, the stack cache, IRQ stacks,
  * module regions (core/init on 6.1, mem[] on 6.12, a shared area), BPF
  * programs in the prog IDR, ioremaps in the iomem_resource tree, ttys,
- * dynamic per-cpu chunks;
+ * dynamic per-cpu chunks, swap maps named by their file's path across a
+ * mount (and their swap_cgroup maps), a zram table named through a module
+ * BTF made with libbpf and split on a base at __start_BTF;
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
- * tty drivers past the slot cap -- each a skip, never a hang; a shared
- * area's text stays bounded, a name of size 0 writes nothing before it;
+ * tty drivers past the slot cap, an unreadable swap_info, an absurd
+ * nr_swapfiles, a cyclic dentry chain or mount chain (a device then named
+ * by its disk), a zram module BTF libbpf refuses, of an absurd size or
+ * unreadable, a zram_index_idr node pointing at itself -- each a skip,
+ * never a hang; a shared area's text stays bounded, a name of size 0
+ * writes nothing before it;
  * vx_task_comm (the --failures pid lookup) ends at a cycle or torn link.
  *
  * The structures the rules read (task_struct, tty_struct, ...) are not in
  * the fake kernel's generation tables: this file adds them with a type
  * source of its own in front of the fake kernel's.
  */
+#include <bpf/btf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,8 +87,32 @@ static struct owner_member members[] = {
 	{ "pcpu_chunk", "bound_map", 0x20, 8 },
 	{ "pcpu_chunk", "md_blocks", 0x28, 8 },
 	{ "pcpu_chunk", "data", 0x30, 8 },
+	{ "swap_info_struct", "flags", 0x0, 8 },
+	{ "swap_info_struct", "swap_map", 0x8, 8 },
+	{ "swap_info_struct", "cluster_info", 0x10, 8 },
+	{ "swap_info_struct", "swap_file", 0x18, 8 },
+	{ "swap_info_struct", "bdev", 0x20, 8 },
+	{ "block_device", "bd_disk", 0x0, 8 },
+	{ "gendisk", "disk_name", 0x0, 32 },
+	{ "file", "f_path", 0x10, 16 },
+	{ "path", "mnt", 0x0, 8 },
+	{ "path", "dentry", 0x8, 8 },
+	{ "dentry", "d_parent", 0x0, 8 },
+	{ "dentry", "d_name.name", 0x10, 8 },
+	{ "vfsmount", "mnt_root", 0x0, 8 },
+	{ "mount", "mnt_parent", 0x0, 8 },
+	{ "mount", "mnt_mountpoint", 0x8, 8 },
+	{ "mount", "mnt", 0x20, 16 },
+	{ "swap_cgroup_ctrl", "map", 0x0, 8 },
+	{ "btf_module", "list", 0x0, 16 },
+	{ "btf_module", "module", 0x10, 8 },
+	{ "btf_module", "btf", 0x18, 8 },
+	{ "btf", "data", 0x0, 8 },
+	{ "btf", "data_size", 0x8, 4 },
 	{ NULL, NULL, 0, 0 },
 };
+
+#define SWAP_CGROUP_CTRL_SIZE	0x18
 
 #define TASK_SIZE	0x80
 
@@ -102,6 +133,10 @@ static struct vx_error *owner_types_member(struct vx_types *ty, const char *type
 static struct vx_error *owner_types_size(struct vx_types *ty, const char *type,
 					 uint64_t *size)
 {
+	if (!strcmp(type, "swap_cgroup_ctrl")) {
+		*size = SWAP_CGROUP_CTRL_SIZE;
+		return NULL;
+	}
 	return fake_types->size(fake_types, type, size);
 }
 
@@ -912,6 +947,331 @@ static void test_growth_by_owner_pairs_groups_and_drops_the_unchanged(void **sta
 	free(g);
 }
 
+/* ---- swap and zram ------------------------------------------------------ */
+
+/* A dentry named name under parent (0: its own parent, a root). */
+static uint64_t dentry(struct world *w, uint64_t parent, const char *name)
+{
+	uint64_t d = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t n = fake_kernel_alloc(w->fk, 64);
+
+	fake_kernel_write(w->fk, n, name, strlen(name) + 1);
+	fake_kernel_put_u64(w->fk, d, parent ? parent : d);
+	fake_kernel_put_u64(w->fk, d + 0x10, n);
+	return d;
+}
+
+/* A struct mount whose root is root, mounted on mountpoint in parent (0: the root mount). */
+static uint64_t mount(struct world *w, uint64_t parent, uint64_t mountpoint,
+		      uint64_t root)
+{
+	uint64_t m = fake_kernel_alloc(w->fk, 0x40);
+
+	fake_kernel_put_u64(w->fk, m, parent ? parent : m);
+	fake_kernel_put_u64(w->fk, m + 0x8, mountpoint);
+	fake_kernel_put_u64(w->fk, m + 0x20, root);	/* mnt.mnt_root */
+	return m;
+}
+
+static uint64_t file_at(struct world *w, uint64_t mnt, uint64_t d)
+{
+	uint64_t f = fake_kernel_alloc(w->fk, 0x40);
+
+	fake_kernel_put_u64(w->fk, f + 0x10, mnt + 0x20);
+	fake_kernel_put_u64(w->fk, f + 0x18, d);
+	return f;
+}
+
+/* swap_info[] of n entries and nr_swapfiles = nr; returns swap_info. */
+static uint64_t swap_info(struct world *w, int n, uint32_t nr)
+{
+	uint64_t si = fake_kernel_new_global(w->fk, 'D', "swap_info", 8 * n);
+	uint64_t nrs = fake_kernel_new_global(w->fk, 'D', "nr_swapfiles", 8);
+
+	fake_kernel_put_u32(w->fk, nrs, nr);
+	return si;
+}
+
+static uint64_t swap_entry(struct world *w, uint64_t flags, uint64_t map,
+			   uint64_t file)
+{
+	uint64_t si = fake_kernel_alloc(w->fk, 0x40);
+
+	fake_kernel_put_u64(w->fk, si, flags);
+	fake_kernel_put_u64(w->fk, si + 0x8, map);
+	fake_kernel_put_u64(w->fk, si + 0x18, file);
+	return si;
+}
+
+static void test_swap_maps_name_their_file_across_a_mount(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t root, swapdir, sroot, sfile, mroot, msub, info, ctrl;
+	uint64_t map0, map1, cg0, unused;
+
+	world_init(&w, FK_612);
+	map0 = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	cg0 = area(&w, 0x1000, VX_VM_ALLOC, 0);
+	map1 = area(&w, 0x4000, VX_VM_ALLOC, 0);
+	unused = area(&w, 0x1000, VX_VM_ALLOC, 0);
+	/* / with /swap mounted on it, the file /swap/swapfile; /dev/zram0 */
+	root = dentry(&w, 0, "/");
+	swapdir = dentry(&w, root, "swap");
+	sroot = dentry(&w, 0, "/");
+	sfile = dentry(&w, sroot, "swapfile");
+	mroot = mount(&w, 0, 0, root);
+	msub = mount(&w, mroot, swapdir, sroot);
+	info = swap_info(&w, 3, 3);
+	fake_kernel_put_u64(w.fk, info, swap_entry(&w, 3, map0, file_at(&w, msub, sfile)));
+	fake_kernel_put_u64(w.fk, info + 8, swap_entry(&w, 3, map1,
+		file_at(&w, mroot, dentry(&w, dentry(&w, root, "dev"), "zram0"))));
+	/* a slot swapoff left: not SWP_USED, its stale map not claimed */
+	fake_kernel_put_u64(w.fk, info + 16, swap_entry(&w, 0, unused, 0));
+	ctrl = fake_kernel_new_global(w.fk, 'd', "swap_cgroup_ctrl",
+				      3 * SWAP_CGROUP_CTRL_SIZE);
+	fake_kernel_put_u64(w.fk, ctrl, cg0);
+	build(&w, &b);
+	assert_string_equal(owner(&b, map0)->text, "swap /swap/swapfile (map)");
+	assert_string_equal(owner(&b, map0)->group, "swap /swap/swapfile");
+	assert_int_equal(owner(&b, map0)->kind, VX_OWNER_SWAP);
+	assert_string_equal(owner(&b, cg0)->text, "swap /swap/swapfile (swap_cgroup map)");
+	assert_string_equal(owner(&b, map1)->text, "swap /dev/zram0 (map)");
+	assert_int_equal(owner(&b, unused)->kind, VX_OWNER_UNKNOWN);
+	assert_true(b.t->rules[9].ran);
+	assert_int_equal(b.t->rules[9].seen, 2);
+	assert_int_equal(b.t->rules[9].attributed, 3);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+static void test_a_cyclic_dentry_chain_names_the_swap_by_type(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t root, a, c, mnt, info, map;
+
+	world_init(&w, FK_61);
+	map = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	root = dentry(&w, 0, "/");
+	a = dentry(&w, 0, "a");
+	c = dentry(&w, a, "c");
+	fake_kernel_put_u64(w.fk, a, c);	/* a's parent is c, c's is a */
+	mnt = mount(&w, 0, 0, root);
+	info = swap_info(&w, 1, 1);
+	fake_kernel_put_u64(w.fk, info, swap_entry(&w, 1, map, file_at(&w, mnt, c)));
+	build(&w, &b);
+	/* the names pile up to PATH_MAX first */
+	assert_true(skipped(&b, "swap_info[0]"));
+	assert_true(skipped(&b, "path longer than 4096 bytes"));
+	assert_string_equal(owner(&b, map)->text, "swap #0 (map)");
+	unbuild(&w, &b);
+
+	/* two mounts, each mounted on the other's root: no names, a bounded walk */
+	world_init(&w, FK_61);
+	map = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	root = dentry(&w, 0, "/");
+	c = dentry(&w, 0, "/");
+	mnt = mount(&w, 0, c, root);
+	a = mount(&w, mnt, root, c);
+	fake_kernel_put_u64(w.fk, mnt, a);
+	info = swap_info(&w, 1, 1);
+	fake_kernel_put_u64(w.fk, info, swap_entry(&w, 1, map, file_at(&w, mnt, root)));
+	build(&w, &b);
+	assert_true(skipped(&b, "up to the root (a cycle?)"));
+	assert_string_equal(owner(&b, map)->text, "swap #0 (map)");
+	unbuild(&w, &b);
+
+	/* a device's path that cannot be had: its disk's name */
+	world_init(&w, FK_61);
+	map = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	root = dentry(&w, 0, "/");
+	mnt = mount(&w, 0, 0, root);
+	info = swap_info(&w, 1, 1);
+	a = swap_entry(&w, 1, map, file_at(&w, mnt, FK_UNMAPPED));
+	c = fake_kernel_alloc(w.fk, 32);
+	fake_kernel_write(w.fk, c, "vdb", 4);
+	fake_kernel_put_u64(w.fk, a + 0x20, fake_kernel_alloc(w.fk, 16));
+	fake_kernel_put_u64(w.fk, fake_kernel_get_u64(w.fk, a + 0x20), c);
+	fake_kernel_put_u64(w.fk, info, a);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: swap: swap_info[0]: path of file"));
+	assert_string_equal(owner(&b, map)->text, "swap vdb (map)");
+	unbuild(&w, &b);
+}
+
+static void test_an_unreadable_swap_info_is_a_skip(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t info, map;
+
+	world_init(&w, FK_61);
+	map = area(&w, 0x2000, VX_VM_ALLOC, 0);
+	info = swap_info(&w, 1, 1);
+	fake_kernel_put_u64(w.fk, info, FK_UNMAPPED);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: swap: swap_info[0]"));
+	assert_int_equal(owner(&b, map)->kind, VX_OWNER_UNKNOWN);
+	unbuild(&w, &b);
+}
+
+static void test_absurd_nr_swapfiles_is_a_skip(void **state)
+{
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_61);
+	area(&w, 0x2000, VX_VM_ALLOC, 0);
+	swap_info(&w, 1, 0x7fffffff);
+	build(&w, &b);
+	assert_true(skipped(&b, "nr_swapfiles is 2147483647"));
+	unbuild(&w, &b);
+}
+
+/* zram loaded, its module BTF in btf_modules (data, size), zram_index_idr in its symbols. */
+static uint64_t zram_idr;	/* zram_index_idr of the last zram_module() */
+
+static void zram_module(struct world *w, uint64_t data, uint32_t size)
+{
+	static struct fk_modsym syms[] = { { "zram_index_idr", 0, 1 } };
+	struct fk_module m = { .name = "zram", .base = MOD_AREA, .size = 0x5000,
+			       .text_size = 0x2000, .syms = syms, .nr_syms = 1 };
+	uint64_t head = fake_kernel_new_global(w->fk, 'd', "btf_modules", 16);
+	uint64_t bm = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t btf = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t mod = fake_kernel_alloc(w->fk, 0x400);
+
+	syms[0].value = zram_idr = fake_kernel_alloc(w->fk, 0x20);
+	area_at(w, MOD_AREA, 0x5000);
+	fake_kernel_add_module(w->fk, &m);
+	fake_kernel_write(w->fk, mod + fake_kernel_offset(w->fk, "module", "name"),
+			  "zram", 5);
+	ring(w, head, &bm, 1);
+	fake_kernel_put_u64(w->fk, bm + 0x10, mod);
+	fake_kernel_put_u64(w->fk, bm + 0x18, btf);
+	fake_kernel_put_u64(w->fk, btf, data);
+	fake_kernel_put_u32(w->fk, btf + 0x8, size);
+}
+
+/*
+ * A zram module BTF libbpf accepts: a base of one int (vmlinux's, at
+ * __start_BTF) and, split on it, struct zram { table; disk; }, raw as the
+ * kernel keeps a module's BTF.  Returns zram_index_idr.
+ */
+static uint64_t zram_with_btf(struct world *w)
+{
+	struct btf *base = btf__new_empty(), *split;
+	const void *raw;
+	uint32_t size;
+	uint64_t start, data;
+	int i, ptr, zram;
+
+	assert_non_null(base);
+	i = btf__add_int(base, "long", 8, 0);
+	assert_true(i > 0);
+	raw = btf__raw_data(base, &size);
+	start = fake_kernel_new_global(w->fk, 'R', "__start_BTF", size);
+	fake_kernel_write(w->fk, start, raw, size);
+	fake_kernel_add_symbol(w->fk, 'R', "__stop_BTF", start + size);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	ptr = btf__add_ptr(split, i);
+	zram = btf__add_struct(split, "zram", 16);
+	assert_true(ptr > 0 && zram > 0);
+	assert_int_equal(btf__add_field(split, "table", ptr, 0, 0), 0);
+	assert_int_equal(btf__add_field(split, "disk", ptr, 64, 0), 0);
+	raw = btf__raw_data(split, &size);
+	data = fake_kernel_alloc(w->fk, size);
+	fake_kernel_write(w->fk, data, raw, size);
+	zram_module(w, data, size);
+	btf__free(split);
+	btf__free(base);
+	return zram_idr;
+}
+
+static void test_a_zram_table_is_named_by_the_module_btf(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t idr, zram, disk, table, node;
+
+	/* one device: xa_head is the struct zram itself (index 0) */
+	world_init(&w, FK_61);
+	table = area(&w, 0x60000, VX_VM_ALLOC, 0);
+	idr = zram_with_btf(&w);
+	zram = fake_kernel_alloc(w.fk, 16);
+	disk = fake_kernel_alloc(w.fk, 32);
+	fake_kernel_write(w.fk, disk, "zram0", 6);
+	fake_kernel_put_u64(w.fk, zram, table);
+	fake_kernel_put_u64(w.fk, zram + 8, disk);
+	fake_kernel_put_u64(w.fk, idr + 0x8, zram);
+	build(&w, &b);
+	assert_int_equal(b.r.nr_skips, 0);
+	assert_string_equal(owner(&b, table)->text, "zram0 table");
+	assert_string_equal(owner(&b, table)->group, "zram zram0");
+	assert_int_equal(owner(&b, table)->kind, VX_OWNER_ZRAM);
+	unbuild(&w, &b);
+
+	/* an xa_node whose slot points back at the node: bounded, a skip */
+	world_init(&w, FK_61);
+	area(&w, 0x1000, VX_VM_ALLOC, 0);
+	idr = zram_with_btf(&w);
+	node = fake_kernel_alloc(w.fk, 0x8 + 64 * 8);
+	fake_kernel_put_u64(w.fk, node + 0x8, node + 2);
+	fake_kernel_put_u64(w.fk, idr + 0x8, node + 2);
+	build(&w, &b);
+	assert_true(skipped(&b, "zram_index_idr: deeper than an xarray can be"));
+	unbuild(&w, &b);
+}
+
+static void test_a_bad_zram_module_btf_is_a_skip(void **state)
+{
+	static const char junk[] = "not BTF at all, not even its magic";
+	struct world w;
+	struct built b;
+	uint64_t data, table;
+
+	/* a blob libbpf refuses */
+	world_init(&w, FK_61);
+	table = area(&w, 0x60000, VX_VM_ALLOC, 0);
+	data = fake_kernel_alloc(w.fk, sizeof(junk));
+	fake_kernel_write(w.fk, data, junk, sizeof(junk));
+	zram_module(&w, data, sizeof(junk));
+	build(&w, &b);
+	assert_true(b.t->rules[10].ran);
+	assert_true(skipped(&b, "owners: zram: zram's BTF"));
+	assert_int_equal(owner(&b, table)->kind, VX_OWNER_UNKNOWN);
+	unbuild(&w, &b);
+
+	/* a size no module BTF has, and one that cannot be read */
+	world_init(&w, FK_61);
+	zram_module(&w, fake_kernel_alloc(w.fk, 16), 0xffffffff);
+	build(&w, &b);
+	assert_true(skipped(&b, "more than 16 MiB"));
+	unbuild(&w, &b);
+	world_init(&w, FK_61);
+	zram_module(&w, FK_UNMAPPED, 4096);
+	build(&w, &b);
+	assert_true(skipped(&b, "owners: zram: zram's BTF"));
+	unbuild(&w, &b);
+}
+
+static void test_no_zram_no_swap_no_rule(void **state)
+{
+	struct world w;
+	struct built b;
+
+	/* btf_module exists but zram is not loaded; no swap_info symbol */
+	world_init(&w, FK_61);
+	area(&w, 0x1000, VX_VM_ALLOC, 0);
+	build(&w, &b);
+	assert_false(b.t->rules[9].ran);
+	assert_false(b.t->rules[10].ran);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
 static void test_a_kernel_without_the_structures_names_no_owner(void **state)
 {
 	struct world w;
@@ -961,6 +1321,13 @@ int main(void)
 		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
 		cmocka_unit_test(test_sums_are_by_owner_largest_first),
 		cmocka_unit_test(test_growth_by_owner_pairs_groups_and_drops_the_unchanged),
+		cmocka_unit_test(test_swap_maps_name_their_file_across_a_mount),
+		cmocka_unit_test(test_a_cyclic_dentry_chain_names_the_swap_by_type),
+		cmocka_unit_test(test_an_unreadable_swap_info_is_a_skip),
+		cmocka_unit_test(test_absurd_nr_swapfiles_is_a_skip),
+		cmocka_unit_test(test_a_zram_table_is_named_by_the_module_btf),
+		cmocka_unit_test(test_a_bad_zram_module_btf_is_a_skip),
+		cmocka_unit_test(test_no_zram_no_swap_no_rule),
 		cmocka_unit_test(test_a_kernel_without_the_structures_names_no_owner),
 	};
 
