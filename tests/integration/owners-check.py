@@ -14,7 +14,10 @@ Prints "ok ..." / "FAIL ..." / "skip ..." lines; exit 1 if any FAIL.
  - ioremap (iomem.txt, /proc/iomem from the guest): the owner is the
    deepest resource holding phys= and its parents, as /proc/iomem nests them;
  - n_tty_open (ttys.txt, the ttys open in the guest): the ttys owning
-   n_tty_open areas are the ttys the guest had open.
+   n_tty_open areas are the ttys the guest had open, and each names every
+   process that held it open (pid and comm, found through their open files);
+   the pty pair vcap holds (capture format 2: /dev/ptmx:N and /dev/pts/N,
+   nobody's controlling tty) is ptmN and ptsN.
 """
 import json
 import os
@@ -157,9 +160,10 @@ def check_iomem(case, case_dir, raw, by_start):
 
 
 def guest_ttys(case_dir):
+    """{tty name: {(pid, comm) holding it}} from ttys.txt, None if unnamable."""
     meta = open(os.path.join(case_dir, 'meta.json')).read()
     m = re.search(r'console=(tty[A-Za-z]*[0-9]+)', meta)
-    names = set()
+    names = {}
     for line in open(os.path.join(case_dir, 'ttys.txt')):
         f = line.split()
         if len(f) < 4:
@@ -168,11 +172,18 @@ def guest_ttys(case_dir):
         if path == '/dev/console':
             if not m:
                 return None
-            names.add(m.group(1))
+            name = m.group(1)
         elif path.startswith('/dev/pts/'):
-            names.add('pts' + path[len('/dev/pts/'):])
+            name = 'pts' + path[len('/dev/pts/'):]
+        elif path.startswith('/dev/ptmx:'):
+            name = 'ptm' + path[len('/dev/ptmx:'):]
+        elif path == '/dev/ptmx':   # a kernel whose fdinfo says no index
+            return None
         elif path != '/dev/tty':
-            names.add(path[len('/dev/'):])
+            name = path[len('/dev/'):]
+        else:
+            continue
+        names.setdefault(name, set()).add((f[0], ' '.join(f[4:])))
     return names
 
 
@@ -189,12 +200,38 @@ def check_ttys(case, case_dir, raw, by_start):
             got.add(a['group'][len('tty '):])
         else:
             unowned += 1
-    if got == want and not unowned:
+    if got == set(want) and not unowned:
         ok('%s: the %d n_tty_open areas belong to the ttys the guest had open: %s'
            % (case, len(ntty), ' '.join(sorted(got))))
     else:
         bad('%s: n_tty_open owners %s (%d unowned), ttys open in the guest %s'
             % (case, sorted(got), unowned, sorted(want)))
+    texts = {a['group'][len('tty '):]: a['owner'] for a in by_start.values()
+             if a['kind'] == 'tty'}
+    missing = ['%s: pid %s %s' % (name, pid, comm)
+               for name, holders in sorted(want.items()) if name in texts
+               for pid, comm in sorted(holders)
+               if not re.search(r'(open by|,) pid %s %s(,|$| and)' % (pid, re.escape(comm)),
+                                texts[name]) and ' more' not in texts[name]]
+    if missing:
+        bad('%s: holders the guest listed but vmapx did not name: %s; owners %s'
+            % (case, missing[:4], [texts[n] for n in sorted(texts)][:4]))
+    else:
+        ok('%s: each open tty names the processes holding it (%d holders)'
+           % (case, sum(len(h) for h in want.values())))
+    pairs = [n[len('ptm'):] for n in want if n.startswith('ptm')]
+    if not pairs:
+        print('skip %s: no /dev/ptmx:N in ttys.txt (captured before vcap held a pty pair; '
+              'dumps/make-all rebuilds it)' % case)
+        return
+    for i in pairs:
+        ends = ['ptm' + i, 'pts' + i]
+        if all(e in texts and 'session of' not in texts[e] for e in ends):
+            ok('%s: vcap\'s pty pair %s, nobody\'s controlling tty, found through open files'
+               % (case, ' '.join(ends)))
+            print('pty %s' % case)
+        else:
+            bad('%s: vcap\'s pty pair %s: owners %s' % (case, ends, [texts.get(e) for e in ends]))
 
 
 def main():

@@ -5,8 +5,10 @@
 # vmalloc stack = task stacks attributed; module memory areas are their
 # module's, of their region's own size; ioremap owners are /proc/iomem's
 # resources (iomem.txt) and n_tty_open owners the ttys open in the guest
-# (ttys.txt).  A case captured before iomem.txt/ttys.txt is skipped for
-# those by name, but at least one case must have them.  Then --callers
+# (ttys.txt), each naming the processes holding it, vcap's pty pair (two
+# ttys nobody has as controlling tty) among them.  A case captured before
+# iomem.txt/ttys.txt or the pty pair is skipped for those by name, but at
+# least one case must have them.  Then --callers
 # -j names the owners under kernel_clone, and --diff of two dumps reports
 # growth by owner.
 set -u
@@ -16,6 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 captured=0
+pty=0
 
 for c in $(cases); do
 	d=$DUMPS/$c
@@ -27,7 +30,8 @@ for c in $(cases); do
 	fi
 	json_valid "$c: --owners -j" owners "$tmp/$c.json"
 	python3 "$here/owners-check.py" "$d" "$tmp/$c.json" > "$tmp/$c.out"
-	grep -v '^captured ' "$tmp/$c.out"
+	grep -v -e '^captured ' -e '^pty ' "$tmp/$c.out"
+	grep -q "^pty $c\$" "$tmp/$c.out" && pty=$((pty + 1))
 	grep -q '^FAIL' "$tmp/$c.out" && failures=$((failures + $(grep -c '^FAIL' "$tmp/$c.out")))
 	grep -q "^captured $c 2\$" "$tmp/$c.out" && captured=$((captured + 1))
 done
@@ -35,6 +39,11 @@ if [ "$captured" -eq 0 ]; then
 	bad "no case has iomem.txt and ttys.txt: the ioremap and tty owners were tested nowhere (rebuild with dumps/make-all)"
 else
 	ok "$captured cases had iomem.txt and ttys.txt"
+fi
+if [ "$pty" -eq 0 ]; then
+	bad "no case has vcap's pty pair: ttys held open by no session were tested nowhere (rebuild with dumps/make-all)"
+else
+	ok "$pty cases: vcap's pty pair found through open files"
 fi
 
 # --callers -j: the thread stacks under kernel_clone are broken down by owner
