@@ -13,6 +13,9 @@ Prints "ok ..." / "FAIL ..." / "skip ..." lines; exit 1 if any FAIL.
    that region's own size, page-aligned, plus the guard page;
  - ioremap (iomem.txt, /proc/iomem from the guest): the owner is the
    deepest resource holding phys= and its parents, as /proc/iomem nests them;
+ - per-cpu chunks: every pcpu_get_vm_areas area of vmallocinfo.raw is the
+   units of a chunk and every pcpu_create_chunk area a chunk's (on 5.9-5.13
+   the memcg chunks are on a second set of lists, PCPU_NR_CHUNK_TYPES);
  - n_tty_open (ttys.txt, the ttys open in the guest): the ttys owning
    n_tty_open areas are the ttys the guest had open, and each names every
    process that held it open (pid and comm, found through their open files);
@@ -106,6 +109,22 @@ def check_modules(case, areas):
            'size of their own region' % (case, len(mods), len(own)))
     if not mods:
         bad('%s: no module memory area at all (the guest loads modules)' % case)
+
+
+def check_percpu(case, raw, by_start):
+    pcpu = [(s, c) for s, _, c, _, _ in raw
+            if c in ('pcpu_get_vm_areas', 'pcpu_create_chunk')]
+    wrong = [(hex(s), c, by_start[s]['owner'] if s in by_start else '(no area)')
+             for s, c in pcpu
+             if s not in by_start or by_start[s]['kind'] != 'percpu' or
+             (c == 'pcpu_get_vm_areas' and 'units of group' not in by_start[s]['owner'])]
+    if wrong:
+        bad('%s: %d of %d per-cpu chunk areas not named as their chunk\'s, first %s'
+            % (case, len(wrong), len(pcpu), wrong[0]))
+    elif pcpu:
+        chunks = {by_start[s]['group'] for s, c in pcpu if c == 'pcpu_get_vm_areas'}
+        ok('%s: the %d pcpu_get_vm_areas and pcpu_create_chunk areas are their chunk\'s '
+           '(%d vmalloc chunks)' % (case, len(pcpu), len(chunks)))
 
 
 def parse_iomem(path):
@@ -243,6 +262,7 @@ def main():
     raw = raw_lines(case_dir)
     check_stacks(case, raw, areas, doc)
     check_modules(case, areas)
+    check_percpu(case, raw, by_start)
     have = [f for f in ('iomem.txt', 'ttys.txt')
             if os.path.exists(os.path.join(case_dir, f))]
     if 'iomem.txt' in have:
