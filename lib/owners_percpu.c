@@ -2,11 +2,11 @@
 /*
  * Owner rule for dynamic per-cpu chunks (doc/kernel.md §10.6): mm/percpu.c
  * keeps every chunk on one of pcpu_chunk_lists[0 .. pcpu_nr_slots) (by
- * free size).  5.9 - 5.13 (memcg-aware chunks, "percpu: introduce
- * PCPU_NR_CHUNK_TYPES"... gone in 5.14) keep one such set per enum
- * pcpu_chunk_type, PCPU_NR_CHUNK_TYPES sets back to back
- * (pcpu_chunk_list(type) = &pcpu_chunk_lists[pcpu_nr_slots * type]): the
- * constant is read from the types, and where it is absent there is one set.
+ * free size).  With memcg-aware chunks (5.9 - 5.13 by the changelogs,
+ * not verified by commit; present in Debian's 5.10, absent from 6.1) there
+ * is one such set per enum pcpu_chunk_type, PCPU_NR_CHUNK_TYPES sets back
+ * to back (pcpu_chunk_list(type) = &pcpu_chunk_lists[pcpu_nr_slots * type]):
+ * the constant is read from the types; where it is absent, one set.
  * A vmalloc
  * chunk's areas are chunk->data, a vm_struct * per unit group
  * (pcpu_get_vm_areas, pcpu_nr_groups of them), and its bookkeeping arrays,
