@@ -60,7 +60,10 @@ static const struct {
 	const char *constant;
 	const char *cu;
 } enum_hints[] = {
-	{ "PCPU_NR_CHUNK_TYPES", "mm/percpu.c" },	/* mm/percpu-internal.h */
+	/* enum pcpu_chunk_type, mm/percpu-internal.h */
+	{ "PCPU_NR_CHUNK_TYPES", "mm/percpu.c" },
+	{ "PCPU_CHUNK_ROOT", "mm/percpu.c" },
+	{ "PCPU_CHUNK_MEMCG", "mm/percpu.c" },
 };
 
 struct dwarf_cu {
