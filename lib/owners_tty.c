@@ -252,6 +252,19 @@ static int by_tty_pid(const void *x, const void *y)
 	return (a->pid > b->pid) - (a->pid < b->pid);
 }
 
+/* Sort the holders by tty and pid, each pair once (fds 0 and 2 on one tty). */
+static void holders_unique(struct fd_walk *w)
+{
+	size_t n = 0;
+
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof(*w->v), by_tty_pid);
+	for (size_t i = 0; i < w->n; i++)
+		if (!n || by_tty_pid(&w->v[n - 1], &w->v[i]))
+			w->v[n++] = w->v[i];
+	w->n = n;
+}
+
 /* One skip for every table and file the walk could not use. */
 static void open_files_skip(struct vx_owner_ctx *c, const struct fd_walk *w)
 {
@@ -481,8 +494,7 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 		err = open_ttys(c, &w);
 	if (!err)
 		open_files_skip(c, &w);
-	if (w.n > 1)
-		qsort(w.v, w.n, sizeof(*w.v), by_tty_pid);
+	holders_unique(&w);
 	ttys_unique(c);
 	/* the other end of each pty pair (the ends found so far, once) */
 	n = c->nr_ttys;

@@ -8,7 +8,8 @@
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
  * tty drivers past the slot cap -- each a skip, never a hang; ttys held
- * open (fd tables, the hung-up f_op, a tty_file_private whose file is not
+ * open (fd tables, one tty on two fds named once, the hung-up f_op, a
+ * tty_file_private whose file is not
  * the file refused, a max_fds of 2^32-1 read only to the cap); per-cpu
  * chunks on PCPU_NR_CHUNK_TYPES sets of lists (5.9 - 5.13); a shared
  * area's text stays bounded, a name of size 0 writes nothing before it;
@@ -720,8 +721,8 @@ static uint64_t fops(struct world *w, const char *name)
 
 /*
  * A pty pair nobody has as controlling tty: sh holds the master (ptmx),
- * cat the slave on two fds (named once), a hung-up file of cat's on
- * ttyS1 still names it; the slave found through the master's link too.
+ * cat the slave on fds 0 and 2 (named once), a hung-up file of cat's (fd
+ * 1) on ttyS1 still names it; the slave found through the master's link too.
  */
 static void test_ttys_held_open_name_the_processes_holding_them(void **state)
 {
@@ -751,8 +752,8 @@ static void test_ttys_held_open_name_the_processes_holding_them(void **state)
 		 (uint64_t[]){ 0, 0, 0, tty_file(&w, ptmx_fops, ptm, true) }, 4);
 	fd_table(&w, c.tasks[0], 64, 64,
 		 (uint64_t[]){ tty_file(&w, tty_fops, pts, true),
-			       tty_file(&w, tty_fops, pts, true),
-			       tty_file(&w, hung_up, hup, true) }, 3);
+			       tty_file(&w, hung_up, hup, true),
+			       tty_file(&w, tty_fops, pts, true) }, 3);
 	build(&w, &b);
 	assert_string_equal(owner(&b, ptm_data)->text, "tty ptm0, open by pid 120 sh");
 	assert_string_equal(owner(&b, pts_data)->text, "tty pts0, open by pid 130 cat");
