@@ -9,8 +9,8 @@
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
  * tty drivers past the slot cap -- each a skip, never a hang; ttys held
  * open (fd tables, one tty on two fds named once, the hung-up f_op, a
- * tty_file_private whose file is not
- * the file refused, a max_fds of 2^32-1 read only to the cap); per-cpu
+ * tty_file_private whose file is not the file refused, a max_fds of
+ * 2^32-1 read only to the cap); per-cpu
  * chunks on PCPU_NR_CHUNK_TYPES sets of lists (5.9 - 5.13); a shared
  * area's text stays bounded, a name of size 0 writes nothing before it;
  * vx_task_comm (the --failures pid lookup) ends at a cycle or torn link.
