@@ -9,7 +9,7 @@
  * tty): every file in a task's files->fdt whose f_op is tty_fops,
  * ptmx_fops, console_fops or hung_up_tty_fops (tty_hangup() swaps f_op,
  * the file stays open) has private_data = struct tty_file_private
- * { tty, file, list } (tty_alloc_file(), 2.6.38+), taken only when its
+ * { tty, file, list } (tty_alloc_file()), taken only when its
  * file points back at the file.  Each tty then with its other end
  * (tty->link, a pty pair).  The session: tty->session (<= 5.x) or
  * tty->ctrl.session (6.0+), a struct pid whose numbers[0].nr is the pid.
