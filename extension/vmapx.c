@@ -458,7 +458,7 @@ static const char *const vx_ext_help_examples[] = {
 	" ",
 	"    %s> vmapx -o | grep -e hpet -e n_tty -e load_module",
 	"    0xffffd4094000b000-0xffffd4094000d000     8192 hpet_enable                  iomem PNP0103:00 < HPET 0",
-	"    0xffffd409407f1000-0xffffd409407f5000    16384 n_tty_open                   tty ttyS0",
+	"    0xffffd409407f1000-0xffffd409407f5000    16384 n_tty_open                   tty ttyS0, open by pid 1 vcap",
 	"    0xffffffffc05cb000-0xffffffffc05d6000    45056 load_module                  module zram core",
 	"    ...",
 	" ",

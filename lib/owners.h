@@ -153,7 +153,7 @@ struct vx_owner_ctx {
 	struct vx_kernel *k;
 	struct vx_report *r;
 	struct vx_owner_table *t;
-	/* pid -> comm of every task walked (for a tty's session). */
+	/* pid -> comm (and files) of every task walked, for the tty rule. */
 	struct vx_owner_task *tasks;
 	size_t nr_tasks, cap_tasks;
 	/* ttys met on the way (controlling ttys of the tasks walked). */
@@ -163,6 +163,7 @@ struct vx_owner_ctx {
 };
 struct vx_owner_task {
 	int64_t pid;
+	uint64_t files;		/* task->files, 0 if none or unreadable */
 	char comm[16];
 };
 

@@ -2,8 +2,12 @@
 /*
  * Owner rule for dynamic per-cpu chunks (doc/kernel.md §10.6): mm/percpu.c
  * keeps every chunk on one of pcpu_chunk_lists[0 .. pcpu_nr_slots) (by
- * free size; 5.10 has a second set of lists for memcg-accounted chunks
- * after those, which is not read: its areas stay unknown).  A vmalloc
+ * free size).  With memcg-aware chunks (5.9 - 5.13 by the changelogs,
+ * not verified by commit; present in Debian's 5.10, absent from 6.1) there
+ * is one such set per enum pcpu_chunk_type, PCPU_NR_CHUNK_TYPES sets back
+ * to back (pcpu_chunk_list(type) = &pcpu_chunk_lists[pcpu_nr_slots * type]):
+ * the constant is read from the types; where it is absent, one set.
+ * A vmalloc
  * chunk's areas are chunk->data, a vm_struct * per unit group
  * (pcpu_get_vm_areas, pcpu_nr_groups of them), and its bookkeeping arrays,
  * vzalloc'd by pcpu_mem_zalloc() when larger than a page: the struct
@@ -19,6 +23,7 @@
 #define MAX_CHUNKS	65536
 #define MAX_GROUPS	1024
 #define MAX_SLOTS	1024
+#define MAX_CHUNK_TYPES	16	/* 5.9 - 5.13 have 2 (root, memcg) */
 #define NR_ARRAYS	5
 
 struct chunk_layout {
@@ -106,11 +111,29 @@ static struct vx_error *walk_slot(struct vx_owner_ctx *c,
 	return err;
 }
 
+/* How many sets of slot lists: PCPU_NR_CHUNK_TYPES where it exists, else 1. */
+static struct vx_error *chunk_types(struct vx_kernel *k, int64_t *nr)
+{
+	struct vx_error *err = vx_type_enum_value(k->types, "PCPU_NR_CHUNK_TYPES", nr);
+
+	if (vx_error_is(err, VX_ERR_NOT_FOUND)) {
+		vx_error_destroy(err);
+		*nr = 1;
+		return NULL;
+	}
+	if (!err && (*nr < 1 || *nr > MAX_CHUNK_TYPES))
+		err = vx_error_create(VX_ERR_INVALID,
+				      "PCPU_NR_CHUNK_TYPES %" PRId64 ", more than %d",
+				      *nr, MAX_CHUNK_TYPES);
+	return err;
+}
+
 struct vx_error *vx_owners_percpu(struct vx_owner_ctx *c,
 				  struct vx_owner_rule_stats *st)
 {
 	struct chunk_layout l;
-	uint64_t lists, slots, groups;
+	uint64_t lists, slots, groups, types = 1;
+	int64_t nr_types;
 	unsigned int budget = MAX_CHUNKS;
 	struct vx_error *err;
 
@@ -135,7 +158,11 @@ struct vx_error *vx_owners_percpu(struct vx_owner_ctx *c,
 		err = vx_error_create(VX_ERR_INVALID,
 				      "pcpu_nr_slots %" PRIu64 ", pcpu_nr_groups %" PRIu64,
 				      slots, groups);
-	for (uint64_t s = 0; !err && s < slots; s++)
+	if (!err)
+		err = chunk_types(c->k, &nr_types);
+	if (!err)
+		types = nr_types;
+	for (uint64_t s = 0; !err && s < slots * types; s++)
 		err = walk_slot(c, st, &l, groups, lists + 16 * s, &budget);
 	return err;
 }

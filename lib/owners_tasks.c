@@ -29,6 +29,7 @@
 struct task_layout {
 	uint64_t tasks, pid, tgid, comm, stack, signal, thread_node;
 	uint64_t group_leader, signal_tty, thread_head;
+	uint64_t files;		/* the tty rule's open files; VX_ABSENT: none */
 };
 
 static bool task_layout(struct vx_kernel *k, struct task_layout *l)
@@ -43,6 +44,7 @@ static bool task_layout(struct vx_kernel *k, struct task_layout *l)
 	l->group_leader = vx_owner_member(k, "task_struct", "group_leader", NULL);
 	l->thread_head = vx_owner_member(k, "signal_struct", "thread_head", NULL);
 	l->signal_tty = vx_owner_member(k, "signal_struct", "tty", NULL);
+	l->files = vx_owner_member(k, "task_struct", "files", NULL);
 	return l->tasks != VX_ABSENT && l->pid != VX_ABSENT &&
 	       l->tgid != VX_ABSENT && l->comm != VX_ABSENT &&
 	       l->stack != VX_ABSENT && l->signal != VX_ABSENT &&
@@ -51,7 +53,7 @@ static bool task_layout(struct vx_kernel *k, struct task_layout *l)
 }
 
 struct task_info {
-	uint64_t addr, stack, tty;
+	uint64_t addr, stack, tty, files;
 	int64_t pid, tgid;
 	char comm[TASK_COMM_LEN];
 };
@@ -64,6 +66,7 @@ static struct vx_error *read_task(struct vx_kernel *k, const struct task_layout 
 
 	ti->addr = task;
 	ti->tty = 0;
+	ti->files = 0;
 	err = vx_read_uint(k->t, task + l->pid, 4, &pid);
 	if (!err)
 		err = vx_read_uint(k->t, task + l->tgid, 4, &tgid);
@@ -76,6 +79,10 @@ static struct vx_error *read_task(struct vx_kernel *k, const struct task_layout 
 	    (!vx_owner_try_u64(k, task + l->signal, &signal) || !signal ||
 	     !vx_owner_try_u64(k, signal + l->signal_tty, &ti->tty)))
 		ti->tty = 0;
+	/* so are the open files (ttys held open by no session) */
+	if (!err && l->files != VX_ABSENT &&
+	    !vx_owner_try_u64(k, task + l->files, &ti->files))
+		ti->files = 0;
 	if (err)
 		return vx_error_wrap(err, "task 0x%" PRIx64, task);
 	ti->comm[TASK_COMM_LEN - 1] = '\0';
@@ -96,6 +103,7 @@ static struct vx_error *remember(struct vx_owner_ctx *c, const struct task_info 
 		c->cap_tasks = cap;
 	}
 	c->tasks[c->nr_tasks].pid = ti->pid;
+	c->tasks[c->nr_tasks].files = ti->files;
 	memcpy(c->tasks[c->nr_tasks].comm, ti->comm, TASK_COMM_LEN);
 	c->nr_tasks++;
 	return vx_owner_add_tty(c, ti->tty);

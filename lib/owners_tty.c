@@ -3,8 +3,14 @@
  * Owner rule for n_tty_open (doc/kernel.md §10.5): n_tty_open() vzallocs a
  * struct n_tty_data per tty opened with the N_TTY line discipline and
  * stores it in tty->disc_data.  The ttys are the ones in each registered
- * driver's ttys[] (tty_drivers list; devpts ttys have none) and the
- * controlling ttys of the tasks walked, each with its other end
+ * driver's ttys[] (tty_drivers list; devpts ttys have none), the
+ * controlling ttys of the tasks walked, and the ttys the tasks hold open
+ * (a pts that a terminal emulator or sshd holds is nobody's controlling
+ * tty): every file in a task's files->fdt whose f_op is tty_fops,
+ * ptmx_fops, console_fops or hung_up_tty_fops (tty_hangup() swaps f_op,
+ * the file stays open) has private_data = struct tty_file_private
+ * { tty, file, list } (tty_alloc_file()), taken only when its
+ * file points back at the file.  Each tty then with its other end
  * (tty->link, a pty pair).  The session: tty->session (<= 5.x) or
  * tty->ctrl.session (6.0+), a struct pid whose numbers[0].nr is the pid.
  */
@@ -25,6 +31,17 @@
 #define MAX_TTY_SLOTS		(1U << 20)
 #define MAX_TTYS		(1U << 16)
 #define TTY_NAME_LEN		64
+/*
+ * Open files: fs.nr_open's default (and the fd tables of a real system)
+ * stay below 2^20 slots a table; the slots read over all tables are
+ * bounded too (a dump of many huge tables costs a skip, not minutes).
+ * fd[] is read FD_CHUNK pointers (4 KiB) at a time.
+ */
+#define MAX_FDS_PER_TABLE	(1U << 20)
+#define MAX_FD_SLOTS		(1U << 24)
+#define FD_CHUNK		512
+#define NR_TTY_FOPS		4
+#define MAX_HOLDERS_LISTED	3
 
 struct tty_layout {
 	uint64_t name, name_size, disc_data, link, session;
@@ -49,6 +66,215 @@ static bool tty_layout(struct vx_kernel *k, struct tty_layout *l)
 	l->drv_ttys = vx_owner_member(k, "tty_driver", "ttys", NULL);
 	l->drv_num = vx_owner_member(k, "tty_driver", "num", NULL);
 	return l->name != VX_ABSENT && l->disc_data != VX_ABSENT;
+}
+
+/* tty_fops and the others a tty's file can have (those the kernel has). */
+static const char *const tty_fops_names[NR_TTY_FOPS] = {
+	"tty_fops", "ptmx_fops", "console_fops", "hung_up_tty_fops",
+};
+
+struct file_layout {
+	uint64_t fdt, max_fds, fd;	/* files_struct.fdt, fdtable.* */
+	uint64_t f_op, private_data;	/* struct file */
+	uint64_t priv_tty, priv_file;	/* struct tty_file_private */
+	uint64_t fops[NR_TTY_FOPS];
+	int nr_fops;
+};
+
+/* A process holding a tty open (one per files_struct: its lowest pid). */
+struct tty_holder {
+	uint64_t tty;
+	int64_t pid;
+};
+
+struct fd_walk {
+	struct file_layout l;
+	struct tty_holder *v;
+	size_t n, cap;
+	uint64_t slots;		/* fd[] slots left to read, over all tables */
+	/* what was not read or refused: one skip for them all */
+	uint64_t cut, unreadable, refused;
+};
+
+static bool file_layout(struct vx_kernel *k, struct file_layout *l)
+{
+	uint64_t addr;
+
+	l->fdt = vx_owner_member(k, "files_struct", "fdt", NULL);
+	l->max_fds = vx_owner_member(k, "fdtable", "max_fds", NULL);
+	l->fd = vx_owner_member(k, "fdtable", "fd", NULL);
+	l->f_op = vx_owner_member(k, "file", "f_op", NULL);
+	l->private_data = vx_owner_member(k, "file", "private_data", NULL);
+	l->priv_tty = vx_owner_member(k, "tty_file_private", "tty", NULL);
+	l->priv_file = vx_owner_member(k, "tty_file_private", "file", NULL);
+	l->nr_fops = 0;
+	for (int i = 0; i < NR_TTY_FOPS; i++) {
+		struct vx_error *err = vx_kernel_symbol(k, tty_fops_names[i], &addr);
+
+		if (!err)
+			l->fops[l->nr_fops++] = addr;
+		vx_error_destroy(err);
+	}
+	return l->fdt != VX_ABSENT && l->max_fds != VX_ABSENT &&
+	       l->fd != VX_ABSENT && l->f_op != VX_ABSENT &&
+	       l->private_data != VX_ABSENT && l->priv_tty != VX_ABSENT &&
+	       l->priv_file != VX_ABSENT && l->nr_fops;
+}
+
+static bool is_tty_fops(const struct file_layout *l, uint64_t f_op)
+{
+	for (int i = 0; i < l->nr_fops; i++)
+		if (f_op == l->fops[i])
+			return true;
+	return false;
+}
+
+static struct vx_error *add_holder(struct fd_walk *w, uint64_t tty, int64_t pid)
+{
+	struct tty_holder *v;
+
+	if (w->n && w->v[w->n - 1].tty == tty && w->v[w->n - 1].pid == pid)
+		return NULL;	/* the same tty on the next fd */
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+
+		v = realloc(w->v, cap * sizeof(*v));
+		if (!v)
+			return vx_error_nomem_in("tty holders");
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = (struct tty_holder){ .tty = tty, .pid = pid };
+	return NULL;
+}
+
+/*
+ * The file at file, open in a table of pid's: its tty if f_op is a tty's
+ * and private_data is a tty_file_private pointing back at the file.
+ */
+static struct vx_error *one_file(struct vx_owner_ctx *c, struct fd_walk *w,
+				 int64_t pid, uint64_t file)
+{
+	const struct file_layout *l = &w->l;
+	uint64_t f_op, priv, tty, back;
+	struct vx_error *err;
+
+	if (!vx_owner_try_u64(c->k, file + l->f_op, &f_op)) {
+		w->unreadable++;
+		return NULL;
+	}
+	if (!is_tty_fops(l, f_op))
+		return NULL;
+	if (!vx_owner_try_u64(c->k, file + l->private_data, &priv) || !priv ||
+	    !vx_owner_try_u64(c->k, priv + l->priv_tty, &tty) ||
+	    !vx_owner_try_u64(c->k, priv + l->priv_file, &back) ||
+	    back != file || !tty) {
+		w->refused++;
+		return NULL;
+	}
+	err = add_holder(w, tty, pid);
+	return err ? err : vx_owner_add_tty(c, tty);
+}
+
+/* The fd table of files, the one of pid (and of the tasks sharing it). */
+static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
+				  int64_t pid, uint64_t files)
+{
+	uint64_t fdt, max, fd, buf[FD_CHUNK], n;
+	struct vx_error *err = NULL;
+
+	if (!vx_owner_try_u64(c->k, files + w->l.fdt, &fdt) || !fdt ||
+	    !vx_owner_try_uint(c->k, fdt + w->l.max_fds, 4, &max) ||
+	    !vx_owner_try_u64(c->k, fdt + w->l.fd, &fd) || !fd) {
+		w->unreadable++;
+		return NULL;
+	}
+	n = max < MAX_FDS_PER_TABLE ? max : MAX_FDS_PER_TABLE;
+	if (n > w->slots)
+		n = w->slots;
+	if (n < max)
+		w->cut++;
+	w->slots -= n;
+	for (uint64_t i = 0; !err && i < n; i += FD_CHUNK) {
+		size_t m = n - i < FD_CHUNK ? n - i : FD_CHUNK;
+
+		err = vx_read(c->k->t, fd + 8 * i, buf, 8 * m);
+		if (err) {	/* the rest of this table is not in the dump */
+			vx_error_destroy(err);
+			w->unreadable++;
+			return NULL;
+		}
+		for (size_t j = 0; !err && j < m; j++)
+			if (buf[j])
+				err = one_file(c, w, pid, buf[j]);
+	}
+	return err;
+}
+
+static int by_files(const void *x, const void *y)
+{
+	const struct vx_owner_task *a = x, *b = y;
+
+	if (a->files != b->files)
+		return (a->files > b->files) - (a->files < b->files);
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/*
+ * The ttys the tasks walked hold open: each files_struct once (the
+ * threads of a process share it), named by the lowest pid holding it.
+ */
+static struct vx_error *open_ttys(struct vx_owner_ctx *c, struct fd_walk *w)
+{
+	struct vx_owner_task *t;
+	struct vx_error *err = NULL;
+
+	if (!c->nr_tasks)
+		return NULL;
+	t = malloc(c->nr_tasks * sizeof(*t));
+	if (!t)
+		return vx_error_nomem_in("open files");
+	memcpy(t, c->tasks, c->nr_tasks * sizeof(*t));
+	qsort(t, c->nr_tasks, sizeof(*t), by_files);
+	for (size_t i = 0; !err && i < c->nr_tasks; i++)
+		if (t[i].files && (!i || t[i].files != t[i - 1].files))
+			err = one_table(c, w, t[i].pid, t[i].files);
+	free(t);
+	return err;
+}
+
+static int by_tty_pid(const void *x, const void *y)
+{
+	const struct tty_holder *a = x, *b = y;
+
+	if (a->tty != b->tty)
+		return (a->tty > b->tty) - (a->tty < b->tty);
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/* Sort the holders by tty and pid, each pair once (fds 0 and 2 on one tty). */
+static void holders_unique(struct fd_walk *w)
+{
+	size_t n = 0;
+
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof(*w->v), by_tty_pid);
+	for (size_t i = 0; i < w->n; i++)
+		if (!n || by_tty_pid(&w->v[n - 1], &w->v[i]))
+			w->v[n++] = w->v[i];
+	w->n = n;
+}
+
+/* One skip for every table and file the walk could not use. */
+static void open_files_skip(struct vx_owner_ctx *c, const struct fd_walk *w)
+{
+	if (!w->cut && !w->unreadable && !w->refused)
+		return;
+	vx_report_skip(c->r, "owners: ttys: open files: %" PRIu64 " fd tables read in part"
+		       " (past %u slots a table or %u in all), %" PRIu64 " tables or files"
+		       " unreadable, %" PRIu64 " tty files refused (private_data not a"
+		       " tty_file_private of that file)", w->cut, MAX_FDS_PER_TABLE,
+		       MAX_FD_SLOTS, w->unreadable, w->refused);
 }
 
 static int by_pid(const void *x, const void *y)
@@ -170,12 +396,49 @@ static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 	return err;
 }
 
+/* ", open by pid 1 vcap, pid 7 sh and 2 more": the processes holding tty. */
+static void holders_text(const struct vx_owner_ctx *c, const struct fd_walk *w,
+			 uint64_t tty, char *buf, size_t size)
+{
+	struct tty_holder key = { .tty = tty, .pid = INT64_MIN };
+	size_t lo = 0, hi = w->n, listed = 0, used;
+
+	while (lo < hi) {	/* the first holder of tty */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (by_tty_pid(&w->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	buf[0] = '\0';
+	for (size_t i = lo; i < w->n && w->v[i].tty == tty; i++) {
+		const char *comm = comm_of(c, w->v[i].pid);
+
+		used = strlen(buf);
+		if (listed == MAX_HOLDERS_LISTED) {
+			size_t more = 0;
+
+			while (i + more < w->n && w->v[i + more].tty == tty)
+				more++;
+			snprintf(buf + used, size - used, " and %zu more", more);
+			return;
+		}
+		snprintf(buf + used, size - used, "%s pid %" PRId64 "%s%s",
+			 listed ? "," : ", open by", w->v[i].pid,
+			 comm ? " " : "", comm ? comm : "");
+		listed++;
+	}
+}
+
 static struct vx_error *one_tty(struct vx_owner_ctx *c,
 				struct vx_owner_rule_stats *st,
-				const struct tty_layout *l, uint64_t tty)
+				const struct tty_layout *l,
+				const struct fd_walk *w, uint64_t tty)
 {
-	char name[TTY_NAME_LEN], text[160], group[80];
-	uint64_t disc, session = 0, pid = 0;
+	char name[TTY_NAME_LEN], text[256], group[80], session[96] = "";
+	char held[128];
+	uint64_t disc, sid = 0, pid = 0;
 	/* the size is the dump's BTF's: 0 (no name) must not write name[-1] */
 	size_t len = l->name_size < sizeof(name) ? l->name_size : sizeof(name) - 1;
 	struct vx_owner *o;
@@ -193,15 +456,16 @@ static struct vx_error *one_tty(struct vx_owner_ctx *c,
 	if (!o)
 		return NULL;
 	snprintf(group, sizeof(group), "tty %s", name);
-	snprintf(text, sizeof(text), "tty %s", name);
 	if (l->session != VX_ABSENT && l->pid_nr != VX_ABSENT &&
-	    vx_owner_try_u64(c->k, tty + l->session, &session) && session &&
-	    vx_owner_try_uint(c->k, session + l->pid_nr, 4, &pid)) {
+	    vx_owner_try_u64(c->k, tty + l->session, &sid) && sid &&
+	    vx_owner_try_uint(c->k, sid + l->pid_nr, 4, &pid)) {
 		const char *comm = comm_of(c, (int32_t)pid);
 
-		snprintf(text, sizeof(text), "tty %s, session of pid %" PRIu64 "%s%s",
-			 name, pid, comm ? " " : "", comm ? comm : "");
+		snprintf(session, sizeof(session), ", session of pid %" PRIu64 "%s%s",
+			 pid, comm ? " " : "", comm ? comm : "");
 	}
+	holders_text(c, w, tty, held, sizeof(held));
+	snprintf(text, sizeof(text), "tty %s%s%s", name, session, held);
 	if (!o->claims)
 		st->attributed++;
 	return vx_owner_claim(c, o, VX_OWNER_TTY, text, group);
@@ -210,6 +474,7 @@ static struct vx_error *one_tty(struct vx_owner_ctx *c,
 struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 				struct vx_owner_rule_stats *st)
 {
+	struct fd_walk w = { .slots = MAX_FD_SLOTS };
 	struct tty_layout l;
 	struct vx_error *err;
 	uint64_t link;
@@ -225,6 +490,11 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 		vx_error_destroy(err);
 		err = NULL;
 	}
+	if (!err && file_layout(c->k, &w.l))
+		err = open_ttys(c, &w);
+	if (!err)
+		open_files_skip(c, &w);
+	holders_unique(&w);
 	ttys_unique(c);
 	/* the other end of each pty pair (the ends found so far, once) */
 	n = c->nr_ttys;
@@ -238,6 +508,7 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 		vx_report_skip(c->r, "owners: ttys: more than %u ttys, %" PRIu64 " not looked at",
 			       MAX_TTYS, c->dropped_ttys);
 	for (size_t i = 0; !err && i < c->nr_ttys; i++)
-		err = one_tty(c, st, &l, c->ttys[i]);
+		err = one_tty(c, st, &l, &w, c->ttys[i]);
+	free(w.v);
 	return err;
 }

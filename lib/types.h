@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A type source answers two questions: how large is a type, and where is
- * a member inside it.  Backends: DWARF of a vmlinux (libdw), BTF from the
+ * A type source answers three questions: how large is a type, where is a
+ * member inside it, and what is the value of an enum constant.  Backends: DWARF of a vmlinux (libdw), BTF from the
  * dump (libbpf), crash's gdb, and a table in the unit tests.  Nothing in
  * the core hard-codes a struct offset.
  */
@@ -31,6 +31,13 @@ struct vx_types {
 				   const char *path, struct vx_member *out);
 	struct vx_error *(*size)(struct vx_types *ty, const char *type,
 				 uint64_t *size);
+	/*
+	 * The value of the enumerator name ("PCPU_NR_CHUNK_TYPES"), of the
+	 * first enum that has it: VX_ERR_NOT_FOUND if none has.  NULL in a
+	 * source that knows no enums (then every constant is absent).
+	 */
+	struct vx_error *(*enum_value)(struct vx_types *ty, const char *name,
+				       int64_t *value);
 	void (*destroy)(struct vx_types *ty);
 };
 
@@ -44,6 +51,17 @@ static inline struct vx_error *vx_type_size(struct vx_types *ty,
 					    const char *type, uint64_t *size)
 {
 	return ty->size(ty, type, size);
+}
+
+static inline struct vx_error *vx_type_enum_value(struct vx_types *ty,
+						  const char *name,
+						  int64_t *value)
+{
+	if (!ty->enum_value)
+		return vx_error_create(VX_ERR_NOT_FOUND,
+				       "%s: no enum constant '%s' (no enums)",
+				       ty->source, name);
+	return ty->enum_value(ty, name, value);
 }
 
 static inline void vx_types_destroy(struct vx_types *ty)

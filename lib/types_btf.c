@@ -324,6 +324,41 @@ static struct vx_error *btf_size(struct vx_types *ty, const char *type,
 	return NULL;
 }
 
+/* A linear pass over the types: a rule asks for one or two constants. */
+static struct vx_error *btf_enum_value(struct vx_types *ty, const char *name,
+				       int64_t *value)
+{
+	struct btf_types *bt = (struct btf_types *)ty;
+	uint32_t count = btf__type_cnt(bt->btf);
+
+	for (uint32_t id = 1; id < count; id++) {
+		const struct btf_type *t = btf__type_by_id(bt->btf, id);
+		bool is_signed = t && btf_kflag(t);
+
+		if (!t || !btf_is_any_enum(t))
+			continue;
+		for (uint16_t i = 0; i < btf_vlen(t); i++) {
+			if (btf_is_enum(t)) {
+				const struct btf_enum *e = btf_enum(t) + i;
+
+				if (strcmp(btf__name_by_offset(bt->btf, e->name_off) ?: "", name))
+					continue;
+				*value = is_signed ? (int64_t)(int32_t)e->val :
+					 (int64_t)(uint32_t)e->val;
+				return NULL;
+			}
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+
+			if (strcmp(btf__name_by_offset(bt->btf, e->name_off) ?: "", name))
+				continue;
+			*value = (int64_t)btf_enum64_value(e);
+			return NULL;
+		}
+	}
+	return vx_error_create(VX_ERR_NOT_FOUND, "no enum constant '%s' in BTF",
+			       name);
+}
+
 static void btf_destroy(struct vx_types *ty)
 {
 	struct btf_types *bt = (struct btf_types *)ty;
@@ -367,6 +402,7 @@ struct vx_error *vx_btf_types_from_blob(const void *data, size_t size,
 	bt->base.source = "BTF";
 	bt->base.member = btf_member;
 	bt->base.size = btf_size;
+	bt->base.enum_value = btf_enum_value;
 	bt->base.destroy = btf_destroy;
 	*out = &bt->base;
 	return NULL;

@@ -55,6 +55,17 @@ static const struct {
 	{ "latched_seq", { "kernel/printk/printk.c" } },
 };
 
+/* Where the kernel defines the enums whose constants the rules ask for. */
+static const struct {
+	const char *constant;
+	const char *cu;
+} enum_hints[] = {
+	/* enum pcpu_chunk_type, mm/percpu-internal.h */
+	{ "PCPU_NR_CHUNK_TYPES", "mm/percpu.c" },
+	{ "PCPU_CHUNK_ROOT", "mm/percpu.c" },
+	{ "PCPU_CHUNK_MEMCG", "mm/percpu.c" },
+};
+
 struct dwarf_cu {
 	Dwarf_Die die;
 	const char *name;
@@ -603,6 +614,63 @@ static struct vx_error *dwarf_size(struct vx_types *ty, const char *type,
 	return NULL;
 }
 
+/* name among the enumerators of the enums at the top level of CU i. */
+static bool enum_in_cu(struct dwarf_types *dt, size_t i, const char *name,
+		       int64_t *value)
+{
+	Dwarf_Die die, e;
+	Dwarf_Attribute attr;
+	Dwarf_Sword v;
+
+	if (dwarf_child(&dt->cus[i].die, &die))
+		return false;
+	do {
+		if (dwarf_tag(&die) != DW_TAG_enumeration_type || dwarf_child(&die, &e))
+			continue;
+		do {
+			const char *n = dwarf_diename(&e);
+
+			if (dwarf_tag(&e) != DW_TAG_enumerator || !n || strcmp(n, name) ||
+			    !dwarf_attr(&e, DW_AT_const_value, &attr) ||
+			    dwarf_formsdata(&attr, &v))
+				continue;
+			*value = v;
+			return true;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	} while (dwarf_siblingof(&die, &die) == 0);
+	return false;
+}
+
+/*
+ * A hinted constant is looked for in its CU only (absent if that CU exists
+ * and has none: 5.14+ for PCPU_NR_CHUNK_TYPES); any other, in CU order.
+ */
+static struct vx_error *dwarf_enum_value(struct vx_types *ty, const char *name,
+					 int64_t *value)
+{
+	struct dwarf_types *dt = (struct dwarf_types *)ty;
+	const char *hint = NULL;
+	bool hinted = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(enum_hints) / sizeof(enum_hints[0]); i++)
+		if (!strcmp(enum_hints[i].constant, name))
+			hint = enum_hints[i].cu;
+	for (i = 0; hint && i < dt->nr_cus; i++) {
+		if (!dt->cus[i].name || !cu_name_is(dt->cus[i].name, hint))
+			continue;
+		hinted = true;
+		if (enum_in_cu(dt, i, name, value))
+			return NULL;
+	}
+	for (i = 0; !hinted && i < dt->nr_cus; i++)
+		if (enum_in_cu(dt, i, name, value))
+			return NULL;
+	return vx_error_create(VX_ERR_NOT_FOUND,
+			       "no enum constant '%s' in the DWARF of %s", name,
+			       dt->path);
+}
+
 static void dwarf_destroy(struct vx_types *ty)
 {
 	struct dwarf_types *dt = (struct dwarf_types *)ty;
@@ -688,6 +756,7 @@ struct vx_error *vx_dwarf_types_open(const char *vmlinux, struct vx_types **out)
 	dt->base.source = "DWARF (vmlinux)";
 	dt->base.member = dwarf_member;
 	dt->base.size = dwarf_size;
+	dt->base.enum_value = dwarf_enum_value;
 	dt->base.destroy = dwarf_destroy;
 	*out = &dt->base;
 	return NULL;

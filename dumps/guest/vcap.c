@@ -10,7 +10,9 @@
  *   === BEGIN iomem n    /proc/iomem (real addresses: PID 1 has CAP_SYS_ADMIN)
  *   === END iomem n
  *   === BEGIN ttys n     the ttys open in the guest: one line "PID SID FD PATH COMM" per open fd
- *   === END ttys n       whose link names a /dev/tty..., /dev/pts/N or /dev/console (from /proc/PID/fd/N)
+ *   === END ttys n       whose link names a /dev/tty..., /dev/pts/N or /dev/console (from /proc/PID/fd/N),
+ *                        or /dev/ptmx, written /dev/ptmx:N with N the index of the pair it opened
+ *                        (fdinfo's tty-index)
  *   === BEGIN swaps n    /proc/swaps (the swap files and devices in use: what the swap owner
  *   === END swaps n      test compares with)
  *   === READY n
@@ -19,6 +21,9 @@
  * oops scenario names voops' fault parameter, whose write oopses; the kdump scenarios' capture
  * kernel takes over; nothing forks between the last capture and the panic), anything else
  * ("halt") idles forever.
+ * Before settling, vcap opens a pty pair and holds it to the end: /dev/ptmx and its /dev/pts/N, both
+ * O_NOCTTY, so every case has two ttys that are nobody's controlling tty (the ttys a terminal
+ * emulator or sshd holds open), which only the owner rule's walk of open files finds.
  * The file is read in large chunks: 1-byte reads would restart the 5.10/6.1 seq_list walk at
  * every record (quadratic in the number of areas).
  */
@@ -26,9 +31,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,7 +144,57 @@ static void capture(const char *path, const char *tag, int round)
 static int is_tty_path(const char *p)
 {
 	return !strncmp(p, "/dev/tty", 8) || !strncmp(p, "/dev/pts/", 9) ||
-	       !strcmp(p, "/dev/console");
+	       !strcmp(p, "/dev/console") || !strcmp(p, "/dev/ptmx");
+}
+
+/*
+ * A pty pair nobody has as controlling tty: the master from /dev/ptmx, unlocked (TIOCSPTLCK 0,
+ * what unlockpt() does; grantpt() has nothing to do on devpts), the slave /dev/pts/N opened by
+ * its index (TIOCGPTN), both O_NOCTTY.  The fds stay open until the guest dies.
+ */
+static int pty_master = -1;
+static unsigned int pty_index;
+
+static void open_pty_pair(void)
+{
+	char path[32];
+	int unlock = 0;
+	unsigned int n;
+	int m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+
+	if (m < 0 || ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0) {
+		outs("=== WARN pty pair: ptmx: ");
+		outs(strerror(errno));
+		outs("\n");
+		return;
+	}
+	pty_master = m;
+	pty_index = n;
+	snprintf(path, sizeof path, "/dev/pts/%u", n);
+	if (open(path, O_RDWR | O_NOCTTY) < 0) {
+		outs("=== WARN pty pair: ");
+		outs(path);
+		outs(": ");
+		outs(strerror(errno));
+		outs("\n");
+	}
+}
+
+/* The pty index of a /dev/ptmx fd: fdinfo's "tty-index:" line, else (our own master) TIOCGPTN's. */
+static long ptmx_index(const char *pid, const char *fd)
+{
+	char path[300], info[1024];
+	if (atol(pid) == (long)getpid() && atoi(fd) == pty_master)
+		return pty_index;
+	snprintf(path, sizeof path, "/proc/%s/fdinfo/%s", pid, fd);
+	int f = open(path, O_RDONLY);
+	if (f < 0)
+		return -1;
+	ssize_t n = read(f, info, sizeof info - 1);
+	close(f);
+	info[n > 0 ? n : 0] = 0;
+	char *p = strstr(info, "tty-index:");
+	return p ? strtol(p + 10, NULL, 10) : -1;
 }
 
 /* The session id (field 6 of /proc/PID/stat; comm may hold spaces, so count from its ')'). */
@@ -189,6 +246,11 @@ static size_t ttys_of(const char *pid, size_t len)
 		link[n] = 0;
 		if (!is_tty_path(link))
 			continue;
+		if (!strcmp(link, "/dev/ptmx")) {
+			long i = ptmx_index(pid, e->d_name);
+			if (i >= 0)
+				snprintf(link, sizeof link, "/dev/ptmx:%ld", i);
+		}
 		grow(len, 512);
 		len += (size_t)snprintf(buf + len, 512, "%s %ld %s %s %s\n", pid, sid, e->d_name,
 					link, comm);
@@ -232,6 +294,7 @@ int main(int argc, char **argv)
 	/* big buffers grown now so that capture time allocates nothing new */
 	if (!buf)
 		return 1;
+	open_pty_pair();
 	struct timespec ts = { atoi(argv[2]), 0 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;

@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness of the BTF type source (lib/types_btf.c): the input is the
  * blob between __start_BTF and __stop_BTF.  vmapx checks it before libbpf
- * parses it, then asks for every type and member the walker needs.
+ * parses it, then asks for every type and member the walker needs, and
+ * the enum constants the owner rules read.
  * libbpf is not instrumented: a crash inside it on a blob vmapx accepted
  * is a hole in vmapx's validation.  Properties: no crash, leak or
  * out-of-bounds access; errors are one line.
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vx_types *ty = NULL;
 	struct vx_member m;
 	uint64_t outer;
+	int64_t value;
 
 	fuzz_check_error(vx_btf_types_from_blob(data, size, &ty));
 	if (!ty)
@@ -46,6 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error(vx_type_size(ty, members[i][0], &outer));
 		fuzz_check_error(err);
 	}
+	fuzz_check_error(vx_type_enum_value(ty, "PCPU_NR_CHUNK_TYPES", &value));
+	fuzz_check_error(vx_type_enum_value(ty, "", &value));
 	vx_types_destroy(ty);
 	return 0;
 }

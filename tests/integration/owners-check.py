@@ -13,8 +13,14 @@ Prints "ok ..." / "FAIL ..." / "skip ..." lines; exit 1 if any FAIL.
    that region's own size, page-aligned, plus the guard page;
  - ioremap (iomem.txt, /proc/iomem from the guest): the owner is the
    deepest resource holding phys= and its parents, as /proc/iomem nests them;
+ - per-cpu chunks: every pcpu_get_vm_areas area of vmallocinfo.raw is the
+   units of a chunk (on 5.9-5.13 the memcg chunks are on a second set of
+   lists, PCPU_NR_CHUNK_TYPES); the pcpu_create_chunk arrays named are counted;
  - n_tty_open (ttys.txt, the ttys open in the guest): the ttys owning
-   n_tty_open areas are the ttys the guest had open;
+   n_tty_open areas are the ttys the guest had open, and each names every
+   process that held it open (pid and comm, found through their open files);
+   the pty pair vcap holds (capture format 2: /dev/ptmx:N and /dev/pts/N,
+   nobody's controlling tty) is ptmN and ptsN;
  - swap (swaps.txt, /proc/swaps from the guest, cases made with --swap):
    each swap map area (__do_sys_swapon) is owned by a swap /proc/swaps
    names, each swap owns exactly one, of at least its pages in bytes; the
@@ -115,6 +121,27 @@ def check_modules(case, areas):
         bad('%s: no module memory area at all (the guest loads modules)' % case)
 
 
+def check_percpu(case, raw, by_start):
+    """Every chunk's units are named; its arrays are counted (one 8 KiB
+    pcpu_create_chunk array on 6.1/6.12 belongs to no chunk on the lists:
+    doc/kernel.md §10.6)."""
+    units = [s for s, _, c, _, _ in raw if c == 'pcpu_get_vm_areas']
+    wrong = [(hex(s), by_start[s]['owner'] if s in by_start else '(no area)')
+             for s in units
+             if s not in by_start or by_start[s]['kind'] != 'percpu' or
+             'units of group' not in by_start[s]['owner']]
+    arrays = [s for s, _, c, _, _ in raw if c == 'pcpu_create_chunk']
+    named = sum(1 for s in arrays if s in by_start and by_start[s]['kind'] == 'percpu')
+    if wrong:
+        bad('%s: %d of %d pcpu_get_vm_areas areas not a chunk\'s units, first %s'
+            % (case, len(wrong), len(units), wrong[0]))
+    elif units:
+        chunks = {by_start[s]['group'] for s in units}
+        ok('%s: the %d pcpu_get_vm_areas areas are the units of %d chunks; %d of %d '
+           'pcpu_create_chunk arrays named' % (case, len(units), len(chunks), named,
+                                               len(arrays)))
+
+
 def parse_iomem(path):
     """/proc/iomem as a list of (start, end, name, parent index)."""
     nodes, stack = [], []
@@ -167,9 +194,10 @@ def check_iomem(case, case_dir, raw, by_start):
 
 
 def guest_ttys(case_dir):
+    """{tty name: {(pid, comm) holding it}} from ttys.txt, None if unnamable."""
     meta = open(os.path.join(case_dir, 'meta.json')).read()
     m = re.search(r'console=(tty[A-Za-z]*[0-9]+)', meta)
-    names = set()
+    names = {}
     for line in open(os.path.join(case_dir, 'ttys.txt')):
         f = line.split()
         if len(f) < 4:
@@ -178,11 +206,18 @@ def guest_ttys(case_dir):
         if path == '/dev/console':
             if not m:
                 return None
-            names.add(m.group(1))
+            name = m.group(1)
         elif path.startswith('/dev/pts/'):
-            names.add('pts' + path[len('/dev/pts/'):])
+            name = 'pts' + path[len('/dev/pts/'):]
+        elif path.startswith('/dev/ptmx:'):
+            name = 'ptm' + path[len('/dev/ptmx:'):]
+        elif path == '/dev/ptmx':   # a kernel whose fdinfo says no index
+            return None
         elif path != '/dev/tty':
-            names.add(path[len('/dev/'):])
+            name = path[len('/dev/'):]
+        else:
+            continue
+        names.setdefault(name, set()).add((f[0], ' '.join(f[4:])))
     return names
 
 
@@ -199,12 +234,38 @@ def check_ttys(case, case_dir, raw, by_start):
             got.add(a['group'][len('tty '):])
         else:
             unowned += 1
-    if got == want and not unowned:
+    if got == set(want) and not unowned:
         ok('%s: the %d n_tty_open areas belong to the ttys the guest had open: %s'
            % (case, len(ntty), ' '.join(sorted(got))))
     else:
         bad('%s: n_tty_open owners %s (%d unowned), ttys open in the guest %s'
             % (case, sorted(got), unowned, sorted(want)))
+    texts = {a['group'][len('tty '):]: a['owner'] for a in by_start.values()
+             if a['kind'] == 'tty'}
+    missing = ['%s: pid %s %s' % (name, pid, comm)
+               for name, holders in sorted(want.items()) if name in texts
+               for pid, comm in sorted(holders)
+               if not re.search(r'(open by|,) pid %s %s(,|$| and)' % (pid, re.escape(comm)),
+                                texts[name]) and ' more' not in texts[name]]
+    if missing:
+        bad('%s: holders the guest listed but vmapx did not name: %s; owners %s'
+            % (case, missing[:4], [texts[n] for n in sorted(texts)][:4]))
+    else:
+        ok('%s: each open tty names the processes holding it (%d holders)'
+           % (case, sum(len(h) for h in want.values())))
+    pairs = [n[len('ptm'):] for n in want if n.startswith('ptm')]
+    if not pairs:
+        print('skip %s: no /dev/ptmx:N in ttys.txt (captured before vcap held a pty pair; '
+              'dumps/make-all rebuilds it)' % case)
+        return
+    for i in pairs:
+        ends = ['ptm' + i, 'pts' + i]
+        if all(e in texts and 'session of' not in texts[e] for e in ends):
+            ok('%s: vcap\'s pty pair %s, nobody\'s controlling tty, found through open files'
+               % (case, ' '.join(ends)))
+            print('pty %s' % case)
+        else:
+            bad('%s: vcap\'s pty pair %s: owners %s' % (case, ends, [texts.get(e) for e in ends]))
 
 
 SWAPON_CALLERS = ('__do_sys_swapon', 'sys_swapon', '__se_sys_swapon')
@@ -290,6 +351,7 @@ def main():
     raw = raw_lines(case_dir)
     check_stacks(case, raw, areas, doc)
     check_modules(case, areas)
+    check_percpu(case, raw, by_start)
     have = [f for f in ('iomem.txt', 'ttys.txt')
             if os.path.exists(os.path.join(case_dir, f))]
     if 'iomem.txt' in have:

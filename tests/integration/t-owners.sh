@@ -5,8 +5,10 @@
 # vmalloc stack = task stacks attributed; module memory areas are their
 # module's, of their region's own size; ioremap owners are /proc/iomem's
 # resources (iomem.txt) and n_tty_open owners the ttys open in the guest
-# (ttys.txt).  A case captured before iomem.txt/ttys.txt is skipped for
-# those by name, but at least one case must have them.  Swap maps and
+# (ttys.txt), each naming the processes holding it, vcap's pty pair (two
+# ttys nobody has as controlling tty) among them.  A case captured before
+# iomem.txt/ttys.txt or the pty pair is skipped for those by name, but at
+# least one case must have them.  Swap maps and
 # swap_cgroup maps are the swaps of the guest's /proc/swaps (swaps.txt of
 # the --swap cases), zram's areas a zram<N>: at least one case must have
 # had swap on.  Then --callers
@@ -20,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 captured=0
 swapped=0
+pty=0
 
 for c in $(cases); do
 	d=$DUMPS/$c
@@ -31,7 +34,8 @@ for c in $(cases); do
 	fi
 	json_valid "$c: --owners -j" owners "$tmp/$c.json"
 	python3 "$here/owners-check.py" "$d" "$tmp/$c.json" > "$tmp/$c.out"
-	grep -v '^captured \|^swapped ' "$tmp/$c.out"
+	grep -v -e '^captured ' -e '^swapped ' -e '^pty ' "$tmp/$c.out"
+	grep -q "^pty $c\$" "$tmp/$c.out" && pty=$((pty + 1))
 	grep -q '^FAIL' "$tmp/$c.out" && failures=$((failures + $(grep -c '^FAIL' "$tmp/$c.out")))
 	grep -q "^captured $c 2\$" "$tmp/$c.out" && captured=$((captured + 1))
 	grep -q "^swapped $c [1-9]" "$tmp/$c.out" && swapped=$((swapped + 1))
@@ -45,6 +49,11 @@ if [ "$swapped" -eq 0 ]; then
 	bad "no case had swap on (swaps.txt of a --swap case): the swap owners were tested nowhere (rebuild bookworm-numa2 and trixie-smp1 with dumps/make-all)"
 else
 	ok "$swapped cases had swap on"
+fi
+if [ "$pty" -eq 0 ]; then
+	bad "no case has vcap's pty pair: ttys held open by no session were tested nowhere (rebuild with dumps/make-all)"
+else
+	ok "$pty cases: vcap's pty pair found through open files"
 fi
 
 # --callers -j: the thread stacks under kernel_clone are broken down by owner

@@ -7,7 +7,7 @@
  * prints the size and member answers of the vmlinux's .BTF (the same blob
  * the dump holds at __start_BTF) and, with --dwarf, of its DWARF, one line
  * per question ("vmap_area.list 40 16", "sizeof vmap_area 64",
- * "absent module.mem"); then maps the PT_LOAD segments at their link
+ * "absent module.mem", "enum PCPU_NR_CHUNK_TYPES 2"); then maps the PT_LOAD segments at their link
  * addresses in a fake target, scans for the kallsyms tables and compares
  * each with the vmlinux symtab ("kallsyms_names 0x... ok").  Exit status 1
  * when the sources disagree or the scan fails.
@@ -51,6 +51,11 @@ static const char *const members[][2] = {
 	{ "mod_kallsyms", "strtab" }, { "mod_kallsyms", "typetab" },
 };
 
+/* Enum constants the rules read (owners_percpu.c). */
+static const char *const enums[] = {
+	"PCPU_NR_CHUNK_TYPES", "PCPU_CHUNK_ROOT", "PCPU_CHUNK_MEMCG",
+};
+
 static double now(void)
 {
 	struct timespec ts;
@@ -88,6 +93,19 @@ static void answer_member(struct vx_types *ty, const char *type,
 	vx_error_destroy(err);
 }
 
+static void answer_enum(struct vx_types *ty, const char *name, char *buf,
+			size_t len)
+{
+	int64_t v;
+	struct vx_error *err = vx_type_enum_value(ty, name, &v);
+
+	if (err)
+		snprintf(buf, len, "absent enum %s", name);
+	else
+		snprintf(buf, len, "enum %s %lld", name, (long long)v);
+	vx_error_destroy(err);
+}
+
 /* Ask every question once, answers discarded (they are cached). */
 static void ask_all(struct vx_types *ty)
 {
@@ -99,6 +117,8 @@ static void ask_all(struct vx_types *ty)
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		answer_member(ty, members[i][0], members[i][1], buf,
 			      sizeof(buf));
+	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
+		answer_enum(ty, enums[i], buf, sizeof(buf));
 }
 
 /* Print BTF's answers; with DWARF, print "MISMATCH" lines where they differ. */
@@ -123,6 +143,15 @@ static int compare_types(struct vx_types *btf, struct vx_types *dwarf)
 		if (dwarf) {
 			answer_member(dwarf, members[i][0], members[i][1], b,
 				      sizeof(b));
+			if (strcmp(a, b) && ++bad)
+				printf("MISMATCH dwarf: %s\n", b);
+		}
+	}
+	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+		answer_enum(btf, enums[i], a, sizeof(a));
+		printf("%s\n", a);
+		if (dwarf) {
+			answer_enum(dwarf, enums[i], b, sizeof(b));
 			if (strcmp(a, b) && ++bad)
 				printf("MISMATCH dwarf: %s\n", b);
 		}

@@ -21,7 +21,7 @@
 #define FIRST_TEXT	(FK_STEXT + 0x1000)
 
 #define DATA_BYTES	(1UL << 20)
-#define HEAP_BYTES	(8UL << 20)
+#define HEAP_BYTES	(16UL << 20)	/* test_owners: an fd table of 2^20 slots */
 #define VALLOC_BYTES	(1UL << 20)
 #define VMEMMAP_BYTES	(1UL << 20)
 #define MODMEM_BYTES	(1UL << 20)

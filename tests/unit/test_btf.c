@@ -143,6 +143,13 @@ static void add_nodemask_and_bitfields(struct btf *b, struct kernelish_ids *ids)
 	ok(btf__add_field(b, "lo", ids->uint, 0, 3));
 	ok(btf__add_field(b, "mid", ids->uint, 3, 10));
 	ok(btf__add_field(b, "hi", ids->uint, 13, 8));
+	ok(btf__add_enum(b, "pcpu_chunk_type", 4));
+	ok(btf__add_enum_value(b, "PCPU_CHUNK_ROOT", 0));
+	ok(btf__add_enum_value(b, "PCPU_CHUNK_MEMCG", 1));
+	ok(btf__add_enum_value(b, "PCPU_NR_CHUNK_TYPES", 2));
+	ok(btf__add_enum_value(b, "PCPU_FAIL_ALLOC", 2));
+	ok(btf__add_enum(b, "signs", 4));
+	ok(btf__add_enum_value(b, "SIGN_NEG", -3));
 }
 
 /* The fixture of the shared contract (types_contract.h). */

@@ -34,7 +34,10 @@ static const char first_cu[] =
 	"struct dup { int x; } dup_a;\n"
 	"struct flags_word { unsigned int lo:3, mid:10; unsigned int hi:8; } fw;\n"
 	"typedef struct { unsigned long bits[16]; } nodemask_t;\n"
-	"nodemask_t nm;\n";
+	"nodemask_t nm;\n"
+	"enum pcpu_chunk_type { PCPU_CHUNK_ROOT, PCPU_CHUNK_MEMCG,\n"
+	"	PCPU_NR_CHUNK_TYPES, PCPU_FAIL_ALLOC = PCPU_NR_CHUNK_TYPES } chunk_type;\n"
+	"enum signs { SIGN_NEG = -3 } sign;\n";
 
 static const char second_cu[] =
 	"struct dup { long y; long x; } dup_b;\n"

@@ -9,7 +9,11 @@
  * BTF made with libbpf and split on a base at __start_BTF;
  * and their failures: an unreadable task list, a cycle in it, a cyclic
  * resource tree, two owners for one area, prog_idr nodes sharing a child,
- * tty drivers past the slot cap, an unreadable swap_info, an absurd
+ * tty drivers past the slot cap -- each a skip, never a hang; ttys held
+ * open (fd tables, one tty on two fds named once, the hung-up f_op, a
+ * tty_file_private whose file is not the file refused, a max_fds of
+ * 2^32-1 read only to the cap); per-cpu chunks on PCPU_NR_CHUNK_TYPES
+ * sets of lists (5.9 - 5.13); an unreadable swap_info, an absurd
  * nr_swapfiles, a cyclic dentry chain or mount chain (a device then named
  * by its disk), a zram module BTF libbpf refuses, of an absurd size or
  * unreadable, a zram_index_idr node pointing at itself -- each a skip,
@@ -54,6 +58,14 @@ static struct owner_member members[] = {
 	{ "task_struct", "signal", 0x48, 8 },
 	{ "task_struct", "thread_node", 0x50, 16 },
 	{ "task_struct", "group_leader", 0x60, 8 },
+	{ "task_struct", "files", 0x70, 8 },
+	{ "files_struct", "fdt", 0x20, 8 },
+	{ "fdtable", "max_fds", 0x0, 4 },
+	{ "fdtable", "fd", 0x8, 8 },
+	{ "file", "f_op", 0x10, 8 },
+	{ "file", "private_data", 0x20, 8 },
+	{ "tty_file_private", "tty", 0x0, 8 },
+	{ "tty_file_private", "file", 0x8, 8 },
 	{ "signal_struct", "thread_head", 0x0, 16 },
 	{ "signal_struct", "tty", 0x10, 8 },
 	{ "rq", "idle", 0x8, 8 },
@@ -140,6 +152,19 @@ static struct vx_error *owner_types_size(struct vx_types *ty, const char *type,
 	return fake_types->size(fake_types, type, size);
 }
 
+/* The enum constants of this test's kernel: none unless a test sets one. */
+static const char *enum_name;
+static int64_t enum_val;
+
+static struct vx_error *owner_types_enum(struct vx_types *ty, const char *name,
+					 int64_t *value)
+{
+	if (!enum_name || strcmp(name, enum_name))
+		return vx_error_create(VX_ERR_NOT_FOUND, "no enum constant '%s'", name);
+	*value = enum_val;
+	return NULL;
+}
+
 static void owner_types_destroy(struct vx_types *ty)
 {
 }
@@ -148,6 +173,7 @@ static struct vx_types owner_types = {
 	.source = "fake types + owners",
 	.member = owner_types_member,
 	.size = owner_types_size,
+	.enum_value = owner_types_enum,
 	.destroy = owner_types_destroy,
 };
 
@@ -679,6 +705,151 @@ static void test_tty_drivers_past_the_slot_cap_are_a_skip(void **state)
 	unbuild(&w, &b);
 }
 
+/* ---- ttys held open --------------------------------------------------- */
+
+/* A tty named name whose n_tty_data is the area data. */
+static uint64_t new_tty(struct world *w, const char *name, uint64_t data)
+{
+	uint64_t tty = fake_kernel_alloc(w->fk, 0x60);
+	char n[64] = { 0 };
+
+	strncpy(n, name, sizeof(n) - 1);
+	fake_kernel_write(w->fk, tty, n, sizeof(n));
+	fake_kernel_put_u64(w->fk, tty + 0x40, data);
+	return tty;
+}
+
+/* A file on tty with f_op fops; its tty_file_private's file is back. */
+static uint64_t tty_file(struct world *w, uint64_t fops, uint64_t tty,
+			 bool honest)
+{
+	uint64_t f = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t priv = fake_kernel_alloc(w->fk, 0x20);
+
+	fake_kernel_put_u64(w->fk, f + 0x10, fops);
+	fake_kernel_put_u64(w->fk, f + 0x20, priv);
+	fake_kernel_put_u64(w->fk, priv, tty);
+	fake_kernel_put_u64(w->fk, priv + 0x8, honest ? f : f + 0x40);
+	return f;
+}
+
+/* task's files: an fd table claiming max slots, nr of them in memory. */
+static void fd_table(struct world *w, uint64_t task, uint32_t max, uint64_t nr,
+		     const uint64_t *files, int n)
+{
+	uint64_t fs = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t fdt = fake_kernel_alloc(w->fk, 0x10);
+	uint64_t fd = fake_kernel_alloc(w->fk, 8 * nr);
+
+	fake_kernel_put_u64(w->fk, task + 0x70, fs);
+	fake_kernel_put_u64(w->fk, fs + 0x20, fdt);
+	fake_kernel_put_u32(w->fk, fdt, max);
+	fake_kernel_put_u64(w->fk, fdt + 0x8, fd);
+	for (int i = 0; i < n; i++)
+		fake_kernel_put_u64(w->fk, fd + 8 * i, files[i]);
+}
+
+static uint64_t fops(struct world *w, const char *name)
+{
+	return fake_kernel_new_global(w->fk, 'D', name, 0x100);
+}
+
+/*
+ * A pty pair nobody has as controlling tty: sh holds the master (ptmx),
+ * cat the slave on fds 0 and 2 (named once), a hung-up file of cat's (fd
+ * 1) on ttyS1 still names it; the slave found through the master's link too.
+ */
+static void test_ttys_held_open_name_the_processes_holding_them(void **state)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+	uint64_t ptm_data, pts_data, hup_data, ptm, pts, hup, tty_fops, ptmx_fops;
+	uint64_t hung_up;
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	ptm_data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	pts_data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	hup_data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	ptm = new_tty(&w, "ptm0", ptm_data);
+	pts = new_tty(&w, "pts0", pts_data);
+	hup = new_tty(&w, "ttyS1", hup_data);
+	fake_kernel_put_u64(w.fk, ptm + 0x48, pts);
+	fake_kernel_put_u64(w.fk, pts + 0x48, ptm);
+	tty_fops = fops(&w, "tty_fops");
+	ptmx_fops = fops(&w, "ptmx_fops");
+	hung_up = fops(&w, "hung_up_tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	add_group(&w, &c, 130, cat, 1, 0);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	fd_table(&w, a.tasks[0], 64, 64,
+		 (uint64_t[]){ 0, 0, 0, tty_file(&w, ptmx_fops, ptm, true) }, 4);
+	fd_table(&w, c.tasks[0], 64, 64,
+		 (uint64_t[]){ tty_file(&w, tty_fops, pts, true),
+			       tty_file(&w, hung_up, hup, true),
+			       tty_file(&w, tty_fops, pts, true) }, 3);
+	build(&w, &b);
+	assert_string_equal(owner(&b, ptm_data)->text, "tty ptm0, open by pid 120 sh");
+	assert_string_equal(owner(&b, pts_data)->text, "tty pts0, open by pid 130 cat");
+	assert_string_equal(owner(&b, pts_data)->group, "tty pts0");
+	assert_string_equal(owner(&b, hup_data)->text, "tty ttyS1, open by pid 130 cat");
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+/* A tty_file_private whose file is another file: garbage, not a tty. */
+static void test_a_tty_file_private_not_pointing_back_is_refused(void **state)
+{
+	static const char *const sh[] = { "sh" };
+	uint64_t data, tty, tty_fops;
+	struct group a;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = new_tty(&w, "pts3", data);
+	tty_fops = fops(&w, "tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	task_list(&w, (struct group *const[]){ &a }, 1);
+	fd_table(&w, a.tasks[0], 8, 8,
+		 (uint64_t[]){ tty_file(&w, tty_fops, tty, false) }, 1);
+	build(&w, &b);
+	assert_int_equal(owner(&b, data)->kind, VX_OWNER_UNKNOWN);
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, "owners: ttys: open files: 0 fd tables read in part"));
+	assert_true(skipped(&b, "1 tty files refused"));
+	unbuild(&w, &b);
+}
+
+/* max_fds 2^32 - 1: the first 2^20 slots are read, the table counted as cut. */
+static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
+{
+	static const char *const sh[] = { "sh" };
+	uint64_t data, tty, tty_fops, files[6] = { 0 };
+	struct group a;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = new_tty(&w, "pts1", data);
+	tty_fops = fops(&w, "tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	task_list(&w, (struct group *const[]){ &a }, 1);
+	files[5] = tty_file(&w, tty_fops, tty, true);
+	fd_table(&w, a.tasks[0], UINT32_MAX, 1 << 20, files, 6);
+	build(&w, &b);
+	assert_string_equal(owner(&b, data)->text, "tty pts1, open by pid 120 sh");
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, "owners: ttys: open files: 1 fd tables read in part"
+			    " (past 1048576 slots a table"));
+	/* nothing past the cap was read (the heap beyond is not all readable) */
+	assert_true(skipped(&b, ", 0 tables or files unreadable"));
+	unbuild(&w, &b);
+}
+
 /* ---- BPF -------------------------------------------------------------- */
 
 static uint64_t prog(struct world *w, uint32_t id, const char *name,
@@ -891,6 +1062,60 @@ static void test_percpu_chunk_units_and_arrays_name_the_chunk(void **state)
 	assert_int_equal(owner(&b, amap)->kind, VX_OWNER_PERCPU);
 	assert_int_equal(b.t->rules[8].seen, 2);
 	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+}
+
+/*
+ * 5.9 - 5.13: PCPU_NR_CHUNK_TYPES sets of pcpu_nr_slots lists, the memcg
+ * chunks in the second; an absurd constant is a skip, not a long walk.
+ */
+static void percpu_two_types(int64_t nr_types, struct world *w, uint64_t *unit)
+{
+	uint64_t lists, slots, groups, chunk, vms, vm;
+
+	world_init(w, FK_510);
+	*unit = area(w, 0x200000 - 4096, VX_VM_ALLOC, 0);
+	lists = fake_kernel_alloc(w->fk, 4 * 16);
+	fake_kernel_put_u64(w->fk, fake_kernel_new_global(w->fk, 'D', "pcpu_chunk_lists", 8), lists);
+	slots = fake_kernel_new_global(w->fk, 'D', "pcpu_nr_slots", 8);
+	fake_kernel_put_u32(w->fk, slots, 2);
+	groups = fake_kernel_new_global(w->fk, 'D', "pcpu_nr_groups", 8);
+	fake_kernel_put_u32(w->fk, groups, 1);
+	chunk = fake_kernel_alloc(w->fk, 0x40);
+	vms = fake_kernel_alloc(w->fk, 8);
+	vm = fake_kernel_alloc(w->fk, 0x80);
+	fake_kernel_put_u64(w->fk, vm + fake_kernel_offset(w->fk, "vm_struct", "addr"), *unit);
+	fake_kernel_put_u64(w->fk, vms, vm);
+	fake_kernel_put_u64(w->fk, chunk + 0x10, *unit);
+	fake_kernel_put_u64(w->fk, chunk + 0x30, vms);
+	for (int i = 0; i < 3; i++)
+		ring(w, lists + 16 * i, NULL, 0);
+	/* pcpu_chunk_list(PCPU_CHUNK_MEMCG)[1] */
+	ring(w, lists + 16 * 3, (uint64_t[]){ chunk }, 1);
+	enum_name = "PCPU_NR_CHUNK_TYPES";
+	enum_val = nr_types;
+}
+
+static void test_510_memcg_chunks_are_on_the_second_set_of_lists(void **state)
+{
+	struct world w;
+	struct built b;
+	uint64_t unit;
+
+	percpu_two_types(2, &w, &unit);
+	build(&w, &b);
+	enum_name = NULL;
+	assert_int_equal(owner(&b, unit)->kind, VX_OWNER_PERCPU);
+	assert_non_null(strstr(owner(&b, unit)->text, " units of group 0"));
+	assert_int_equal(b.t->rules[8].seen, 1);
+	assert_int_equal(b.r.nr_skips, 0);
+	unbuild(&w, &b);
+
+	percpu_two_types(1000, &w, &unit);
+	build(&w, &b);
+	enum_name = NULL;
+	assert_int_equal(owner(&b, unit)->kind, VX_OWNER_UNKNOWN);
+	assert_true(skipped(&b, "owners: percpu chunks: PCPU_NR_CHUNK_TYPES 1000, more than 16"));
 	unbuild(&w, &b);
 }
 
@@ -1312,6 +1537,9 @@ int main(void)
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_a_tty_name_of_size_zero_is_no_name),
 		cmocka_unit_test(test_tty_drivers_past_the_slot_cap_are_a_skip),
+		cmocka_unit_test(test_ttys_held_open_name_the_processes_holding_them),
+		cmocka_unit_test(test_a_tty_file_private_not_pointing_back_is_refused),
+		cmocka_unit_test(test_a_huge_max_fds_is_read_to_the_cap),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
@@ -1319,6 +1547,7 @@ int main(void)
 		cmocka_unit_test(test_task_comm_ends_at_a_cycle_in_either_list),
 		cmocka_unit_test(test_task_comm_refuses_a_torn_link),
 		cmocka_unit_test(test_percpu_chunk_units_and_arrays_name_the_chunk),
+		cmocka_unit_test(test_510_memcg_chunks_are_on_the_second_set_of_lists),
 		cmocka_unit_test(test_sums_are_by_owner_largest_first),
 		cmocka_unit_test(test_growth_by_owner_pairs_groups_and_drops_the_unchanged),
 		cmocka_unit_test(test_swap_maps_name_their_file_across_a_mount),

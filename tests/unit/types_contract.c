@@ -168,3 +168,27 @@ void contract_cached_answers_equal_first_answers(void **state)
 	}
 	vx_types_destroy(ty);
 }
+
+static int64_t enum_value(struct vx_types *ty, const char *name)
+{
+	int64_t v = 0;
+	struct vx_error *err = vx_type_enum_value(ty, name, &v);
+
+	if (err)
+		fail_msg("%s: %s", name, err->message);
+	return v;
+}
+
+void contract_enum_constants_have_their_values(void **state)
+{
+	struct vx_types *ty = open_source(state);
+	int64_t v;
+
+	assert_int_equal(enum_value(ty, "PCPU_CHUNK_ROOT"), 0);
+	assert_int_equal(enum_value(ty, "PCPU_NR_CHUNK_TYPES"), 2);
+	assert_int_equal(enum_value(ty, "PCPU_FAIL_ALLOC"), 2);
+	assert_int_equal(enum_value(ty, "SIGN_NEG"), -3);
+	expect_error(vx_type_enum_value(ty, "PCPU_NO_SUCH", &v), VX_ERR_NOT_FOUND,
+		     (const char *const[]){ "PCPU_NO_SUCH", NULL });
+	vx_types_destroy(ty);
+}

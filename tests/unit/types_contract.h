@@ -14,6 +14,9 @@
  *	head at 8) at 6152 and 6184, purge_list at 6216;
  *   typedef struct { unsigned long bits[16]; } nodemask_t;
  *   struct flags_word { unsigned int lo:3, mid:10; unsigned int hi:8; };
+ *   enum pcpu_chunk_type { PCPU_CHUNK_ROOT, PCPU_CHUNK_MEMCG,
+ *	PCPU_NR_CHUNK_TYPES, PCPU_FAIL_ALLOC = PCPU_NR_CHUNK_TYPES };
+ *   enum signs { SIGN_NEG = -3 };
  *
  * What each backend does beyond that (BTF's tag kinds and corrupt blobs,
  * DWARF's CU choice) stays in its own file.
@@ -44,6 +47,7 @@ void contract_absent_member_or_type_is_not_found_naming_both(void **state);
 void contract_path_through_a_scalar_is_not_found(void **state);
 void contract_bad_paths_are_usage_errors(void **state);
 void contract_cached_answers_equal_first_answers(void **state);
+void contract_enum_constants_have_their_values(void **state);
 
 /* The suite's entries for a cmocka test array; c: a struct types_contract. */
 #define TYPES_CONTRACT_TESTS(c)						\
@@ -55,6 +59,7 @@ void contract_cached_answers_equal_first_answers(void **state);
 	cmocka_unit_test_prestate(contract_absent_member_or_type_is_not_found_naming_both, &(c)), \
 	cmocka_unit_test_prestate(contract_path_through_a_scalar_is_not_found, &(c)), \
 	cmocka_unit_test_prestate(contract_bad_paths_are_usage_errors, &(c)), \
-	cmocka_unit_test_prestate(contract_cached_answers_equal_first_answers, &(c))
+	cmocka_unit_test_prestate(contract_cached_answers_equal_first_answers, &(c)), \
+	cmocka_unit_test_prestate(contract_enum_constants_have_their_values, &(c))
 
 #endif
