@@ -442,7 +442,7 @@ static struct vx_error *slot_chunks(struct chunk_walk *w, uint64_t head)
 static struct vx_error *percpu_ranges(struct vx_kernel *k, struct ranges *r,
 				      struct ranges *lost)
 {
-	uint64_t slots, groups, lists, po, ps, a;
+	uint64_t slots = 0, groups = 0, lists = 0, po = 0, ps = 0, a;
 	uint64_t offs[MAX_GROUPS], sizes[MAX_GROUPS];
 	struct chunk_walk w = { .k = k, .offs = offs, .sizes = sizes,
 				.r = r, .lost = lost };
