@@ -165,6 +165,42 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
 }
 
 /*
+ * 0.5.1 stores each VMCOREINFO line (text up to the first NUL, split at
+ * '\n', the key up to the first '=') as an attribute path under
+ * linux.vmcoreinfo.lines.  A key beginning with '.' sends its
+ * create_attr_path() back to that dot, where lookup_dir_attr() strips it
+ * from a 0-byte key and hashes SIZE_MAX bytes: a read past the buffer
+ * (found by the dumpopen fuzzer).  No kernel writes such a key.
+ */
+static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
+					      const unsigned char *text, uint64_t len)
+{
+	const unsigned char *end = memchr(text, '\0', len);
+	const unsigned char *line = text;
+	unsigned int nr = 1;
+
+	if (!end)
+		end = text + len;
+	while (line < end) {
+		const unsigned char *eol = memchr(line, '\n', end - line);
+
+		if (!eol)
+			eol = end;
+		if (line < eol && *line == '.') {
+			const unsigned char *eq = memchr(line, '=', eol - line);
+			int keylen = (int)((eq ? eq : eol) - line);
+
+			return bad(s, "VMCOREINFO at offset %llu, line %u: key '%.*s' begins with '.', which no kernel writes and libkdumpfile 0.5.1 reads past its buffer on: corrupt",
+				   (unsigned long long)at, nr, keylen > 40 ? 40 : keylen,
+				   (const char *)line);
+		}
+		line = eol + 1;
+		nr++;
+	}
+	return NULL;
+}
+
+/*
  * Walk notes exactly as 0.5.1's do_notes() does (it stops silently at the
  * first note that does not fit), checking what its handlers would trip on
  * and remembering where VMCOREINFO is.
@@ -199,6 +235,8 @@ static struct vx_error *walk_notes(struct src *s, uint64_t off, uint64_t size,
 		if (!err && note_is("VMCOREINFO", buf + pos + 12, namesz)) {
 			s->info->vmcoreinfo_offset = off + pos + descoff;
 			s->info->vmcoreinfo_size = descsz;
+			err = check_vmcoreinfo_text(s, off + pos + descoff,
+						    buf + pos + descoff, descsz);
 		}
 		if (next > size - pos)
 			break;
@@ -485,6 +523,22 @@ static struct vx_error *kdump_header(const struct src *s,
 	return NULL;
 }
 
+/* A version 3 sub-header's VMCOREINFO (size already bounded), as text. */
+static struct vx_error *kdump_vmcoreinfo_text(const struct src *s, uint64_t off,
+					      uint64_t size)
+{
+	unsigned char *text = malloc(size ? size : 1);
+	struct vx_error *err;
+
+	if (!text)
+		return &vx_error_nomem;
+	err = src_read(s, off, text, size, "kdump VMCOREINFO");
+	if (!err)
+		err = check_vmcoreinfo_text(s, off, text, size);
+	free(text);
+	return err;
+}
+
 /* Where the notes or the VMCOREINFO are, and the split and pfn fields. */
 static struct vx_error *kdump_sub_header(struct src *s, struct kdump_geom *g)
 {
@@ -517,6 +571,7 @@ static struct vx_error *kdump_sub_header(struct src *s, struct kdump_geom *g)
 				   (unsigned long long)size);
 		s->info->vmcoreinfo_offset = off;
 		s->info->vmcoreinfo_size = size;
+		return kdump_vmcoreinfo_text(s, off, size);
 	}
 	return NULL;
 }

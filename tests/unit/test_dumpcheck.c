@@ -222,6 +222,43 @@ static void test_elf_notes_refused(void **state)
 	free(im.b);
 }
 
+/*
+ * A VMCOREINFO key beginning with '.' made libkdumpfile 0.5.1 hash SIZE_MAX
+ * bytes (a SIGSEGV the dumpopen fuzzer found): refused in ELF notes, kdump
+ * notes and a version 3 sub-header's VMCOREINFO; a dot inside a key, or a
+ * leading dot after the text's NUL (which 0.5.1 never parses), is not.
+ */
+static void vmcoreinfo_keys(struct image *im, unsigned char *text)
+{
+	memcpy(text, "OSRELEASE=6.1.0\n.AGESIZE=4096\n\n", 32);
+	assert_refused(im, im->len, "line 2: key '.AGESIZE' begins with '.'");
+	memcpy(text, "OSRELEASE=6.1.0\n.AGESIZE\n\n\n\n\n\n\n", 32);
+	assert_refused(im, im->len, "key '.AGESIZE' begins");
+	memcpy(text, "OSRELEASE=6.1.0\nPAGE.SIZE=4096\n", 32);
+	assert_null(check(im, im->len, NULL));
+	memcpy(text, "OSRELEASE=6.1.0\0.AGESIZE=4096\n\n", 32);
+	assert_null(check(im, im->len, NULL));
+}
+
+static void test_vmcoreinfo_dot_key_refused(void **state)
+{
+	unsigned char scratch[512];
+	size_t prstatus = put_note(scratch, "CORE", NT_PRSTATUS, 336);
+	struct image im = make_elf();
+
+	vmcoreinfo_keys(&im, im.b + PAGE + prstatus + 24);
+	free(im.b);
+
+	im = make_kdump();
+	vmcoreinfo_keys(&im, im.b + PAGE + 512 + prstatus + 24);
+	/* version 3: VMCOREINFO at the sub-header's offset_vmcoreinfo */
+	put32(im.b + 8, 3);
+	put64(im.b + PAGE + 32, PAGE + 512 + prstatus + 24);
+	put64(im.b + PAGE + 40, 32);
+	vmcoreinfo_keys(&im, im.b + PAGE + 512 + prstatus + 24);
+	free(im.b);
+}
+
 static void test_kdump_accepted(void **state)
 {
 	struct image im = make_kdump();
@@ -338,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_elf_every_truncation_refused),
 		cmocka_unit_test(test_elf_corrupt_fields_refused),
 		cmocka_unit_test(test_elf_notes_refused),
+		cmocka_unit_test(test_vmcoreinfo_dot_key_refused),
 		cmocka_unit_test(test_kdump_accepted),
 		cmocka_unit_test(test_kdump_every_truncation_refused),
 		cmocka_unit_test(test_kdump_corrupt_fields_refused),
