@@ -165,9 +165,9 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
 }
 
 /*
- * 0.5.1 stores each VMCOREINFO line (text up to the first NUL, split at
- * '\n', the key up to the first '=') as an attribute path under
- * linux.vmcoreinfo.lines.  A key beginning with '.' sends its
+ * 0.5.1 stores each VMCOREINFO line (the whole note split at '\n', NULs
+ * and all: a line after a NUL is parsed too, as the fuzzer showed; the key
+ * up to the first '=') as an attribute path under linux.vmcoreinfo.lines.  A key beginning with '.' sends its
  * create_attr_path() back to that dot, where lookup_dir_attr() strips it
  * from a 0-byte key and hashes SIZE_MAX bytes: a read past the buffer
  * (found by the dumpopen fuzzer).  No kernel writes such a key.
@@ -175,12 +175,10 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
 static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 					      const unsigned char *text, uint64_t len)
 {
-	const unsigned char *end = memchr(text, '\0', len);
+	const unsigned char *end = text + len;
 	const unsigned char *line = text;
 	unsigned int nr = 1;
 
-	if (!end)
-		end = text + len;
 	while (line < end) {
 		const unsigned char *eol = memchr(line, '\n', end - line);
 

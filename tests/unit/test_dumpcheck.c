@@ -225,8 +225,9 @@ static void test_elf_notes_refused(void **state)
 /*
  * A VMCOREINFO key beginning with '.' made libkdumpfile 0.5.1 hash SIZE_MAX
  * bytes (a SIGSEGV the dumpopen fuzzer found): refused in ELF notes, kdump
- * notes and a version 3 sub-header's VMCOREINFO; a dot inside a key, or a
- * leading dot after the text's NUL (which 0.5.1 never parses), is not.
+ * notes and a version 3 sub-header's VMCOREINFO, on a line after a NUL too
+ * (0.5.1 splits the whole note at '\n'); a dot inside a key, or after a NUL
+ * that starts the line, is not.
  */
 static void vmcoreinfo_keys(struct image *im, unsigned char *text)
 {
@@ -238,6 +239,8 @@ static void vmcoreinfo_keys(struct image *im, unsigned char *text)
 	assert_null(check(im, im->len, NULL));
 	memcpy(text, "OSRELEASE=6.1.0\0.AGESIZE=4096\n\n", 32);
 	assert_null(check(im, im->len, NULL));
+	memcpy(text, "OSRELEASE=6.1.0\n\0\n.AGESIZE=409\n", 32);
+	assert_refused(im, im->len, "line 3: key '.AGESIZE' begins");
 }
 
 static void test_vmcoreinfo_dot_key_refused(void **state)
