@@ -172,11 +172,51 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
  * from a 0-byte key and hashes SIZE_MAX bytes: a read past the buffer
  * (found by the dumpopen fuzzer).  No kernel writes such a key.
  */
+/*
+ * 0.5.1 takes PAGESIZE's value as strtoul() of the C string it holds and
+ * ignores it unless the whole string is consumed: an empty value or one
+ * of zeros sets a page size of 0, which its power-of-two test lets
+ * through and its reads divide by (a SIGFPE in kdump_read(), found by the
+ * dumpopen fuzzer).  True when the value is such a zero.
+ */
+static int pagesize_is_zero(const unsigned char *val, const unsigned char *end)
+{
+	const unsigned char *p = val;
+
+	while (p < end && *p && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		p++;
+	if (p < end && (*p == '+' || *p == '-'))
+		p++;
+	if (p == end || !*p)
+		return p == val;	/* "": 0; only blanks or a sign: ignored */
+	for (; p < end && *p; p++)
+		if (*p != '0')
+			return 0;
+	return 1;
+}
+
+/*
+ * The key 0.5.1 compares is the line up to its first '=' as a C string
+ * (a NUL ends it); the value is what follows the '=', or "" without one.
+ */
+static int is_pagesize_line(const unsigned char *line, const unsigned char *eol,
+			    const unsigned char **val)
+{
+	const unsigned char *eq = memchr(line, '=', eol - line);
+	const unsigned char *key_end = eq ? eq : eol;
+	const unsigned char *nul = memchr(line, '\0', key_end - line);
+
+	if (nul)
+		key_end = nul;
+	*val = eq ? eq + 1 : eol;
+	return key_end - line == 8 && !memcmp(line, "PAGESIZE", 8);
+}
+
 static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 					      const unsigned char *text, uint64_t len)
 {
 	const unsigned char *end = text + len;
-	const unsigned char *line = text;
+	const unsigned char *line = text, *val;
 	unsigned int nr = 1;
 
 	while (line < end) {
@@ -184,6 +224,9 @@ static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 
 		if (!eol)
 			eol = end;
+		if (is_pagesize_line(line, eol, &val) && pagesize_is_zero(val, eol))
+			return bad(s, "VMCOREINFO at offset %llu, line %u: PAGESIZE of 0, which libkdumpfile 0.5.1 would divide by: corrupt",
+				   (unsigned long long)at, nr);
 		if (line < eol && *line == '.') {
 			const unsigned char *eq = memchr(line, '=', eol - line);
 			int keylen = (int)((eq ? eq : eol) - line);

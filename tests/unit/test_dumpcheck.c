@@ -241,6 +241,17 @@ static void vmcoreinfo_keys(struct image *im, unsigned char *text)
 	assert_null(check(im, im->len, NULL));
 	memcpy(text, "OSRELEASE=6.1.0\n\0\n.AGESIZE=409\n", 32);
 	assert_refused(im, im->len, "line 3: key '.AGESIZE' begins");
+	/* PAGESIZE 0 (empty or zeros): 0.5.1 divides by it (a SIGFPE) */
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE\n\n\n\n\n\n\n", 32);
+	assert_refused(im, im->len, "line 2: PAGESIZE of 0");
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE= -000\n\n", 32);
+	assert_refused(im, im->len, "PAGESIZE of 0");
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE\0\0\0\0\0\0\0", 32);
+	assert_refused(im, im->len, "PAGESIZE of 0");
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE=+\n\n\n\n\n", 32);
+	assert_null(check(im, im->len, NULL));
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZES=\n\n\n\n\n", 32);
+	assert_null(check(im, im->len, NULL));
 }
 
 static void test_vmcoreinfo_dot_key_refused(void **state)
