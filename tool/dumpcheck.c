@@ -174,25 +174,31 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
  */
 /*
  * 0.5.1 takes PAGESIZE's value as strtoul() of the C string it holds and
- * ignores it unless the whole string is consumed: an empty value or one
- * of zeros sets a page size of 0, which its power-of-two test lets
- * through and its reads divide by (a SIGFPE in kdump_read(), found by the
- * dumpopen fuzzer).  True when the value is such a zero.
+ * ignores it unless the whole string is consumed (an empty one is: 0).  It
+ * lets 0 through and divides by it on the first read (a SIGFPE in
+ * kdump_read(), found by the dumpopen fuzzer), and allocates its page
+ * cache in pages of that size (2^30: a 1 TiB malloc).  x86_64's page is
+ * 4096 bytes.  True when 0.5.1 would take a value, with *size set.
  */
-static int pagesize_is_zero(const unsigned char *val, const unsigned char *end)
+static int pagesize_taken(const unsigned char *val, const unsigned char *end,
+			  unsigned long long *size)
 {
 	const unsigned char *p = val;
+	unsigned long long n = 0;
+	int neg = 0, digits = 0;
 
-	while (p < end && *p && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+	while (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
 		p++;
 	if (p < end && (*p == '+' || *p == '-'))
-		p++;
-	if (p == end || !*p)
-		return p == val;	/* "": 0; only blanks or a sign: ignored */
-	for (; p < end && *p; p++)
-		if (*p != '0')
-			return 0;
-	return 1;
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++)
+		n = n > (~0ull - 9) / 10 ? ~0ull : n * 10 + (*p - '0');
+	if (!digits) {
+		*size = 0;
+		return val == end || !*val;
+	}
+	*size = neg && n ? ~0ull : n;	/* any negative but -0 is no 4096 */
+	return p == end || !*p;
 }
 
 /*
@@ -217,6 +223,7 @@ static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 {
 	const unsigned char *end = text + len;
 	const unsigned char *line = text, *val;
+	unsigned long long size;
 	unsigned int nr = 1;
 
 	while (line < end) {
@@ -224,9 +231,10 @@ static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 
 		if (!eol)
 			eol = end;
-		if (is_pagesize_line(line, eol, &val) && pagesize_is_zero(val, eol))
-			return bad(s, "VMCOREINFO at offset %llu, line %u: PAGESIZE of 0, which libkdumpfile 0.5.1 would divide by: corrupt",
-				   (unsigned long long)at, nr);
+		if (is_pagesize_line(line, eol, &val) &&
+		    pagesize_taken(val, eol, &size) && size != 4096)
+			return bad(s, "VMCOREINFO at offset %llu, line %u: PAGESIZE %llu, x86_64's is 4096 (libkdumpfile 0.5.1 would divide by 0 or allocate by it): corrupt",
+				   (unsigned long long)at, nr, size);
 		if (line < eol && *line == '.') {
 			const unsigned char *eq = memchr(line, '=', eol - line);
 			int keylen = (int)((eq ? eq : eol) - line);

@@ -241,13 +241,19 @@ static void vmcoreinfo_keys(struct image *im, unsigned char *text)
 	assert_null(check(im, im->len, NULL));
 	memcpy(text, "OSRELEASE=6.1.0\n\0\n.AGESIZE=409\n", 32);
 	assert_refused(im, im->len, "line 3: key '.AGESIZE' begins");
-	/* PAGESIZE 0 (empty or zeros): 0.5.1 divides by it (a SIGFPE) */
+	/* PAGESIZE other than 4096 as 0.5.1 parses it: 0 (empty or zeros) it divides by (a SIGFPE), 2^30 it allocates by; what it ignores is ignored */
 	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE\n\n\n\n\n\n\n", 32);
-	assert_refused(im, im->len, "line 2: PAGESIZE of 0");
+	assert_refused(im, im->len, "line 2: PAGESIZE 0, x86_64's is 4096");
 	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE= -000\n\n", 32);
-	assert_refused(im, im->len, "PAGESIZE of 0");
+	assert_refused(im, im->len, "PAGESIZE 0,");
+	memcpy(text, "OSRELEASE=6\nPAGESIZE=1073741824\n", 32);
+	assert_refused(im, im->len, "PAGESIZE 1073741824,");
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE=004096\n\n", 32);
+	assert_null(check(im, im->len, NULL));
+	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE=4096kB\n\n", 32);
+	assert_null(check(im, im->len, NULL));
 	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE\0\0\0\0\0\0\0", 32);
-	assert_refused(im, im->len, "PAGESIZE of 0");
+	assert_refused(im, im->len, "PAGESIZE 0,");
 	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZE=+\n\n\n\n\n", 32);
 	assert_null(check(im, im->len, NULL));
 	memcpy(text, "OSRELEASE=6.1.0\nPAGESIZES=\n\n\n\n\n", 32);
