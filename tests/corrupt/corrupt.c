@@ -11,9 +11,13 @@
  *
  * -o runs mutation INDEX of the list alone (to reproduce a failure).
  *
+ * Commands: the vmallocinfo listing, --failures (the printk ring),
+ * --owners (tasks, modules, BPF programs, resources, ttys, swap, zram: the
+ * objects no other command reads) and --fit (the free tree, the pools).
+ *
  * Mutations: words of every object read (vmap_area, vm_struct, pages[],
  * struct page, list heads, vmap_nodes, globals, kallsyms tables, BTF,
- * printk ring) set to 0, all ones, a flipped bit, a pointer to itself,
+ * printk ring, owners' objects) set to 0, all ones, a flipped bit, a pointer to itself,
  * next to itself or to another object, a huge size; and pages made
  * unreadable.  Control mutations change bytes next to what was read but
  * never read: the output must stay identical to the capture.
@@ -44,16 +48,18 @@
 #include "options.h"
 #include "overlay.h"
 
-enum phase { PH_OPEN, PH_INFO, PH_FAILURES, NR_PHASES };
+/* The commands, in the order the capture runs them (an object belongs to
+ * the first that read it, and a mutation of it re-runs that command). */
+enum phase { PH_OPEN, PH_INFO, PH_FAILURES, PH_OWNERS, PH_FIT, NR_PHASES };
 
 enum cls {
 	C_KALLSYMS, C_BTF, C_GLOBAL, C_VMAP_AREA, C_VM_STRUCT, C_LIST,
-	C_PAGES, C_PAGE, C_NODES, C_PRINTK, C_OTHER, NR_CLASSES
+	C_PAGES, C_PAGE, C_NODES, C_PRINTK, C_OWNER, C_OTHER, NR_CLASSES
 };
 
 static const char *const class_names[NR_CLASSES] = {
 	"kallsyms", "btf", "global", "vmap_area", "vm_struct", "list_head",
-	"pages[]", "struct-page", "vmap_nodes", "printk", "other",
+	"pages[]", "struct-page", "vmap_nodes", "printk", "owner", "other",
 };
 
 enum kind {
@@ -160,11 +166,26 @@ static void die(const char *fmt, const char *arg)
 
 static char *const argv_info[] = { "vmapx", "DUMP", NULL };
 static char *const argv_failures[] = { "vmapx", "--failures", "DUMP", NULL };
+static char *const argv_owners[] = { "vmapx", "--owners", "DUMP", NULL };
+/* 2 MiB: a BPF pack's or a module's size, in both windows */
+static char *const argv_fit[] = { "vmapx", "--fit", "2M", "DUMP", NULL };
+
+static char *const *const phase_argv[NR_PHASES] = {
+	[PH_INFO] = argv_info, [PH_FAILURES] = argv_failures,
+	[PH_OWNERS] = argv_owners, [PH_FIT] = argv_fit,
+};
+
+/* The command a mutation of an object re-runs: what open read, the
+ * listing; anything else, the first command that read it. */
+static enum phase command_of(enum phase read_by)
+{
+	return read_by == PH_OPEN ? PH_INFO : read_by;
+}
 
 static struct vx_error *run_command(struct vx_kernel *k, enum phase ph,
 				    FILE *out, int *status)
 {
-	char *const *argv = ph == PH_FAILURES ? argv_failures : argv_info;
+	char *const *argv = phase_argv[ph];
 	struct vx_report r;
 	struct vx_options o;
 	struct vx_error *err;
@@ -245,6 +266,9 @@ static enum cls classify(const struct suite *s, const struct object *o)
 	/* Read by --failures only: the log (free areas are named above). */
 	if (o->phase == PH_FAILURES)
 		return C_PRINTK;
+	/* Read by --owners only: tasks, modules, programs, resources, ... */
+	if (o->phase == PH_OWNERS)
+		return C_OWNER;
 	if (o->len == 4096)
 		return C_PAGE;		/* format_numa.c reads vmemmap a page at a time */
 	if (o->len == 8)
@@ -490,8 +514,7 @@ static bool make_mutation(struct suite *s, enum cls c, struct mutation *m)
 
 static void child(struct suite *s, const struct mutation *m)
 {
-	enum phase ph = s->objs[m->obj].phase == PH_FAILURES ? PH_FAILURES :
-							       PH_INFO;
+	enum phase ph = command_of(s->objs[m->obj].phase);
 	struct vx_kernel *k = s->k;
 	struct vx_error *err = NULL;
 	int status = VX_EXIT_OK;
@@ -541,8 +564,7 @@ static char *slurp(int fd, size_t *len)
 static enum outcome judge(struct suite *s, const struct mutation *m, int ws,
 			  long rss_kib)
 {
-	enum phase ph = s->objs[m->obj].phase == PH_FAILURES ? PH_FAILURES :
-							       PH_INFO;
+	enum phase ph = command_of(s->objs[m->obj].phase);
 	size_t out_len, err_len;
 	char *out = slurp(s->out_fd, &out_len);
 	char *err = slurp(s->err_fd, &err_len);
