@@ -29,6 +29,7 @@
  * 4096 drivers of 65536 slots each is a dump to stop reading, as a skip.
  */
 #define MAX_TTY_SLOTS		(1U << 20)
+#define MAX_BAD_TTYS_PER_DRIVER	16
 #define MAX_TTYS		(1U << 16)
 #define TTY_NAME_LEN		64
 /*
@@ -40,6 +41,13 @@
 #define MAX_FDS_PER_TABLE	(1U << 20)
 #define MAX_FD_SLOTS		(1U << 24)
 #define FD_CHUNK		512
+/*
+ * A table's fd[] holds struct file pointers, slab objects a dump keeps:
+ * one with this many unreadable files is not an fd array (a corrupt fdt->fd
+ * pointing at other bytes) and is left, or a million garbage slots would
+ * each cost a failed read (minutes).
+ */
+#define MAX_BAD_FILES_PER_TABLE	64
 #define NR_TTY_FOPS		4
 #define MAX_HOLDERS_LISTED	3
 
@@ -93,7 +101,7 @@ struct fd_walk {
 	size_t n, cap;
 	uint64_t slots;		/* fd[] slots left to read, over all tables */
 	/* what was not read or refused: one skip for them all */
-	uint64_t cut, unreadable, refused;
+	uint64_t cut, unreadable, refused, abandoned;
 };
 
 static bool file_layout(struct vx_kernel *k, struct file_layout *l)
@@ -180,7 +188,7 @@ static struct vx_error *one_file(struct vx_owner_ctx *c, struct fd_walk *w,
 static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 				  int64_t pid, uint64_t files)
 {
-	uint64_t fdt, max, fd, buf[FD_CHUNK], n;
+	uint64_t fdt, max, fd, buf[FD_CHUNK], n, bad_before;
 	struct vx_error *err = NULL;
 
 	if (!vx_owner_try_u64(c->k, files + w->l.fdt, &fdt) || !fdt ||
@@ -195,6 +203,7 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 	if (n < max)
 		w->cut++;
 	w->slots -= n;
+	bad_before = w->unreadable;
 	for (uint64_t i = 0; !err && i < n; i += FD_CHUNK) {
 		size_t m = n - i < FD_CHUNK ? n - i : FD_CHUNK;
 
@@ -204,9 +213,14 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 			w->unreadable++;
 			return NULL;
 		}
-		for (size_t j = 0; !err && j < m; j++)
+		for (size_t j = 0; !err && j < m; j++) {
 			if (buf[j])
 				err = one_file(c, w, pid, buf[j]);
+			if (w->unreadable - bad_before > MAX_BAD_FILES_PER_TABLE) {
+				w->abandoned++;
+				return err;
+			}
+		}
 	}
 	return err;
 }
@@ -272,9 +286,11 @@ static void open_files_skip(struct vx_owner_ctx *c, const struct fd_walk *w)
 		return;
 	vx_report_skip(c->r, "owners: ttys: open files: %" PRIu64 " fd tables read in part"
 		       " (past %u slots a table or %u in all), %" PRIu64 " tables or files"
-		       " unreadable, %" PRIu64 " tty files refused (private_data not a"
+		       " unreadable, %" PRIu64 " tables left after %u unreadable files (not"
+		       " an fd array), %" PRIu64 " tty files refused (private_data not a"
 		       " tty_file_private of that file)", w->cut, MAX_FDS_PER_TABLE,
-		       MAX_FD_SLOTS, w->unreadable, w->refused);
+		       MAX_FD_SLOTS, w->unreadable, w->abandoned, MAX_BAD_FILES_PER_TABLE,
+		       w->refused);
 }
 
 static int by_pid(const void *x, const void *y)
@@ -344,6 +360,20 @@ struct vx_error *vx_owner_add_tty(struct vx_owner_ctx *c, uint64_t tty)
 	return NULL;
 }
 
+/*
+ * A ttys[] slot is NULL or a tty_struct, a slab object: one the dump lacks
+ * (a filter that dropped slab pages) names nothing and is not kept; a
+ * driver with more than MAX_BAD_TTYS_PER_DRIVER of them is left (its ttys[]
+ * pointer aims at other bytes), or 65536 garbage ttys would each cost
+ * failed reads.
+ */
+static bool readable(struct vx_owner_ctx *c, uint64_t addr)
+{
+	uint64_t word;
+
+	return vx_owner_try_u64(c->k, addr, &word);
+}
+
 /* Every tty in the ttys[] of a registered driver. */
 static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 				    const struct tty_layout *l)
@@ -351,7 +381,7 @@ static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 	uint64_t head, pos, prev, back, ttys, num, tty;
 	struct vx_error *err;
 	int budget = MAX_TTY_DRIVERS;
-	uint64_t slots = MAX_TTY_SLOTS;
+	uint64_t slots = MAX_TTY_SLOTS, unreadable = 0, left = 0, bad;
 
 	if (l->drv_list == VX_ABSENT || l->drv_ttys == VX_ABSENT ||
 	    l->drv_num == VX_ABSENT)
@@ -384,15 +414,30 @@ static struct vx_error *driver_ttys(struct vx_owner_ctx *c,
 					       MAX_TTY_SLOTS);
 		if (ttys)
 			slots -= num;
+		bad = 0;
 		for (uint64_t i = 0; !err && ttys && i < num; i++) {
 			err = vx_read_u64(c->k->t, ttys + 8 * i, &tty);
-			if (!err)
+			if (err || !tty)
+				continue;
+			if (readable(c, tty)) {
 				err = vx_owner_add_tty(c, tty);
+				continue;
+			}
+			unreadable++;
+			if (++bad > MAX_BAD_TTYS_PER_DRIVER) {
+				left++;
+				break;
+			}
 		}
 		prev = pos;
 		if (!err)
 			err = vx_read_u64(c->k->t, pos, &pos);
 	}
+	if (unreadable)
+		vx_report_skip(c->r, "owners: ttys: %" PRIu64 " ttys[] slots of tty_drivers"
+			       " point at no readable tty (%" PRIu64 " drivers left after %u:"
+			       " their ttys[] is not one)", unreadable, left,
+			       MAX_BAD_TTYS_PER_DRIVER);
 	return err;
 }
 

@@ -705,6 +705,46 @@ static void test_tty_drivers_past_the_slot_cap_are_a_skip(void **state)
 	unbuild(&w, &b);
 }
 
+static uint64_t new_tty(struct world *w, const char *name, uint64_t data);
+
+/*
+ * A driver whose ttys[] holds 1000 pointers to nothing after a real tty (a
+ * corrupt ttys pointer aimed at other bytes): left after 16 of them, one
+ * skip; the tty before them and the next driver's stay named.
+ */
+static void test_a_driver_of_unreadable_ttys_is_left(void **state)
+{
+	uint64_t head, drv[2], ttys, ttys2, data, data2;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	data2 = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	ttys = fake_kernel_alloc(w.fk, 8 * 1001);
+	fake_kernel_put_u64(w.fk, ttys, new_tty(&w, "ttyS0", data));
+	for (int i = 1; i <= 1000; i++)
+		fake_kernel_put_u64(w.fk, ttys + 8 * i,
+				    0xffff8f0000000000ULL + 0x1000ULL * i);
+	ttys2 = fake_kernel_alloc(w.fk, 8);
+	fake_kernel_put_u64(w.fk, ttys2, new_tty(&w, "tty1", data2));
+	head = fake_kernel_new_global(w.fk, 'D', "tty_drivers", 16);
+	for (int i = 0; i < 2; i++)
+		drv[i] = fake_kernel_alloc(w.fk, 0x20);
+	fake_kernel_put_u64(w.fk, drv[0] + 0x10, ttys);
+	fake_kernel_put_u32(w.fk, drv[0] + 0x18, 1001);
+	fake_kernel_put_u64(w.fk, drv[1] + 0x10, ttys2);
+	fake_kernel_put_u32(w.fk, drv[1] + 0x18, 1);
+	ring(&w, head, drv, 2);
+	build(&w, &b);
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, "owners: ttys: 17 ttys[] slots of tty_drivers point at"
+			    " no readable tty (1 drivers left after 16"));
+	assert_string_equal(owner(&b, data)->text, "tty ttyS0");
+	assert_string_equal(owner(&b, data2)->text, "tty tty1");
+	unbuild(&w, &b);
+}
+
 /* ---- ttys held open --------------------------------------------------- */
 
 /* A tty named name whose n_tty_data is the area data. */
@@ -847,6 +887,39 @@ static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
 			    " (past 1048576 slots a table"));
 	/* nothing past the cap was read (the heap beyond is not all readable) */
 	assert_true(skipped(&b, ", 0 tables or files unreadable"));
+	unbuild(&w, &b);
+}
+
+/*
+ * A table whose fd[] holds 1000 pointers to nothing (a corrupt fdt->fd
+ * aimed at other bytes): left after 64 unreadable files, not read slot by
+ * slot; the next process's table is still walked.
+ */
+static void test_an_fd_array_of_unreadable_files_is_left(void **state)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+	uint64_t data, tty, tty_fops, garbage[1000];
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = new_tty(&w, "pts2", data);
+	tty_fops = fops(&w, "tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	add_group(&w, &c, 130, cat, 1, 0);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	for (int i = 0; i < 1000; i++)
+		garbage[i] = 0xffff8f0000000000ULL + 0x1000ULL * i;
+	fd_table(&w, a.tasks[0], 1000, 1000, garbage, 1000);
+	fd_table(&w, c.tasks[0], 8, 8,
+		 (uint64_t[]){ tty_file(&w, tty_fops, tty, true) }, 1);
+	build(&w, &b);
+	assert_string_equal(owner(&b, data)->text, "tty pts2, open by pid 130 cat");
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, ", 65 tables or files unreadable, 1 tables left"
+			    " after 64 unreadable files"));
 	unbuild(&w, &b);
 }
 
@@ -1537,9 +1610,11 @@ int main(void)
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
 		cmocka_unit_test(test_a_tty_name_of_size_zero_is_no_name),
 		cmocka_unit_test(test_tty_drivers_past_the_slot_cap_are_a_skip),
+		cmocka_unit_test(test_a_driver_of_unreadable_ttys_is_left),
 		cmocka_unit_test(test_ttys_held_open_name_the_processes_holding_them),
 		cmocka_unit_test(test_a_tty_file_private_not_pointing_back_is_refused),
 		cmocka_unit_test(test_a_huge_max_fds_is_read_to_the_cap),
+		cmocka_unit_test(test_an_fd_array_of_unreadable_files_is_left),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
