@@ -143,6 +143,8 @@ struct vx_slab_scan {
 	 */
 	size_t slabs_unknown, objects_unknown;
 	size_t freelists_bad;	/* freelists that did not decode */
+	/* CPU freelists of a slab the scan left out (nothing read is affected) */
+	size_t cpu_freelists_left_out;
 	/* a CPU's or node's cache of free objects was left out: why */
 	bool free_unknown;
 	char why[200];

@@ -439,6 +439,55 @@ static struct vx_error *for_each_cpu(struct scan *s, uint64_t pcpu_ptr,
 	return err;
 }
 
+static bool is_ours(const struct scan *s, const uint8_t *page);
+
+/*
+ * A CPU freelist whose first object is in no slab read: is it the
+ * freelist of the CPU's own slab (kmem_cache_cpu.slab, 6.x), a slab of
+ * the cache that the scan left out (a page of it excluded by the
+ * filter: scan_slab())?  A freelist never leaves its slab, so every
+ * object on it is in that slab, whose objects are not enumerated: no
+ * slab read gains or loses a free object by it.  *left_out is false
+ * when that cannot be shown (no slab member, a struct page that is not
+ * one of the cache's slabs, an object outside it or between objects,
+ * an unreadable struct page): the caller goes on as before.
+ */
+static struct vx_error *cpu_slab_left_out(struct scan *s, uint64_t c,
+					  uint64_t head, bool *left_out)
+{
+	uint8_t page[VX_MAX_STRUCT_BYTES];
+	uint64_t slab, pfn, counters, objects, first;
+	struct vx_error *err;
+
+	*left_out = false;
+	if (s->l.c_slab == VX_ABSENT)
+		return NULL;
+	err = vx_read_u64(s->k->t, c + s->l.c_slab, &slab);
+	if (!err && (slab < s->vmemmap || (slab - s->vmemmap) % s->l.page_size))
+		return NULL;
+	pfn = err ? 0 : (slab - s->vmemmap) / s->l.page_size;
+	if (!err && pfn >= s->max_pfn)
+		return NULL;
+	if (!err)
+		err = vx_read(s->k->t, slab, page, s->l.page_size);
+	if (err) {
+		/* unreadable: as before, the freelist decides */
+		vx_error_destroy(err);
+		return NULL;
+	}
+	if (!is_ours(s, page))
+		return NULL;
+	memcpy(&counters, page + s->l.counters, 8);
+	objects = counters >> 16 & MAX_OBJECTS;
+	first = s->page_offset + (pfn << PAGE_SHIFT) + s->red_left_pad;
+	if (head < first || head >= first + objects * s->size ||
+	    (head - first) % s->size || slab_of(s, first))
+		return NULL;
+	s->out->cpu_freelists_left_out++;
+	*left_out = true;
+	return NULL;
+}
+
 /* 6.x: kmem_cache_cpu.freelist, objects of the CPU's slab. */
 static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 {
@@ -449,7 +498,13 @@ static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 	if (err)
 		return absorb(s, vx_error_wrap(err, "kmem_cache_cpu at 0x%lx",
 					       (unsigned long)c));
+	if (head && !slab_of(s, head)) {
+		bool left_out;
 
+		err = cpu_slab_left_out(s, c, head, &left_out);
+		if (err || left_out)
+			return absorb(s, err);
+	}
 	return walk_freelist(s, head, NULL, MAX_OBJECTS, &n, "a CPU freelist");
 }
 

@@ -4,6 +4,8 @@
  * a vmlinux (-k) or System.map (-m) for symbols the dump cannot give,
  * DWARF (-k) for types.
  */
+#include <elf.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,6 +38,13 @@ struct vx_dump {
 	char *path;
 	enum vx_dump_format format;
 	int dump_level;			/* kdump sub-header, -1 if none */
+	/*
+	 * ELF: the ranges [p_filesz, p_memsz) of the PT_LOADs, physical
+	 * (holes, sorted) and virtual (vholes, where p_vaddr is set);
+	 * none for any other format.
+	 */
+	struct phys_range { uint64_t start, end; } *holes, *vholes;
+	size_t nr_holes, nr_vholes;
 };
 
 static int dump_excluded(struct vx_target *t, uint64_t addr);
@@ -56,10 +65,14 @@ static struct vx_error *dump_read(struct vx_target *t, uint64_t addr,
 	 * touching the cache.  Only a dump whose header records a filter of
 	 * more than zero pages (which the compressed format stores anyway)
 	 * can have such pages; QEMU writes level 1.  Elsewhere the page maps
-	 * are not worth their 24 KiB, which 0.5.1 never frees.
+	 * are not worth their 24 KiB, which 0.5.1 never frees.  An ELF dump
+	 * with PT_LOADs shorter in the file than in memory has excluded
+	 * pages too (elf_holes()).
 	 */
 	for (uint64_t p = addr & ~(VX_PAGE_SIZE - 1);
-	     d->dump_level > 1 && p < addr + len; p += VX_PAGE_SIZE) {
+	     (d->dump_level > 1 || d->nr_holes || d->nr_vholes) &&
+	     p < addr + len;
+	     p += VX_PAGE_SIZE) {
 		uint64_t at = p < addr ? addr : p;
 
 		if (dump_excluded(t, p) == 1)
@@ -118,6 +131,101 @@ static int pagemap_bit(struct vx_dump *d, const char *attr, uint64_t pfn)
 }
 
 /*
+ * makedumpfile's ELF output (-E) leaves a filtered-out range out of the
+ * file by giving its PT_LOAD a p_filesz shorter than p_memsz (every run
+ * of 256 or more excluded pages, and those at the end of a memory
+ * range).  ELF reads that tail as zeros, and so does libkdumpfile 0.5.1:
+ * both its page read and its file.pagemap (whose bits follow p_memsz)
+ * take it for memory in the file.  The filter recorded no reason
+ * (zero, cache, user, free, or a kernel page it misjudged): like an
+ * excluded page of a compressed dump it is not in the dump, never
+ * zeros (a vm_struct read as zeros printed
+ * "0x0000000000000000-0x0000000000000000       0").  /proc/vmcore and
+ * QEMU write p_filesz == p_memsz.
+ */
+static int by_start(const void *a, const void *b)
+{
+	const struct phys_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static struct vx_error *elf_holes(struct vx_dump *d)
+{
+	Elf64_Ehdr eh;
+	uint64_t phnum;
+
+	if (pread(d->fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		return vx_error_create(VX_ERR_IO, "%s: reading the ELF header: %s",
+				       d->path, strerror(errno));
+	phnum = le16toh(eh.e_phnum);
+	if (phnum == PN_XNUM) {
+		Elf64_Shdr sh;
+
+		if (pread(d->fd, &sh, sizeof(sh), le64toh(eh.e_shoff)) != sizeof(sh))
+			return vx_error_create(VX_ERR_IO, "%s: reading section header 0: %s",
+					       d->path, strerror(errno));
+		phnum = le32toh(sh.sh_info);
+	}
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t at = le64toh(eh.e_phoff) + i * sizeof(Elf64_Phdr);
+		uint64_t filesz, memsz, paddr, vaddr;
+		struct phys_range *grown;
+		Elf64_Phdr ph;
+
+		if (pread(d->fd, &ph, sizeof(ph), at) != sizeof(ph))
+			return vx_error_create(VX_ERR_IO, "%s: reading program header %lu: %s",
+					       d->path, (unsigned long)i, strerror(errno));
+		filesz = le64toh(ph.p_filesz);
+		memsz = le64toh(ph.p_memsz);
+		paddr = le64toh(ph.p_paddr);
+		vaddr = le64toh(ph.p_vaddr);
+		/* the validator refused filesz > memsz and paddr + memsz overflows */
+		if (le32toh(ph.p_type) != PT_LOAD || filesz >= memsz)
+			continue;
+		grown = realloc(d->holes, (d->nr_holes + 1) * sizeof(*grown));
+		if (!grown)
+			return &vx_error_nomem;
+		d->holes = grown;
+		d->holes[d->nr_holes++] = (struct phys_range){ paddr + filesz,
+							       paddr + memsz };
+		if (!vaddr || vaddr + memsz < vaddr)
+			continue;
+		grown = realloc(d->vholes, (d->nr_vholes + 1) * sizeof(*grown));
+		if (!grown)
+			return &vx_error_nomem;
+		d->vholes = grown;
+		d->vholes[d->nr_vholes++] = (struct phys_range){ vaddr + filesz,
+								 vaddr + memsz };
+	}
+	if (d->nr_holes)
+		qsort(d->holes, d->nr_holes, sizeof(*d->holes), by_start);
+	if (d->nr_vholes)
+		qsort(d->vholes, d->nr_vholes, sizeof(*d->vholes), by_start);
+	return NULL;
+}
+
+/* Is addr in one of the n ranges of r (sorted by start)? */
+static bool in_hole(const struct phys_range *r, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* they overlap where the PT_LOADs do (the kernel image's and the direct map's) */
+	for (size_t i = lo; i-- > 0;)
+		if (addr < r[i].end)
+			return true;
+	return false;
+}
+
+/*
  * Excluded = the address translates to a page frame the dump describes
  * as memory (memory.pagemap) but does not carry (file.pagemap): what
  * makedumpfile's filter leaves out.  The dump keeps no reason per page,
@@ -137,6 +245,9 @@ static int dump_excluded(struct vx_target *t, uint64_t addr)
 	addrxlat_status ast;
 	int in_file, in_memory;
 
+	/* 0.5.1 reads a kernel address in a PT_LOAD's p_vaddr range from it */
+	if (in_hole(d->vholes, d->nr_vholes, addr))
+		return 1;
 	if (kdump_get_addrxlat(d->ctx, &axctx, &axsys) != KDUMP_OK) {
 		kdump_clear_err(d->ctx);
 		return -1;
@@ -146,6 +257,8 @@ static int dump_excluded(struct vx_target *t, uint64_t addr)
 	addrxlat_sys_decref(axsys);
 	if (ast != ADDRXLAT_OK)
 		return -1;
+	if (in_hole(d->holes, d->nr_holes, fa.addr))
+		return 1;
 	in_file = pagemap_bit(d, KDUMP_ATTR_FILE_PAGEMAP, fa.addr >> 12);
 	in_memory = pagemap_bit(d, KDUMP_ATTR_MEMORY_PAGEMAP, fa.addr >> 12);
 	if (in_file < 0)
@@ -407,6 +520,11 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 	if (err)
 		goto fail;
 	d->dump_level = read_dump_level(d->fd);
+	if (d->format == VX_DUMP_ELF) {
+		err = elf_holes(d);
+		if (err)
+			goto fail;
+	}
 	err = vx_vmcoreinfo_parse(d->vmcoreinfo, &d->vmci);
 	if (err)
 		goto fail;
@@ -466,6 +584,8 @@ void vx_dump_close(struct vx_dump *d)
 	if (d->elf)
 		vx_elf_close(d->elf);
 	vx_vmcoreinfo_free(&d->vmci);
+	free(d->holes);
+	free(d->vholes);
 	free(d->vmcoreinfo);
 	free(d->path);
 	free(d);
