@@ -213,10 +213,14 @@ static struct vx_error *one_group(struct vx_owner_ctx *c, void *arg,
 		return one_thread(c, g, task);
 	err = walk_list(c, signal + g->l->thread_head, g->l->thread_node,
 			g->budget, one_thread, g);
-	/* one group's threads lost (a filtered dump): the next groups still count */
+	/*
+	 * One group's threads lost (a filtered dump): the next groups still
+	 * count.  No comm in the text: skips are counted by their text with
+	 * the numbers masked, and a name would make one line per group.
+	 */
 	if (err && !vx_error_is(err, VX_ERR_NOMEM)) {
-		vx_report_skip(c->r, "owners: thread stacks: threads of pid %" PRId64 " %s: %s",
-			       g->lead.pid, g->lead.comm, err->message);
+		vx_report_skip(c->r, "owners: thread stacks: the threads of the group of pid %" PRId64 ": %s",
+			       g->lead.pid, err->message);
 		vx_error_destroy(err);
 		err = NULL;
 	}

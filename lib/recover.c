@@ -1125,7 +1125,7 @@ static void report_whole(struct vx_kernel *k, struct vx_recovery *r,
 	char level[160], *msg = NULL;
 
 	level_text(vx_dump_level(k->t), level, sizeof(level));
-	if (asprintf(&msg, "note: the dump's page filter (%s) left out pages the vmap_area lists run through (%s); every one was recovered whole (vmapx -v says how), the output is complete; likely a makedumpfile that does not know this kernel's struct page layout (%s)",
+	if (asprintf(&msg, "note: the dump's page filter (%s) left out pages the vmap_area lists run through (%s); every one was recovered whole (vmapx -v says how), no vmap_area is missing; likely a makedumpfile that does not know this kernel's struct page layout (%s)",
 		     level, r->whole, k->release[0] ? k->release :
 		     "release unknown") < 0)
 		return;

@@ -453,7 +453,7 @@ static void test_a_cycle_in_a_thread_list_ends_the_walk_as_a_skip(void **state)
 	/* thread b points back to thread a instead of the head */
 	put_list(w.fk, g.tasks[1] + 0x50, g.tasks[0] + 0x50, g.tasks[0] + 0x50);
 	build(&w, &b);
-	assert_true(skipped(&b, "threads of pid 50 a: task list broken"));
+	assert_true(skipped(&b, "the threads of the group of pid 50: task list broken"));
 	/* what was walked before the cycle keeps its owner, the next group counts */
 	assert_string_equal(owner(&b, g.stacks[0])->text, "stack of pid 50 a");
 	assert_string_equal(owner(&b, h.stacks[0])->text, "stack of pid 60 next");
