@@ -20,13 +20,15 @@
  * One object at [base, base + size) named what: the area starting at base
  * is its own; an area that only contains base is shared (the 7.x execmem
  * ROX cache holds the text of many modules, a BPF pack many programs) and
- * lists every object in it.
+ * lists every object in it: its text is "SHARED: what, what...", its group
+ * shared_group (a group name is printed before a count: "by 1" read badly).
  */
 static struct vx_error *claim_object(struct vx_owner_ctx *c,
 				     struct vx_owner_rule_stats *st,
 				     enum vx_owner_kind kind, uint64_t base,
 				     uint64_t size, const char *what,
-				     const char *group, const char *shared)
+				     const char *group, const char *shared,
+				     const char *shared_group)
 {
 	struct vx_owner *o = vx_owner_containing(c->t, base);
 	char text[160], *old, *grp;
@@ -40,7 +42,7 @@ static struct vx_error *claim_object(struct vx_owner_ctx *c,
 			return vx_owner_claim(c, o, kind, what, group);
 		}
 		snprintf(text, sizeof(text), "%s: %s", shared, what);
-		return vx_owner_claim(c, o, kind, text, shared);
+		return vx_owner_claim(c, o, kind, text, shared_group);
 	}
 	if (o->kind != kind)
 		return vx_owner_claim(c, o, kind, what, group);
@@ -48,7 +50,7 @@ static struct vx_error *claim_object(struct vx_owner_ctx *c,
 	if (strncmp(o->text, shared, strlen(shared))) {
 		snprintf(text, sizeof(text), "%s: %s", shared, o->text);
 		old = strdup(text);
-		grp = strdup(shared);
+		grp = strdup(shared_group);
 		if (!old || !grp) {
 			free(old);
 			free(grp);
@@ -144,7 +146,8 @@ static struct vx_error *one_module(struct vx_owner_ctx *c,
 		snprintf(what, sizeof(what), "module %s %s", name, rg[i].name);
 		snprintf(group, sizeof(group), "module %s", name);
 		err = claim_object(c, st, VX_OWNER_MODULE, rg[i].base, rg[i].size,
-				   what, group, "execmem cache shared by");
+				   what, group, "execmem cache shared by",
+				   "execmem ROX cache");
 	}
 	return err;
 }

@@ -531,6 +531,7 @@ static void test_612_module_mem_regions_and_a_shared_text_area(void **state)
 	assert_int_equal(owner(&b, MOD_AREA + 0x100000)->region_size, 0x2000);
 	assert_string_equal(owner(&b, MOD_AREA)->text,
 			    "execmem cache shared by: module a text, module b text");
+	assert_string_equal(owner(&b, MOD_AREA)->group, "execmem ROX cache");
 	assert_int_equal(owner(&b, MOD_AREA)->region_size, 0);
 	assert_int_equal(b.r.nr_skips, 0);
 	unbuild(&w, &b);
