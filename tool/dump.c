@@ -150,8 +150,52 @@ static int by_start(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Append [start, end) to *r, growing it by doubling (up to 2^20 PT_LOADs). */
+static struct vx_error *add_range(struct phys_range **r, size_t *n, size_t *cap,
+				  uint64_t start, uint64_t end)
+{
+	struct phys_range *grown;
+
+	if (*n == *cap) {
+		size_t want = *cap ? 2 * *cap : 16;
+
+		grown = realloc(*r, want * sizeof(*grown));
+		if (!grown)
+			return &vx_error_nomem;
+		*r = grown;
+		*cap = want;
+	}
+	(*r)[(*n)++] = (struct phys_range){ start, end };
+	return NULL;
+}
+
+/*
+ * Sort and merge overlapping ranges (the kernel image's PT_LOAD and the
+ * direct map's cover the same frames): disjoint, so one binary search
+ * answers in_hole() however many PT_LOADs a file has.
+ */
+static void merge_ranges(struct phys_range *r, size_t *n)
+{
+	size_t out = 0;
+
+	if (*n < 2)
+		return;
+	qsort(r, *n, sizeof(*r), by_start);
+	for (size_t i = 1; i < *n; i++) {
+		if (r[i].start <= r[out].end) {
+			if (r[i].end > r[out].end)
+				r[out].end = r[i].end;
+		} else {
+			r[++out] = r[i];
+		}
+	}
+	*n = out + 1;
+}
+
 static struct vx_error *elf_holes(struct vx_dump *d)
 {
+	size_t cap = 0, vcap = 0;
+	struct vx_error *err;
 	Elf64_Ehdr eh;
 	uint64_t phnum;
 
@@ -170,7 +214,6 @@ static struct vx_error *elf_holes(struct vx_dump *d)
 	for (uint64_t i = 0; i < phnum; i++) {
 		uint64_t at = le64toh(eh.e_phoff) + i * sizeof(Elf64_Phdr);
 		uint64_t filesz, memsz, paddr, vaddr;
-		struct phys_range *grown;
 		Elf64_Phdr ph;
 
 		if (pread(d->fd, &ph, sizeof(ph), at) != sizeof(ph))
@@ -183,29 +226,20 @@ static struct vx_error *elf_holes(struct vx_dump *d)
 		/* the validator refused filesz > memsz and paddr + memsz overflows */
 		if (le32toh(ph.p_type) != PT_LOAD || filesz >= memsz)
 			continue;
-		grown = realloc(d->holes, (d->nr_holes + 1) * sizeof(*grown));
-		if (!grown)
-			return &vx_error_nomem;
-		d->holes = grown;
-		d->holes[d->nr_holes++] = (struct phys_range){ paddr + filesz,
-							       paddr + memsz };
-		if (!vaddr || vaddr + memsz < vaddr)
-			continue;
-		grown = realloc(d->vholes, (d->nr_vholes + 1) * sizeof(*grown));
-		if (!grown)
-			return &vx_error_nomem;
-		d->vholes = grown;
-		d->vholes[d->nr_vholes++] = (struct phys_range){ vaddr + filesz,
-								 vaddr + memsz };
+		err = add_range(&d->holes, &d->nr_holes, &cap, paddr + filesz,
+				paddr + memsz);
+		if (!err && vaddr && vaddr + memsz > vaddr)
+			err = add_range(&d->vholes, &d->nr_vholes, &vcap,
+					vaddr + filesz, vaddr + memsz);
+		if (err)
+			return err;
 	}
-	if (d->nr_holes)
-		qsort(d->holes, d->nr_holes, sizeof(*d->holes), by_start);
-	if (d->nr_vholes)
-		qsort(d->vholes, d->nr_vholes, sizeof(*d->vholes), by_start);
+	merge_ranges(d->holes, &d->nr_holes);
+	merge_ranges(d->vholes, &d->nr_vholes);
 	return NULL;
 }
 
-/* Is addr in one of the n ranges of r (sorted by start)? */
+/* Is addr in one of the n ranges of r (sorted, disjoint)? */
 static bool in_hole(const struct phys_range *r, size_t n, uint64_t addr)
 {
 	size_t lo = 0, hi = n;
@@ -218,11 +252,7 @@ static bool in_hole(const struct phys_range *r, size_t n, uint64_t addr)
 		else
 			hi = mid;
 	}
-	/* they overlap where the PT_LOADs do (the kernel image's and the direct map's) */
-	for (size_t i = lo; i-- > 0;)
-		if (addr < r[i].end)
-			return true;
-	return false;
+	return lo && addr < r[lo - 1].end;
 }
 
 /*
