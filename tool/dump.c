@@ -134,14 +134,15 @@ static int pagemap_bit(struct vx_dump *d, const char *attr, uint64_t pfn)
  * makedumpfile's ELF output (-E) leaves a filtered-out range out of the
  * file by giving its PT_LOAD a p_filesz shorter than p_memsz (every run
  * of 256 or more excluded pages, and those at the end of a memory
- * range).  ELF reads that tail as zeros, and so does libkdumpfile 0.5.1:
- * both its page read and its file.pagemap (whose bits follow p_memsz)
- * take it for memory in the file.  The filter recorded no reason
- * (zero, cache, user, free, or a kernel page it misjudged): like an
- * excluded page of a compressed dump it is not in the dump, never
- * zeros (a vm_struct read as zeros printed
- * "0x0000000000000000-0x0000000000000000       0").  /proc/vmcore and
- * QEMU write p_filesz == p_memsz.
+ * range).  ELF reads that tail as zeros, and so does libkdumpfile 0.5.1
+ * when it reads a kernel virtual address from a PT_LOAD's p_vaddr range
+ * (its file.pagemap, which follows p_filesz, does say the frame is
+ * missing, but an ELF dump records no dump level, so dump_read() had no
+ * reason to ask).  The filter recorded no reason (zero, cache, user,
+ * free, or a kernel page it misjudged): like an excluded page of a
+ * compressed dump it is not in the dump, never zeros (a vm_struct read
+ * as zeros printed "0x0000000000000000-0x0000000000000000       0").
+ * /proc/vmcore and QEMU write p_filesz == p_memsz: no holes, no check.
  */
 static int by_start(const void *a, const void *b)
 {
@@ -192,48 +193,50 @@ static void merge_ranges(struct phys_range *r, size_t *n)
 	*n = out + 1;
 }
 
-static struct vx_error *elf_holes(struct vx_dump *d)
+/*
+ * The table as the validator read it (e_phoff, e_phentsize and the count
+ * PN_XNUM resolves to: what 0.5.1 reads too).  A p_paddr of ~0 is "no
+ * physical address" to 0.5.1, and so is every p_paddr being 0: those
+ * PT_LOADs have no physical hole.
+ */
+static struct vx_error *elf_holes(struct vx_dump *d, const struct vx_dumpcheck *c)
 {
 	size_t cap = 0, vcap = 0;
+	bool any_paddr = false;
 	struct vx_error *err;
-	Elf64_Ehdr eh;
-	uint64_t phnum;
 
-	if (pread(d->fd, &eh, sizeof(eh), 0) != sizeof(eh))
-		return vx_error_create(VX_ERR_IO, "%s: reading the ELF header: %s",
-				       d->path, strerror(errno));
-	phnum = le16toh(eh.e_phnum);
-	if (phnum == PN_XNUM) {
-		Elf64_Shdr sh;
-
-		if (pread(d->fd, &sh, sizeof(sh), le64toh(eh.e_shoff)) != sizeof(sh))
-			return vx_error_create(VX_ERR_IO, "%s: reading section header 0: %s",
-					       d->path, strerror(errno));
-		phnum = le32toh(sh.sh_info);
-	}
-	for (uint64_t i = 0; i < phnum; i++) {
-		uint64_t at = le64toh(eh.e_phoff) + i * sizeof(Elf64_Phdr);
+	for (uint64_t i = 0; i < c->phnum; i++) {
+		uint64_t at = c->phoff + i * c->phentsize;
 		uint64_t filesz, memsz, paddr, vaddr;
 		Elf64_Phdr ph;
+		ssize_t got = pread(d->fd, &ph, sizeof(ph), at);
 
-		if (pread(d->fd, &ph, sizeof(ph), at) != sizeof(ph))
-			return vx_error_create(VX_ERR_IO, "%s: reading program header %lu: %s",
-					       d->path, (unsigned long)i, strerror(errno));
+		if (got != sizeof(ph))
+			return vx_error_create(VX_ERR_IO, "%s: reading program header %lu at %lu: %s",
+					       d->path, (unsigned long)i, (unsigned long)at,
+					       got < 0 ? strerror(errno) : "the file changed since it was checked");
+		if (le32toh(ph.p_type) != PT_LOAD)
+			continue;
 		filesz = le64toh(ph.p_filesz);
 		memsz = le64toh(ph.p_memsz);
 		paddr = le64toh(ph.p_paddr);
 		vaddr = le64toh(ph.p_vaddr);
-		/* the validator refused filesz > memsz and paddr + memsz overflows */
-		if (le32toh(ph.p_type) != PT_LOAD || filesz >= memsz)
+		any_paddr |= paddr != 0;
+		/* the validator refused filesz > memsz, and paddr + memsz past 2^52 */
+		if (filesz >= memsz)
 			continue;
-		err = add_range(&d->holes, &d->nr_holes, &cap, paddr + filesz,
-				paddr + memsz);
+		err = NULL;
+		if (paddr != UINT64_MAX)
+			err = add_range(&d->holes, &d->nr_holes, &cap, paddr + filesz,
+					paddr + memsz);
 		if (!err && vaddr && vaddr + memsz > vaddr)
 			err = add_range(&d->vholes, &d->nr_vholes, &vcap,
 					vaddr + filesz, vaddr + memsz);
 		if (err)
 			return err;
 	}
+	if (!any_paddr)
+		d->nr_holes = 0;
 	merge_ranges(d->holes, &d->nr_holes);
 	merge_ranges(d->vholes, &d->nr_vholes);
 	return NULL;
@@ -551,7 +554,7 @@ struct vx_error *vx_dump_open(const char *path, const struct vx_dump_opts *opts,
 		goto fail;
 	d->dump_level = read_dump_level(d->fd);
 	if (d->format == VX_DUMP_ELF) {
-		err = elf_holes(d);
+		err = elf_holes(d, &check);
 		if (err)
 			goto fail;
 	}

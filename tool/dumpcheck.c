@@ -510,6 +510,11 @@ static struct vx_error *check_elf(struct src *s)
 		err = elf_sections(s, &eh, c.shnum);
 	if (!err)
 		err = elf_phdrs(s, &eh, c.phnum);
+	if (!err) {
+		s->info->phoff = eh.e_phoff;
+		s->info->phentsize = eh.e_phentsize;
+		s->info->phnum = c.phnum;
+	}
 	return err;
 }
 

@@ -38,6 +38,8 @@ struct vx_dumpcheck {
 	uint64_t vmcoreinfo_size;
 	uint64_t nr_pages;		/* kdump: page descriptors; ELF: 0 */
 	uint32_t nr_loads;		/* ELF: PT_LOAD segments */
+	/* ELF: the program header table as validated (0.5.1 reads the same) */
+	uint64_t phoff, phentsize, phnum;
 	uint32_t nr_cpus;		/* CORE/NT_PRSTATUS notes */
 };
 

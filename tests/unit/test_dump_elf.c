@@ -153,11 +153,113 @@ static void test_elf_page_in_file_reads(void **state)
 	check(0);
 }
 
+/*
+ * A core of PT_LOADs of 2, 2 and 1 pages at physical 0, 2p and 4p (mapped
+ * at DIRECT), each with its first page in the file (page i filled with
+ * 0x40 + i) and the rest in memory only; the table lists them last first,
+ * with e_phentsize 64 (larger than Elf64_Phdr, as the ELF format allows).
+ */
+#define SEG_PAGES	5
+#define PHENT		64
+
+static char *write_segments(void)
+{
+	static const struct { uint64_t first, pages; } segs[] = {
+		{ 4, 1 }, { 2, 2 }, { 0, 2 },	/* listed out of address order */
+	};
+	static char path[] = "/tmp/vmapx-test-elf-XXXXXX";
+	size_t size = DATA_OFF + 3 * PAGE;
+	unsigned char *buf = calloc(1, size);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Nhdr *nh = (Elf64_Nhdr *)(buf + NOTE_OFF);
+	size_t descsz = sizeof(vmcoreinfo) - 1, notesz;
+	uint64_t off = DATA_OFF;
+	int fd;
+
+	assert_non_null(buf);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = PHENT;
+	eh->e_phnum = 4;
+	nh->n_namesz = 11;
+	nh->n_descsz = descsz;
+	memcpy((char *)(nh + 1), "VMCOREINFO", 11);
+	memcpy((char *)(nh + 1) + 12, vmcoreinfo, descsz);
+	notesz = sizeof(*nh) + 12 + ((descsz + 3) & ~3UL);
+	*(Elf64_Phdr *)(buf + eh->e_phoff) = (Elf64_Phdr){
+		.p_type = PT_NOTE, .p_offset = NOTE_OFF, .p_filesz = notesz,
+		.p_memsz = notesz };
+	for (int i = 0; i < 3; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff + (i + 1) * PHENT);
+
+		*ph = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
+				    .p_offset = off,
+				    .p_vaddr = DIRECT + segs[i].first * PAGE,
+				    .p_paddr = segs[i].first * PAGE,
+				    .p_filesz = PAGE,
+				    .p_memsz = segs[i].pages * PAGE };
+		memset(buf + off, 0x40 + segs[i].first, PAGE);
+		off += PAGE;
+	}
+	strcpy(path, "/tmp/vmapx-test-elf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, size), (ssize_t)size);
+	close(fd);
+	free(buf);
+	return path;
+}
+
+/*
+ * Every PT_LOAD's tail is a hole, found through the table's own entry
+ * size and kept in address order whatever the table's order: pages 1 and
+ * 3 are not in the dump, 0, 2 and 4 read as written.
+ */
+static void test_elf_holes_of_several_loads_and_a_wider_phentsize(void **state)
+{
+	struct vx_dump_opts opts = { 0 };
+	char *path = write_segments();
+	unsigned char page[PAGE], want[PAGE];
+	struct vx_target *t;
+	struct vx_error *err;
+	struct vx_dump *d;
+
+	err = vx_dump_open(path, &opts, &d);
+	unlink(path);
+	if (err)
+		fail_msg("open: %s", err->message);
+	t = vx_dump_target(d);
+	for (uint64_t i = 0; i < SEG_PAGES; i++) {
+		err = vx_read(t, DIRECT + i * PAGE, page, PAGE);
+		if (i == 1 || i == 3) {
+			assert_non_null(err);
+			assert_non_null(strstr(err->message, "page not in dump"));
+			assert_int_equal(vx_excluded(t, DIRECT + i * PAGE), 1);
+			vx_error_destroy(err);
+			continue;
+		}
+		if (err)
+			fail_msg("page %lu: %s", (unsigned long)i, err->message);
+		memset(want, 0x40 + i, PAGE);
+		assert_memory_equal(page, want, PAGE);
+		assert_int_not_equal(vx_excluded(t, DIRECT + i * PAGE), 1);
+	}
+	vx_dump_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_memsz_tail_is_not_in_dump),
 		cmocka_unit_test(test_elf_page_in_file_reads),
+		cmocka_unit_test(test_elf_holes_of_several_loads_and_a_wider_phentsize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
