@@ -42,10 +42,11 @@
 #define MAX_FD_SLOTS		(1U << 24)
 #define FD_CHUNK		512
 /*
- * A table's fd[] holds struct file pointers, slab objects a dump keeps:
- * one with this many unreadable files is not an fd array (a corrupt fdt->fd
- * pointing at other bytes) and is left, or a million garbage slots would
- * each cost a failed read (minutes).
+ * A table's fd[] holds struct file pointers, slab objects: a filter that
+ * misjudges slab pages loses some of them, but a table with more than this
+ * many unreadable files, twice as many as readable ones, is not an fd
+ * array (a corrupt fdt->fd pointing at other bytes) and is left, or a
+ * million garbage slots would each cost a failed read (minutes).
  */
 #define MAX_BAD_FILES_PER_TABLE	64
 #define NR_TTY_FOPS		4
@@ -188,7 +189,7 @@ static struct vx_error *one_file(struct vx_owner_ctx *c, struct fd_walk *w,
 static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 				  int64_t pid, uint64_t files)
 {
-	uint64_t fdt, max, fd, buf[FD_CHUNK], n, bad_before;
+	uint64_t fdt, max, fd, buf[FD_CHUNK], n, bad_before, seen = 0, bad;
 	struct vx_error *err = NULL;
 
 	if (!vx_owner_try_u64(c->k, files + w->l.fdt, &fdt) || !fdt ||
@@ -214,10 +215,15 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 			return NULL;
 		}
 		for (size_t j = 0; !err && j < m; j++) {
-			if (buf[j])
-				err = one_file(c, w, pid, buf[j]);
-			if (w->unreadable - bad_before > MAX_BAD_FILES_PER_TABLE) {
+			if (!buf[j])
+				continue;
+			err = one_file(c, w, pid, buf[j]);
+			seen++;
+			bad = w->unreadable - bad_before;
+			/* unreadable files outnumber readable ones two to one */
+			if (bad > MAX_BAD_FILES_PER_TABLE && bad > 2 * (seen - bad)) {
 				w->abandoned++;
+				w->slots += n - (i + j + 1);	/* not read */
 				return err;
 			}
 		}
@@ -286,11 +292,11 @@ static void open_files_skip(struct vx_owner_ctx *c, const struct fd_walk *w)
 		return;
 	vx_report_skip(c->r, "owners: ttys: open files: %" PRIu64 " fd tables read in part"
 		       " (past %u slots a table or %u in all), %" PRIu64 " tables or files"
-		       " unreadable, %" PRIu64 " tables left after %u unreadable files (not"
-		       " an fd array), %" PRIu64 " tty files refused (private_data not a"
-		       " tty_file_private of that file)", w->cut, MAX_FDS_PER_TABLE,
-		       MAX_FD_SLOTS, w->unreadable, w->abandoned, MAX_BAD_FILES_PER_TABLE,
-		       w->refused);
+		       " unreadable, %" PRIu64 " tables left (more than %u unreadable files,"
+		       " twice the readable ones: not an fd array), %" PRIu64 " tty files"
+		       " refused (private_data not a tty_file_private of that file)",
+		       w->cut, MAX_FDS_PER_TABLE, MAX_FD_SLOTS, w->unreadable, w->abandoned,
+		       MAX_BAD_FILES_PER_TABLE, w->refused);
 }
 
 static int by_pid(const void *x, const void *y)
@@ -516,10 +522,37 @@ static struct vx_error *one_tty(struct vx_owner_ctx *c,
 	return vx_owner_claim(c, o, VX_OWNER_TTY, text, group);
 }
 
+/* ttys one_tty() could not read: one skip for them all. */
+struct lost_ttys {
+	size_t n;
+	char first[160];
+};
+
+/*
+ * A tty that cannot be read (a filtered dump's, or a garbage link) names
+ * nothing and is counted; the ttys after it are still looked at.
+ */
+static struct vx_error *one_tty_or_skip(struct vx_owner_ctx *c,
+					struct vx_owner_rule_stats *st,
+					const struct tty_layout *l,
+					const struct fd_walk *w, uint64_t tty,
+					struct lost_ttys *lost)
+{
+	struct vx_error *err = one_tty(c, st, l, w, tty);
+
+	if (!err || vx_error_is(err, VX_ERR_NOMEM))
+		return err;
+	if (!lost->n++)
+		snprintf(lost->first, sizeof(lost->first), "%s", err->message);
+	vx_error_destroy(err);
+	return NULL;
+}
+
 struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 				struct vx_owner_rule_stats *st)
 {
 	struct fd_walk w = { .slots = MAX_FD_SLOTS };
+	struct lost_ttys lost = { 0 };
 	struct tty_layout l;
 	struct vx_error *err;
 	uint64_t link;
@@ -553,7 +586,10 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 		vx_report_skip(c->r, "owners: ttys: more than %u ttys, %" PRIu64 " not looked at",
 			       MAX_TTYS, c->dropped_ttys);
 	for (size_t i = 0; !err && i < c->nr_ttys; i++)
-		err = one_tty(c, st, &l, &w, c->ttys[i]);
+		err = one_tty_or_skip(c, st, &l, &w, c->ttys[i], &lost);
+	if (lost.n)
+		vx_report_skip(c->r, "owners: ttys: %zu ttys unreadable (the first: %s)",
+			       lost.n, lost.first);
 	free(w.v);
 	return err;
 }

@@ -645,6 +645,34 @@ static void test_n_tty_data_names_its_tty_and_session(void **state)
 	unbuild(&w, &b);
 }
 
+/*
+ * An unreadable controlling tty (its page left out, lower in address than
+ * the next tty) is one counted skip: the ttys after it are still named.
+ */
+static void test_an_unreadable_tty_does_not_stop_the_others(void **state)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+	uint64_t pts, pts_data;
+	char pname[64] = "pts1";
+	struct group g, h;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	pts_data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	pts = fake_kernel_alloc(w.fk, 0x60);
+	fake_kernel_write(w.fk, pts, pname, sizeof(pname));
+	fake_kernel_put_u64(w.fk, pts + 0x40, pts_data);
+	add_group(&w, &g, 120, sh, 1, 0xffff800000001000ULL);
+	add_group(&w, &h, 130, cat, 1, pts);
+	task_list(&w, (struct group *const[]){ &g, &h }, 2);
+	build(&w, &b);
+	assert_string_equal(owner(&b, pts_data)->text, "tty pts1");
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, "owners: ttys: 1 ttys unreadable (the first: tty 0xffff800000001000"));
+	unbuild(&w, &b);
+}
+
 static void test_a_tty_name_of_size_zero_is_no_name(void **state)
 {
 	struct owner_member *m = members;
@@ -920,7 +948,37 @@ static void test_an_fd_array_of_unreadable_files_is_left(void **state)
 	assert_string_equal(owner(&b, data)->text, "tty pts2, open by pid 130 cat");
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, ", 65 tables or files unreadable, 1 tables left"
-			    " after 64 unreadable files"));
+			    " (more than 64 unreadable files"));
+	unbuild(&w, &b);
+}
+
+/*
+ * A filtered dump's table: 150 unreadable files (their slab pages left
+ * out) among 100 readable ones is still an fd array: read to its end,
+ * where the tty file is.
+ */
+static void test_a_table_with_some_unreadable_files_is_read_whole(void **state)
+{
+	static const char *const sh[] = { "sh" };
+	uint64_t data, tty, tty_fops, files[251];
+	struct group a;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = new_tty(&w, "pts4", data);
+	tty_fops = fops(&w, "tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	task_list(&w, (struct group *const[]){ &a }, 1);
+	for (int i = 0; i < 250; i++)
+		files[i] = i % 5 < 2 ? fake_kernel_alloc(w.fk, 0x40) :
+			   0xffff8f0000000000ULL + 0x1000ULL * i;
+	files[250] = tty_file(&w, tty_fops, tty, true);
+	fd_table(&w, a.tasks[0], 256, 256, files, 251);
+	build(&w, &b);
+	assert_string_equal(owner(&b, data)->text, "tty pts4, open by pid 120 sh");
+	assert_true(skipped(&b, ", 150 tables or files unreadable, 0 tables left"));
 	unbuild(&w, &b);
 }
 
@@ -1609,6 +1667,7 @@ int main(void)
 		cmocka_unit_test(test_ioremap_names_the_deepest_resource_and_its_parents),
 		cmocka_unit_test(test_a_cycle_in_the_resource_tree_is_a_skip),
 		cmocka_unit_test(test_n_tty_data_names_its_tty_and_session),
+		cmocka_unit_test(test_an_unreadable_tty_does_not_stop_the_others),
 		cmocka_unit_test(test_a_tty_name_of_size_zero_is_no_name),
 		cmocka_unit_test(test_tty_drivers_past_the_slot_cap_are_a_skip),
 		cmocka_unit_test(test_a_driver_of_unreadable_ttys_is_left),
@@ -1616,6 +1675,7 @@ int main(void)
 		cmocka_unit_test(test_a_tty_file_private_not_pointing_back_is_refused),
 		cmocka_unit_test(test_a_huge_max_fds_is_read_to_the_cap),
 		cmocka_unit_test(test_an_fd_array_of_unreadable_files_is_left),
+		cmocka_unit_test(test_a_table_with_some_unreadable_files_is_read_whole),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
