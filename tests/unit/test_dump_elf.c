@@ -34,24 +34,17 @@ static const char vmcoreinfo[] =
 	"NUMBER(pgtable_l5_enabled)=0\n";
 
 /*
- * A core of 3 pages of physical memory at 0, mapped at DIRECT: pages 0
- * and 2 in the file (filled with 0x11 and 0x33), page 1 in memory only
- * (memsz > filesz of the first PT_LOAD, as makedumpfile -E writes an
- * excluded page) when hole, else in the file too (0x22).
+ * The ELF header of a core with phnum program headers of phentsize bytes
+ * right after it, and the VMCOREINFO note at NOTE_OFF; the first program
+ * header is its PT_NOTE.
  */
-static char *write_core(int hole)
+static void write_head(unsigned char *buf, unsigned int phentsize,
+		       unsigned int phnum)
 {
-	static char path[] = "/tmp/vmapx-test-elf-XXXXXX";
-	unsigned char *buf = calloc(1, DATA_OFF + 3 * PAGE);
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
-	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(*eh));
 	Elf64_Nhdr *nh = (Elf64_Nhdr *)(buf + NOTE_OFF);
 	size_t descsz = sizeof(vmcoreinfo) - 1, notesz;
-	size_t size = DATA_OFF + (hole ? 2 : 3) * PAGE;
-	char *name;
-	int fd;
 
-	assert_non_null(buf);
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS64;
 	eh->e_ident[EI_DATA] = ELFDATA2LSB;
@@ -61,17 +54,47 @@ static char *write_core(int hole)
 	eh->e_version = EV_CURRENT;
 	eh->e_phoff = sizeof(*eh);
 	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 3;
+	eh->e_phentsize = phentsize;
+	eh->e_phnum = phnum;
 	nh->n_namesz = 11;
 	nh->n_descsz = descsz;
-	nh->n_type = 0;
-	name = (char *)(nh + 1);
-	memcpy(name, "VMCOREINFO", 11);
-	memcpy(name + 12, vmcoreinfo, descsz);
+	memcpy((char *)(nh + 1), "VMCOREINFO", 11);
+	memcpy((char *)(nh + 1) + 12, vmcoreinfo, descsz);
 	notesz = sizeof(*nh) + 12 + ((descsz + 3) & ~3UL);
-	ph[0] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = NOTE_OFF,
-			      .p_filesz = notesz, .p_memsz = notesz };
+	*(Elf64_Phdr *)(buf + eh->e_phoff) = (Elf64_Phdr){
+		.p_type = PT_NOTE, .p_offset = NOTE_OFF, .p_filesz = notesz,
+		.p_memsz = notesz };
+}
+
+/* size bytes of buf to a new file; its path (static). */
+static char *write_file(const unsigned char *buf, size_t size)
+{
+	static char path[] = "/tmp/vmapx-test-elf-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/vmapx-test-elf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, size), (ssize_t)size);
+	close(fd);
+	return path;
+}
+
+/*
+ * A core of 3 pages of physical memory at 0, mapped at DIRECT: pages 0
+ * and 2 in the file (filled with 0x11 and 0x33), page 1 in memory only
+ * (memsz > filesz of the first PT_LOAD, as makedumpfile -E writes an
+ * excluded page) when hole, else in the file too (0x22).
+ */
+static char *write_core(int hole)
+{
+	unsigned char *buf = calloc(1, DATA_OFF + 3 * PAGE);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr));
+	size_t size = DATA_OFF + (hole ? 2 : 3) * PAGE;
+	char *path;
+
+	assert_non_null(buf);
+	write_head(buf, sizeof(*ph), 3);
 	/* pages 0 and 1; page 1 only in memory when hole */
 	ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X,
 			      .p_offset = DATA_OFF, .p_vaddr = DIRECT,
@@ -88,11 +111,7 @@ static char *write_core(int hole)
 		memset(buf + DATA_OFF + PAGE, 0x22, PAGE);
 		memset(buf + DATA_OFF + 2 * PAGE, 0x33, PAGE);
 	}
-	strcpy(path, "/tmp/vmapx-test-elf-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, size), (ssize_t)size);
-	close(fd);
+	path = write_file(buf, size);
 	free(buf);
 	return path;
 }
@@ -167,37 +186,16 @@ static char *write_segments(void)
 	static const struct { uint64_t first, pages; } segs[] = {
 		{ 4, 1 }, { 2, 2 }, { 0, 2 },	/* listed out of address order */
 	};
-	static char path[] = "/tmp/vmapx-test-elf-XXXXXX";
 	size_t size = DATA_OFF + 3 * PAGE;
 	unsigned char *buf = calloc(1, size);
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
-	Elf64_Nhdr *nh = (Elf64_Nhdr *)(buf + NOTE_OFF);
-	size_t descsz = sizeof(vmcoreinfo) - 1, notesz;
 	uint64_t off = DATA_OFF;
-	int fd;
+	char *path;
 
 	assert_non_null(buf);
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_CORE;
-	eh->e_machine = EM_X86_64;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = PHENT;
-	eh->e_phnum = 4;
-	nh->n_namesz = 11;
-	nh->n_descsz = descsz;
-	memcpy((char *)(nh + 1), "VMCOREINFO", 11);
-	memcpy((char *)(nh + 1) + 12, vmcoreinfo, descsz);
-	notesz = sizeof(*nh) + 12 + ((descsz + 3) & ~3UL);
-	*(Elf64_Phdr *)(buf + eh->e_phoff) = (Elf64_Phdr){
-		.p_type = PT_NOTE, .p_offset = NOTE_OFF, .p_filesz = notesz,
-		.p_memsz = notesz };
+	write_head(buf, PHENT, 4);
 	for (int i = 0; i < 3; i++) {
-		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff + (i + 1) * PHENT);
+		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr) +
+						(i + 1) * PHENT);
 
 		*ph = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
 				    .p_offset = off,
@@ -208,11 +206,7 @@ static char *write_segments(void)
 		memset(buf + off, 0x40 + segs[i].first, PAGE);
 		off += PAGE;
 	}
-	strcpy(path, "/tmp/vmapx-test-elf-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, size), (ssize_t)size);
-	close(fd);
+	path = write_file(buf, size);
 	free(buf);
 	return path;
 }
