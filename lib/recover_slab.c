@@ -441,51 +441,62 @@ static struct vx_error *for_each_cpu(struct scan *s, uint64_t pcpu_ptr,
 
 static bool is_ours(const struct scan *s, const uint8_t *page);
 
+/* counters: inuse:16, objects:15, frozen:1 (struct slab, mm/slab.h). */
+static uint64_t slab_objects(uint64_t counters)
+{
+	return counters >> 16 & MAX_OBJECTS;
+}
+
+/* The first object of the slab whose struct page is pfn's. */
+static uint64_t slab_first(const struct scan *s, uint64_t pfn)
+{
+	return s->page_offset + (pfn << PAGE_SHIFT) + s->red_left_pad;
+}
+
 /*
  * A CPU freelist whose first object is in no slab read: is it the
  * freelist of the CPU's own slab (kmem_cache_cpu.slab, 6.x), a slab of
  * the cache that the scan left out (a page of it excluded by the
  * filter: scan_slab())?  A freelist never leaves its slab, so every
  * object on it is in that slab, whose objects are not enumerated: no
- * slab read gains or loses a free object by it.  *left_out is false
- * when that cannot be shown (no slab member, a struct page that is not
- * one of the cache's slabs, an object outside it or between objects,
- * an unreadable struct page): the caller goes on as before.
+ * slab read gains or loses a free object by it.  false when that cannot
+ * be shown (no slab member, a struct page that is not one of the cache's
+ * slabs, an object outside it or between objects, an unreadable struct
+ * page): the caller goes on as before.
  */
-static struct vx_error *cpu_slab_left_out(struct scan *s, uint64_t c,
-					  uint64_t head, bool *left_out)
+static bool cpu_slab_left_out(struct scan *s, uint64_t c, uint64_t head)
 {
 	uint8_t page[VX_MAX_STRUCT_BYTES];
 	uint64_t slab, pfn, counters, objects, first;
 	struct vx_error *err;
 
-	*left_out = false;
 	if (s->l.c_slab == VX_ABSENT)
-		return NULL;
+		return false;
+	/* unreadable: as before, the freelist decides */
 	err = vx_read_u64(s->k->t, c + s->l.c_slab, &slab);
-	if (!err && (slab < s->vmemmap || (slab - s->vmemmap) % s->l.page_size))
-		return NULL;
-	pfn = err ? 0 : (slab - s->vmemmap) / s->l.page_size;
-	if (!err && pfn >= s->max_pfn)
-		return NULL;
-	if (!err)
-		err = vx_read(s->k->t, slab, page, s->l.page_size);
-	if (err) {
-		/* unreadable: as before, the freelist decides */
-		vx_error_destroy(err);
-		return NULL;
-	}
+	if (err)
+		goto unreadable;
+	if (slab < s->vmemmap || (slab - s->vmemmap) % s->l.page_size)
+		return false;
+	pfn = (slab - s->vmemmap) / s->l.page_size;
+	if (pfn >= s->max_pfn)
+		return false;
+	err = vx_read(s->k->t, slab, page, s->l.page_size);
+	if (err)
+		goto unreadable;
 	if (!is_ours(s, page))
-		return NULL;
+		return false;
 	memcpy(&counters, page + s->l.counters, 8);
-	objects = counters >> 16 & MAX_OBJECTS;
-	first = s->page_offset + (pfn << PAGE_SHIFT) + s->red_left_pad;
+	objects = slab_objects(counters);
+	first = slab_first(s, pfn);
 	if (head < first || head >= first + objects * s->size ||
 	    (head - first) % s->size || slab_of(s, first))
-		return NULL;
+		return false;
 	s->out->cpu_freelists_left_out++;
-	*left_out = true;
-	return NULL;
+	return true;
+unreadable:
+	vx_error_destroy(err);
+	return false;
 }
 
 /* 6.x: kmem_cache_cpu.freelist, objects of the CPU's slab. */
@@ -498,13 +509,8 @@ static struct vx_error *cpu_freelist(struct scan *s, uint64_t c)
 	if (err)
 		return absorb(s, vx_error_wrap(err, "kmem_cache_cpu at 0x%lx",
 					       (unsigned long)c));
-	if (head && !slab_of(s, head)) {
-		bool left_out;
-
-		err = cpu_slab_left_out(s, c, head, &left_out);
-		if (err || left_out)
-			return absorb(s, err);
-	}
+	if (head && !slab_of(s, head) && cpu_slab_left_out(s, c, head))
+		return NULL;
 	return walk_freelist(s, head, NULL, MAX_OBJECTS, &n, "a CPU freelist");
 }
 
@@ -723,7 +729,7 @@ static struct vx_error *slab_freelist(struct scan *s, uint64_t counters,
 				      uint64_t freelist)
 {
 	const struct range *in = &s->slab[s->nr_slab - 1];
-	uint64_t objects = counters >> 16 & MAX_OBJECTS, inuse = counters & 0xffff;
+	uint64_t objects = slab_objects(counters), inuse = counters & 0xffff;
 	size_t tainted = s->nr_tainted, n;
 	struct vx_error *err;
 
@@ -746,8 +752,7 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 
 	memcpy(&counters, page + s->l.counters, 8);
 	memcpy(&freelist, page + s->l.freelist, 8);
-	/* counters: inuse:16, objects:15, frozen:1 (struct slab, mm/slab.h). */
-	objects = counters >> 16 & MAX_OBJECTS;
+	objects = slab_objects(counters);
 	if (kfence_slab(s, base, objects)) {
 		s->out->slabs_kfence++;
 		return NULL;
@@ -758,7 +763,7 @@ static struct vx_error *scan_slab(struct scan *s, uint64_t pfn,
 				       (unsigned long)pfn, (unsigned long)objects,
 				       s->oo_objects, s->min_objects);
 	s->out->slabs++;
-	first = base + s->red_left_pad;
+	first = slab_first(s, pfn);
 	bytes = objects * s->size;
 	buf = malloc(bytes);
 	if (!buf)

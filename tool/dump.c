@@ -130,20 +130,6 @@ static int pagemap_bit(struct vx_dump *d, const char *attr, uint64_t pfn)
 	return bit;
 }
 
-/*
- * makedumpfile's ELF output (-E) leaves a filtered-out range out of the
- * file by giving its PT_LOAD a p_filesz shorter than p_memsz (every run
- * of 256 or more excluded pages, and those at the end of a memory
- * range).  ELF reads that tail as zeros, and so does libkdumpfile 0.5.1
- * when it reads a kernel virtual address from a PT_LOAD's p_vaddr range
- * (its file.pagemap, which follows p_filesz, does say the frame is
- * missing, but an ELF dump records no dump level, so dump_read() had no
- * reason to ask).  The filter recorded no reason (zero, cache, user,
- * free, or a kernel page it misjudged): like an excluded page of a
- * compressed dump it is not in the dump, never zeros (a vm_struct read
- * as zeros printed "0x0000000000000000-0x0000000000000000       0").
- * /proc/vmcore and QEMU write p_filesz == p_memsz: no holes, no check.
- */
 static int by_start(const void *a, const void *b)
 {
 	const struct phys_range *x = a, *y = b;
@@ -194,7 +180,20 @@ static void merge_ranges(struct phys_range *r, size_t *n)
 }
 
 /*
- * The table as the validator read it (e_phoff, e_phentsize and the count
+ * makedumpfile's ELF output (-E) leaves a filtered-out range out of the
+ * file by giving its PT_LOAD a p_filesz shorter than p_memsz (every run
+ * of 256 or more excluded pages, and those at the end of a memory
+ * range).  ELF reads that tail as zeros, and so does libkdumpfile 0.5.1
+ * when it reads a kernel virtual address from a PT_LOAD's p_vaddr range
+ * (its file.pagemap, which follows p_filesz, does say the frame is
+ * missing, but an ELF dump records no dump level, so dump_read() had no
+ * reason to ask).  The filter recorded no reason (zero, cache, user,
+ * free, or a kernel page it misjudged): like an excluded page of a
+ * compressed dump it is not in the dump, never zeros (a vm_struct read
+ * as zeros printed "0x0000000000000000-0x0000000000000000       0").
+ * /proc/vmcore and QEMU write p_filesz == p_memsz: no holes, no check.
+ *
+ * The table is read as the validator read it (e_phoff, e_phentsize and the count
  * PN_XNUM resolves to: what 0.5.1 reads too).  A p_paddr of ~0 is "no
  * physical address" to 0.5.1, and so is every p_paddr being 0: those
  * PT_LOADs have no physical hole.

@@ -165,14 +165,6 @@ static struct vx_error *check_note(const struct src *s, uint64_t at,
 }
 
 /*
- * 0.5.1 stores each VMCOREINFO line (the whole note split at '\n', NULs
- * and all: a line after a NUL is parsed too, as the fuzzer showed; the key
- * up to the first '=') as an attribute path under linux.vmcoreinfo.lines.  A key beginning with '.' sends its
- * create_attr_path() back to that dot, where lookup_dir_attr() strips it
- * from a 0-byte key and hashes SIZE_MAX bytes: a read past the buffer
- * (found by the dumpopen fuzzer).  No kernel writes such a key.
- */
-/*
  * 0.5.1 takes PAGESIZE's value as strtoul() of the C string it holds and
  * ignores it unless the whole string is consumed (an empty one is: 0).  It
  * lets 0 through and divides by it on the first read (a SIGFPE in
@@ -218,6 +210,15 @@ static int is_pagesize_line(const unsigned char *line, const unsigned char *eol,
 	return key_end - line == 8 && !memcmp(line, "PAGESIZE", 8);
 }
 
+/*
+ * 0.5.1 stores each VMCOREINFO line (the whole note split at '\n', NULs
+ * and all: a line after a NUL is parsed too, as the fuzzer showed; the key
+ * up to the first '=') as an attribute path under linux.vmcoreinfo.lines.
+ * A key beginning with '.' sends its create_attr_path() back to that dot,
+ * where lookup_dir_attr() strips it from a 0-byte key and hashes SIZE_MAX
+ * bytes: a read past the buffer (found by the dumpopen fuzzer).  No kernel
+ * writes such a key.  PAGESIZE: pagesize_taken().
+ */
 static struct vx_error *check_vmcoreinfo_text(const struct src *s, uint64_t at,
 					      const unsigned char *text, uint64_t len)
 {

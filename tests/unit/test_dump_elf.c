@@ -116,12 +116,10 @@ static char *write_core(int hole)
 	return path;
 }
 
-static void check(int hole)
+/* Open the core written at path (and remove the file). */
+static struct vx_dump *open_core(char *path)
 {
 	struct vx_dump_opts opts = { 0 };
-	char *path = write_core(hole);
-	unsigned char page[PAGE], want[PAGE];
-	struct vx_target *t;
 	struct vx_error *err;
 	struct vx_dump *d;
 
@@ -129,7 +127,16 @@ static void check(int hole)
 	unlink(path);
 	if (err)
 		fail_msg("open: %s", err->message);
-	t = vx_dump_target(d);
+	return d;
+}
+
+static void check(int hole)
+{
+	struct vx_dump *d = open_core(write_core(hole));
+	struct vx_target *t = vx_dump_target(d);
+	unsigned char page[PAGE], want[PAGE];
+	struct vx_error *err;
+
 	memset(want, 0x11, PAGE);
 	assert_null(vx_read(t, DIRECT, page, PAGE));
 	assert_memory_equal(page, want, PAGE);
@@ -218,18 +225,11 @@ static char *write_segments(void)
  */
 static void test_elf_holes_of_several_loads_and_a_wider_phentsize(void **state)
 {
-	struct vx_dump_opts opts = { 0 };
-	char *path = write_segments();
+	struct vx_dump *d = open_core(write_segments());
+	struct vx_target *t = vx_dump_target(d);
 	unsigned char page[PAGE], want[PAGE];
-	struct vx_target *t;
 	struct vx_error *err;
-	struct vx_dump *d;
 
-	err = vx_dump_open(path, &opts, &d);
-	unlink(path);
-	if (err)
-		fail_msg("open: %s", err->message);
-	t = vx_dump_target(d);
 	for (uint64_t i = 0; i < SEG_PAGES; i++) {
 		err = vx_read(t, DIRECT + i * PAGE, page, PAGE);
 		if (i == 1 || i == 3) {
