@@ -493,12 +493,10 @@ static void test_612_slab_scan_wants_the_lost_areas_slot_free(void **state)
  * S alone in a slab.  S is tied to the list only through the lost L1
  * and L2, and no member holds the slots it needs: it is taken.
  */
-static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
+/* The busy list of the two tests below: va[1] and va[3] lost, va[2] alone in a slab. */
+static struct fake_kernel *two_lost_around_one_slab(uint64_t va[6])
 {
 	struct fake_kernel *fk = new_kernel();
-	uint64_t va[6];
-	struct vx_kernel *k;
-	char *text;
 
 	fake_kernel_reuse_vmemmap(fk);
 	fake_kernel_set_vmap_nodes(fk, 1);
@@ -512,6 +510,16 @@ static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
 	fake_kernel_exclude_page(fk, va[3]);
 	fake_kernel_next_page(fk);
 	add_cache(fk, va[2], 0, 0);
+	return fk;
+}
+
+static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
+{
+	uint64_t va[6];
+	struct fake_kernel *fk = two_lost_around_one_slab(va);
+	struct vx_kernel *k;
+	char *text;
+
 	text = print(fk, &k);
 	assert_string_equal(text,
 		"0xffffc90000000000-0xffffc90000002000    8192 vm_map_ram\n"
@@ -534,24 +542,12 @@ static void test_612_slab_scan_takes_an_area_between_two_lost_ones(void **state)
 static void test_612_slab_scan_passes_over_a_cpu_freelist_in_a_lost_slab(void **state)
 {
 	for (int control = 0; control < 2; control++) {
-		struct fake_kernel *fk = new_kernel();
 		uint64_t va[6], cache, cpu, lost, page;
+		struct fake_kernel *fk = two_lost_around_one_slab(va);
 		struct vx_slab_scan scan;
 		struct vx_kernel *k;
 		char *text;
 
-		fake_kernel_reuse_vmemmap(fk);
-		fake_kernel_set_vmap_nodes(fk, 1);
-		for (int i = 0; i < 6; i++) {
-			fake_kernel_next_page(fk);
-			va[i] = fake_kernel_add_area(fk, 0, V + 0x10000ULL * i,
-						     V + 0x10000ULL * i + 0x2000, NULL,
-						     VX_VMAP_RAM, NULL);
-		}
-		fake_kernel_exclude_page(fk, va[1]);
-		fake_kernel_exclude_page(fk, va[3]);
-		fake_kernel_next_page(fk);
-		add_cache(fk, va[2], 0, 0);
 		cache = fake_kernel_get_u64(fk, fake_kernel_global(fk, "vmap_area_cachep"));
 		cpu = fake_kernel_get_u64(fk, cache + OFF("kmem_cache", "cpu_slab"));
 		fake_kernel_next_page(fk);
