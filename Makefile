@@ -94,6 +94,7 @@ integration: all
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) unit-san
 	$(MAKE) dumps
 	./tests/fuzz/run.sh
 	$(MAKE) corrupt

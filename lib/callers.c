@@ -13,6 +13,7 @@
 #include "json.h"
 #include "owners.h"
 #include "recover.h"
+#include "sort.h"
 
 struct explanation {
 	const char *prefix;	/* the caller name starts with it */
@@ -178,8 +179,7 @@ struct vx_error *vx_callers_collect(const struct vx_space *s,
 				row->pages += r->area->vm.nr_pages;
 		}
 	}
-	if (t->n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(t->rows, t->n, sizeof(t->rows[0]), by_bytes);
+	vx_sort(t->rows, t->n, sizeof(t->rows[0]), by_bytes);
 	return NULL;
 }
 
@@ -243,8 +243,8 @@ static struct vx_error *sum_row_owners(struct vx_caller_table *t,
 			row->owners[row->nr_owners - 1].count++;
 			row->owners[row->nr_owners - 1].bytes += o->end - o->start;
 		}
-		qsort(row->owners, row->nr_owners, sizeof(*row->owners),
-		      sum_by_bytes);
+		vx_sort(row->owners, row->nr_owners, sizeof(*row->owners),
+			sum_by_bytes);
 	}
 	return NULL;
 }
@@ -280,8 +280,7 @@ struct vx_error *vx_callers_add_owners(const struct vx_space *s,
 				}
 		}
 	}
-	if (n > 1)
-		qsort(p, n, sizeof(*p), by_row_owner);
+	vx_sort(p, n, sizeof(*p), by_row_owner);
 	err = sum_row_owners(t, p, n);
 	free(p);
 	return err;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "sort.h"
 
 /*
  * Below this share of matched busy areas, two address-matched snapshots
@@ -190,8 +191,7 @@ static struct keyed *sorted_unmatched(struct differ *d, int side, key_fn key,
 		(*n)++;
 	}
 	sort_key = key;
-	if (*n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(k, *n, sizeof(*k), cmp_keyed);
+	vx_sort(k, *n, sizeof(*k), cmp_keyed);
 	return k;
 }
 
@@ -514,9 +514,8 @@ struct vx_error *vx_diff_compute(const struct vx_diff_input *old,
 		err = add_unmatched(&d);
 	if (err)
 		goto out;
-	if (d.diff->nr_entries > 1)
-		qsort(d.diff->entries, d.diff->nr_entries,
-		      sizeof(*d.diff->entries), cmp_entries);
+	vx_sort(d.diff->entries, d.diff->nr_entries,
+		sizeof(*d.diff->entries), cmp_entries);
 	*out = d.diff;
 	d.diff = NULL;
 out:
@@ -639,8 +638,7 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 	for (i = 0; i < diff->nr_entries; i++)
 		if (all || !diff->entries[i].noise)
 			contribution(&diff->entries[i], by_module, &g[n++]);
-	if (n > 1)
-		qsort(g, n, sizeof(*g), cmp_group_key);
+	vx_sort(g, n, sizeof(*g), cmp_group_key);
 	for (i = 0; i < n; i++) {
 		if (folded && !cmp_group_key(&g[folded - 1], &g[i])) {
 			g[folded - 1].appeared += g[i].appeared;
@@ -652,8 +650,7 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 		}
 		g[folded++] = g[i];
 	}
-	if (folded > 1)
-		qsort(g, folded, sizeof(*g), cmp_group_growth);
+	vx_sort(g, folded, sizeof(*g), cmp_group_growth);
 	*groups = g;
 	*nr_groups = folded;
 	return NULL;

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "space.h"
 #include "tasks.h"
+#include "sort.h"
 
 enum verdict {
 	VERDICT_PAGES,
@@ -483,7 +484,7 @@ static void largest_modules(struct vx_kernel *k, struct vx_failure_list *l)
 		free(h);
 		return;
 	}
-	qsort(h, n, sizeof(*h), holder_by_bytes);
+	vx_sort(h, n, sizeof(*h), holder_by_bytes);
 	l->modules = h;
 	l->nr_modules = n < VX_TOP_HOLDERS ? n : VX_TOP_HOLDERS;
 }

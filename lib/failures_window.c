@@ -18,6 +18,7 @@
 
 #include "failures.h"
 #include "space.h"
+#include "sort.h"
 
 #define MAX_GROUPS	256	/* distinct callers tallied for the top list */
 #define PACK_SIZES	8	/* distinct pack sizes tallied */
@@ -188,7 +189,7 @@ void vx_window_state_read(const struct vx_space *s, int w,
 			ws->pack_size = t->pack_sizes[i];
 		}
 	}
-	qsort(t->groups, t->n, sizeof(t->groups[0]), by_bytes);
+	vx_sort(t->groups, t->n, sizeof(t->groups[0]), by_bytes);
 	ws->nr_top = t->n < VX_TOP_HOLDERS ? t->n : VX_TOP_HOLDERS;
 	memcpy(ws->top, t->groups, ws->nr_top * sizeof(ws->top[0]));
 	free(t);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "owners.h"
+#include "sort.h"
 
 #define MAX_CPUS	8192
 
@@ -223,8 +224,7 @@ static struct vx_error *table_new(const struct vx_vmap *m,
 		o->pid = o->tgid = -1;
 		o->cpu = -1;
 	}
-	if (t->n > 1)
-		qsort(t->v, t->n, sizeof(*t->v), by_start);
+	vx_sort(t->v, t->n, sizeof(*t->v), by_start);
 	*out = t;
 	return NULL;
 }
@@ -376,8 +376,7 @@ struct vx_error *vx_owners_sums(const struct vx_owner_table *t,
 	}
 	for (size_t i = 0; i < t->n; i++)
 		idx[i] = &t->v[i];
-	if (t->n > 1)
-		qsort(idx, t->n, sizeof(*idx), by_group);
+	vx_sort(idx, t->n, sizeof(*idx), by_group);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct vx_owner *o = idx[i];
 
@@ -388,8 +387,7 @@ struct vx_error *vx_owners_sums(const struct vx_owner_table *t,
 		s[used - 1].bytes += o->end - o->start;
 	}
 	free(idx);
-	if (used > 1)
-		qsort(s, used, sizeof(*s), by_bytes);
+	vx_sort(s, used, sizeof(*s), by_bytes);
 	*sums = s;
 	*n = used;
 	return NULL;
@@ -426,7 +424,7 @@ static struct vx_owner_sum *sorted_copy(const struct vx_owner_sum *s, size_t n)
 
 	if (c && n) {
 		memcpy(c, s, n * sizeof(*c));
-		qsort(c, n, sizeof(*c), sum_by_group);
+		vx_sort(c, n, sizeof(*c), sum_by_group);
 	}
 	return c;
 }
@@ -461,8 +459,7 @@ struct vx_error *vx_owners_growth(const struct vx_owner_sum *old, size_t n_old,
 	}
 	free(a);
 	free(b);
-	if (used > 1)
-		qsort(g, used, sizeof(*g), by_change);
+	vx_sort(g, used, sizeof(*g), by_change);
 	*out = g;
 	*n = used;
 	return NULL;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "owners.h"
+#include "sort.h"
 
 #define MAX_TTYS_PER_DRIVER	(1U << 16)
 #define MAX_TTY_DRIVERS		4096
@@ -255,7 +256,7 @@ static struct vx_error *open_ttys(struct vx_owner_ctx *c, struct fd_walk *w)
 	if (!t)
 		return vx_error_nomem_in("open files");
 	memcpy(t, c->tasks, c->nr_tasks * sizeof(*t));
-	qsort(t, c->nr_tasks, sizeof(*t), by_files);
+	vx_sort(t, c->nr_tasks, sizeof(*t), by_files);
 	for (size_t i = 0; !err && i < c->nr_tasks; i++)
 		if (t[i].files && (!i || t[i].files != t[i - 1].files))
 			err = one_table(c, w, t[i].pid, t[i].files);
@@ -277,8 +278,7 @@ static void holders_unique(struct fd_walk *w)
 {
 	size_t n = 0;
 
-	if (w->n > 1)
-		qsort(w->v, w->n, sizeof(*w->v), by_tty_pid);
+	vx_sort(w->v, w->n, sizeof(*w->v), by_tty_pid);
 	for (size_t i = 0; i < w->n; i++)
 		if (!n || by_tty_pid(&w->v[n - 1], &w->v[i]))
 			w->v[n++] = w->v[i];
@@ -310,8 +310,8 @@ static int by_pid(const void *x, const void *y)
 static const char *comm_of(const struct vx_owner_ctx *c, int64_t pid)
 {
 	struct vx_owner_task key = { .pid = pid };
-	const struct vx_owner_task *t = c->nr_tasks ?
-		bsearch(&key, c->tasks, c->nr_tasks, sizeof(key), by_pid) : NULL;
+	const struct vx_owner_task *t =
+		vx_bsearch(&key, c->tasks, c->nr_tasks, sizeof(key), by_pid);
 
 	return t ? t->comm : NULL;
 }
@@ -328,8 +328,7 @@ static void ttys_unique(struct vx_owner_ctx *c)
 {
 	size_t n = 0;
 
-	if (c->nr_ttys > 1)
-		qsort(c->ttys, c->nr_ttys, sizeof(*c->ttys), by_addr);
+	vx_sort(c->ttys, c->nr_ttys, sizeof(*c->ttys), by_addr);
 	for (size_t i = 0; i < c->nr_ttys; i++)
 		if (!n || c->ttys[n - 1] != c->ttys[i])
 			c->ttys[n++] = c->ttys[i];
@@ -580,8 +579,7 @@ struct vx_error *vx_owners_ttys(struct vx_owner_ctx *c,
 		if (vx_owner_try_u64(c->k, c->ttys[i] + l.link, &link))
 			err = vx_owner_add_tty(c, link);
 	ttys_unique(c);
-	if (c->nr_tasks > 1)
-		qsort(c->tasks, c->nr_tasks, sizeof(*c->tasks), by_pid);
+	vx_sort(c->tasks, c->nr_tasks, sizeof(*c->tasks), by_pid);
 	if (!err && c->dropped_ttys)
 		vx_report_skip(c->r, "owners: ttys: more than %u ttys, %" PRIu64 " not looked at",
 			       MAX_TTYS, c->dropped_ttys);

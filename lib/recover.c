@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "recover.h"
+#include "sort.h"
 
 #define MAX_RECOVERED	(1UL << 22)
 #define RB_PARENT_MASK	(~3ULL)
@@ -360,7 +361,7 @@ static bool index_links(struct vx_recovery *r)
 			if (s->obj[i].link[n])
 				r->refs[r->nr_refs++] = (struct link_ref){
 					s->obj[i].link[n], i };
-	qsort(r->refs, r->nr_refs, sizeof(*r->refs), by_target);
+	vx_sort(r->refs, r->nr_refs, sizeof(*r->refs), by_target);
 	return true;
 }
 
@@ -373,7 +374,7 @@ static const struct link_ref *first_ref(const struct vx_recovery *r,
 
 	if (!r->nr_refs)	/* no index (refs may be NULL) */
 		return NULL;
-	ref = bsearch(&key, r->refs, r->nr_refs, sizeof(*ref), by_target);
+	ref = vx_bsearch(&key, r->refs, r->nr_refs, sizeof(*ref), by_target);
 	/* bsearch finds any of the equal keys: back up to the first. */
 	while (ref && ref > r->refs && ref[-1].target == target)
 		ref--;
@@ -519,8 +520,7 @@ static bool place_elsewhere(struct vx_kernel *k, struct vx_recovery *r)
 	vx_error_destroy(err);
 	ok = ok && place_linkers(r, &seen);
 	free(seen.slot);
-	if (r->nr_elsewhere)
-		qsort(r->elsewhere, r->nr_elsewhere, sizeof(*r->elsewhere), by_va);
+	vx_sort(r->elsewhere, r->nr_elsewhere, sizeof(*r->elsewhere), by_va);
 	return ok;
 }
 
@@ -531,7 +531,7 @@ static uint64_t placed_on(const struct vx_recovery *r, uint64_t va)
 
 	if (!r->nr_elsewhere)	/* nothing placed: elsewhere is NULL */
 		return 0;
-	p = bsearch(&key, r->elsewhere, r->nr_elsewhere, sizeof(*p), by_va);
+	p = vx_bsearch(&key, r->elsewhere, r->nr_elsewhere, sizeof(*p), by_va);
 	return p ? p->head : 0;
 }
 
@@ -655,7 +655,7 @@ static bool claim_links(struct ctx *c, size_t from, size_t to)
 				c->claims[c->nr_claims++] = (struct claim){ t, va, n };
 		}
 	}
-	qsort(c->claims, c->nr_claims, sizeof(*c->claims), by_claim);
+	vx_sort(c->claims, c->nr_claims, sizeof(*c->claims), by_claim);
 	return true;
 }
 
@@ -671,8 +671,8 @@ static bool slot_free(const struct ctx *c, uint64_t x, int n, uint64_t to)
 	const struct claim *m, *end = c->claims + c->nr_claims;
 	int parents = 0;
 
-	m = c->nr_claims ? bsearch(&key, c->claims, c->nr_claims, sizeof(*m),
-				   by_claim) : NULL;
+	m = vx_bsearch(&key, c->claims, c->nr_claims, sizeof(*m),
+		       by_claim);
 	while (m && m > c->claims && m[-1].target == to)
 		m--;
 	for (; m && m < end && m->target == to; m++) {
@@ -1016,10 +1016,13 @@ struct vx_error *vx_recover_list(struct vx_kernel *k,
 	free(c.claims);
 	if (err)
 		return err;
-	/* Lists of busy and lazy areas are sorted by address (link_va()). */
+	/*
+	 * Lists of busy and lazy areas are sorted by address (link_va()).
+	 * An empty list may have no array: no offset on a NULL pointer.
+	 */
 	if (list->n > first)
-		qsort(list->v + first, list->n - first, sizeof(list->v[0]),
-		      by_start);
+		vx_sort(list->v + first, list->n - first, sizeof(list->v[0]),
+			by_start);
 	record(k, &c, lost, fault);
 	return NULL;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "recover.h"
+#include "sort.h"
 
 #define PAGE_SHIFT	12
 #define PTE_PRESENT	0x1ULL
@@ -637,7 +638,7 @@ struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
 		err = page_chunk_open(k, &c.pc);
 	if (err)
 		goto out;
-	qsort(c.known.v, c.known.n, sizeof(*c.known.v), by_known);
+	vx_sort(c.known.v, c.known.n, sizeof(*c.known.v), by_known);
 	c.known.max_end = malloc((c.known.n + 1) * sizeof(uint64_t));
 	if (!c.known.max_end)
 		goto nomem;
@@ -652,8 +653,8 @@ struct vx_error *vx_recover_page_tables(struct vx_kernel *k, struct vx_vmap *m,
 		err = vx_pt_mapped_runs(k, k->modules_start, k->modules_end,
 					take_run, &c);
 	if (!err && c.added)
-		qsort(m->lists[VX_BUSY].v, m->lists[VX_BUSY].n,
-		      sizeof(struct vx_area), by_node_start);
+		vx_sort(m->lists[VX_BUSY].v, m->lists[VX_BUSY].n,
+			sizeof(struct vx_area), by_node_start);
 	*added = c.added;
 out:
 	free(c.known.v);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "recover.h"
+#include "sort.h"
 
 #define PAGE_SHIFT	12
 #define MAX_OBJECTS	0x7fff		/* the width of slab.objects */
@@ -399,8 +400,7 @@ static int cmp_u64(const void *a, const void *b)
 
 static bool in_sorted(const uint64_t *v, size_t n, uint64_t x)
 {
-	/* an empty set may have no array: bsearch's base must not be NULL */
-	return n && bsearch(&x, v, n, sizeof(*v), cmp_u64) != NULL;
+	return vx_bsearch(&x, v, n, sizeof(*v), cmp_u64) != NULL;
 }
 
 /* The possible CPUs (__cpu_possible_mask) and their per-CPU offsets. */
@@ -928,8 +928,8 @@ static void keep_allocated(struct scan *s)
 	struct vx_slab_scan *o = s->out;
 	size_t kept = 0;
 
-	qsort(s->free, s->nr_free, sizeof(*s->free), cmp_u64);
-	qsort(s->slab, s->nr_slab, sizeof(*s->slab), by_range);
+	vx_sort(s->free, s->nr_free, sizeof(*s->free), cmp_u64);
+	vx_sort(s->slab, s->nr_slab, sizeof(*s->slab), by_range);
 	for (size_t i = 0; i < s->nr_slab; i++)
 		for (size_t t = 0; t < s->nr_tainted; t++)
 			if (s->slab[i].start <= s->tainted[t] &&

@@ -8,6 +8,7 @@
 
 #include "recover.h"
 #include "space.h"
+#include "sort.h"
 
 #define MAX_TREE_NODES		(1UL << 25)
 #define MAX_TREE_DEPTH		128	/* an rb tree of 2^25 nodes is < 52 deep */
@@ -319,8 +320,7 @@ static struct vx_error *collect_ranges(const struct vx_vmap *m,
 			w->bytes[s] += hi - lo;
 		}
 	}
-	if (w->ranges.n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	vx_sort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
 	return NULL;
 }
 
@@ -390,8 +390,7 @@ static struct vx_error *sweep(struct vx_window *w)
 		*u = (struct vx_range){ covered, w->end, VX_NR_STATES, NULL };
 		w->unaccounted += w->end - covered;
 	}
-	if (w->ranges.n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
+	vx_sort(w->ranges.v, w->ranges.n, sizeof(w->ranges.v[0]), range_cmp);
 	return NULL;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "space.h"
+#include "sort.h"
 
 #define MAX_VA_SIZE_PAGES	256	/* vmap_node pools hold areas up to 1 MiB */
 
@@ -347,7 +348,7 @@ static struct vx_error *purged_extents(const struct vx_space *s,
 				*added += l->v[j].end - l->v[j].start;
 		}
 	}
-	qsort(out->v, k, sizeof(*out->v), by_start);
+	vx_sort(out->v, k, sizeof(*out->v), by_start);
 	out->n = 0;
 	for (size_t i = 0; i < k; i++) {	/* merge_or_add_vmap_area() */
 		if (out->n && out->v[out->n - 1].end >= out->v[i].start)

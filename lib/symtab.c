@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "symtab.h"
+#include "sort.h"
 
 struct vx_error *vx_symtab_add(struct vx_symtab *t, const char *name,
 			       uint64_t addr, bool preferred)
@@ -38,8 +39,7 @@ static int compare_entries(const void *a, const void *b)
 
 void vx_symtab_sort(struct vx_symtab *t)
 {
-	if (t->n)
-		qsort(t->v, t->n, sizeof(*t->v), compare_entries);
+	vx_sort(t->v, t->n, sizeof(*t->v), compare_entries);
 }
 
 const struct vx_symtab_entry *vx_symtab_find(const struct vx_symtab *t,

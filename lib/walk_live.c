@@ -16,6 +16,7 @@
 #include "recover.h"
 #include "report.h"
 #include "walk.h"
+#include "sort.h"
 
 /* A walk of 50,000 areas reads for well under a second: 8 tries is bounded and ample. */
 #define LIVE_WALK_TRIES	8
@@ -60,7 +61,7 @@ static struct vx_error *check_overlaps(struct vx_kernel *k, struct vx_vmap *m)
 	for (int s = VX_BUSY; s <= VX_LAZY; s++)
 		for (size_t i = 0; i < m->lists[s].n; i++)
 			v[j++] = &m->lists[s].v[i];
-	qsort(v, n, sizeof(*v), by_start);
+	vx_sort(v, n, sizeof(*v), by_start);
 	for (size_t i = 1; i < n; i++) {
 		if (v[i]->va != v[i - 1]->va && v[i]->start >= v[i - 1]->end)
 			continue;

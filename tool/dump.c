@@ -24,6 +24,7 @@
 #include "symmap.h"
 #include "types.h"
 #include "vmcoreinfo.h"
+#include "sort.h"
 
 struct vx_dump {
 	struct vx_target target;
@@ -167,7 +168,7 @@ static void merge_ranges(struct phys_range *r, size_t *n)
 
 	if (*n < 2)
 		return;
-	qsort(r, *n, sizeof(*r), by_start);
+	vx_sort(r, *n, sizeof(*r), by_start);
 	for (size_t i = 1; i < *n; i++) {
 		if (r[i].start <= r[out].end) {
 			if (r[i].end > r[out].end)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kcore.h"
+#include "sort.h"
 
 /* kcore has one PT_LOAD per RAM range, vmemmap range and window: tens. */
 #define MAX_SEGMENTS	65535
@@ -222,7 +223,7 @@ static struct vx_error *read_headers(struct vx_kcore *kc)
 	if (!err && !kc->nr_seg)
 		err = bad(kc, "no PT_LOAD");
 	if (!err)
-		qsort(kc->seg, kc->nr_seg, sizeof(*kc->seg), seg_cmp);
+		vx_sort(kc->seg, kc->nr_seg, sizeof(*kc->seg), seg_cmp);
 out:
 	elf_end(elf);
 	return err;

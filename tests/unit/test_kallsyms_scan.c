@@ -137,6 +137,8 @@ static size_t encode(const char *text, uint8_t *out)
 
 static void put(struct image *im, const void *p, size_t len)
 {
+	if (!len)	/* nothing to copy, and im->bytes may still be NULL */
+		return;
 	if (im->len + len > im->cap) {
 		im->cap = (im->len + len) * 2;
 		im->bytes = realloc(im->bytes, im->cap);
