@@ -822,6 +822,21 @@ static struct vx_error *scan_memmap(struct scan *s)
 				 scan_run, s);
 }
 
+/*
+ * A kernel always has a slab of vmap_area_cachep: every vmap_area, busy
+ * or free (the free tree holds at least the space above the last busy
+ * area), is one of its objects.  A memory map that shows none was not
+ * read as the kernel wrote it (a struct page damaged or filtered), and
+ * an empty scan must not vouch that a lost list was empty.
+ */
+static struct vx_error *some_slab_seen(struct scan *s)
+{
+	if (s->out->slabs || s->out->slabs_kfence)
+		return NULL;
+	return vx_error_create(VX_ERR_INVALID,
+			       "memory map: no slab of the cache");
+}
+
 /* The per-CPU spare of the free tree: allocated, on no list. */
 static struct vx_error *preload(struct scan *s, uint64_t addr)
 {
@@ -966,6 +981,8 @@ struct vx_error *vx_slab_scan(struct vx_kernel *k, struct vx_slab_scan *out)
 		err = read_cache(&s);
 	if (!err)
 		err = scan_memmap(&s);
+	if (!err)
+		err = some_slab_seen(&s);
 	if (!err)
 		err = cached_free(&s);
 	if (!err)
