@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "owners.h"
+#include "recover.h"
 #include "sort.h"
 
 #define MAX_TTYS_PER_DRIVER	(1U << 16)
@@ -85,6 +86,9 @@ static const char *const tty_fops_names[NR_TTY_FOPS] = {
 
 struct file_layout {
 	uint64_t fdt, max_fds, fd;	/* files_struct.fdt, fdtable.* */
+	/* files_struct.fdtab, .fd_array (VX_ABSENT: not checked) */
+	uint64_t fdtab, fd_array, fd_array_size;
+	uint64_t page_offset;		/* the direct map, 0: unknown */
 	uint64_t f_op, private_data;	/* struct file */
 	uint64_t priv_tty, priv_file;	/* struct tty_file_private */
 	uint64_t fops[NR_TTY_FOPS];
@@ -103,14 +107,22 @@ struct fd_walk {
 	size_t n, cap;
 	uint64_t slots;		/* fd[] slots left to read, over all tables */
 	/* what was not read or refused: one skip for them all */
-	uint64_t cut, unreadable, refused, abandoned;
+	uint64_t cut, unreadable, not_files, bad_tables, refused, abandoned;
 };
 
 static bool file_layout(struct vx_kernel *k, struct file_layout *l)
 {
+	struct vx_error *err;
 	uint64_t addr;
 
 	l->fdt = vx_owner_member(k, "files_struct", "fdt", NULL);
+	l->fdtab = vx_owner_member(k, "files_struct", "fdtab", NULL);
+	l->fd_array = vx_owner_member(k, "files_struct", "fd_array",
+				      &l->fd_array_size);
+	err = vx_pt_direct_map(k, &l->page_offset, &addr);
+	if (err)
+		l->page_offset = 0;	/* the f_op rule still holds */
+	vx_error_destroy(err);
 	l->max_fds = vx_owner_member(k, "fdtable", "max_fds", NULL);
 	l->fd = vx_owner_member(k, "fdtable", "fd", NULL);
 	l->f_op = vx_owner_member(k, "file", "f_op", NULL);
@@ -119,8 +131,7 @@ static bool file_layout(struct vx_kernel *k, struct file_layout *l)
 	l->priv_file = vx_owner_member(k, "tty_file_private", "file", NULL);
 	l->nr_fops = 0;
 	for (int i = 0; i < NR_TTY_FOPS; i++) {
-		struct vx_error *err = vx_kernel_symbol(k, tty_fops_names[i], &addr);
-
+		err = vx_kernel_symbol(k, tty_fops_names[i], &addr);
 		if (!err)
 			l->fops[l->nr_fops++] = addr;
 		vx_error_destroy(err);
@@ -129,6 +140,47 @@ static bool file_layout(struct vx_kernel *k, struct file_layout *l)
 	       l->fd != VX_ABSENT && l->f_op != VX_ABSENT &&
 	       l->private_data != VX_ABSENT && l->priv_tty != VX_ABSENT &&
 	       l->priv_file != VX_ABSENT && l->nr_fops;
+}
+
+/*
+ * Could file be an open struct file?  It is a slab object (filp cache, or
+ * kmalloc'ed for a backing file): 8-byte aligned, in the direct map (on
+ * x86_64 below the vmalloc window).  Its f_op is never NULL once open
+ * (do_dentry_open() refuses an inode without one) and points at a const
+ * file_operations of the kernel image or of a module.  An fd[] that is
+ * not one (a corrupt fdt->fd) holds words that are mostly not both.
+ */
+static bool looks_like_file(struct vx_kernel *k, const struct file_layout *l,
+			    uint64_t file, uint64_t f_op)
+{
+	if (file & 7)
+		return false;
+	if (l->page_offset &&
+	    (file < l->page_offset || file >= k->vmalloc_start))
+		return false;
+	if (!k->stext || !k->end)	/* _stext or _end not in kallsyms */
+		return true;
+	return (f_op >= k->stext && f_op < k->end) ||
+	       (f_op >= k->modules_start && f_op < k->modules_end);
+}
+
+/*
+ * A files_struct starts on its own small table (dup_fd(), and init_files):
+ * fdt = &files->fdtab, fdtab.fd = files->fd_array, fdtab.max_fds =
+ * NR_OPEN_DEFAULT, the size of fd_array.  A bigger table is allocated
+ * elsewhere (alloc_fdtable()), so a table inside the files_struct must be
+ * that one exactly; any table's max_fds is a whole number of
+ * BITS_PER_LONG (the open_fds bitmap's words).
+ */
+static bool table_consistent(const struct file_layout *l, uint64_t files,
+			     uint64_t fdt, uint64_t max, uint64_t fd)
+{
+	if (max % 64)
+		return false;
+	if (l->fdtab == VX_ABSENT || l->fd_array == VX_ABSENT ||
+	    fdt != files + l->fdtab)
+		return true;
+	return fd == files + l->fd_array && max * 8 == l->fd_array_size;
 }
 
 static bool is_tty_fops(const struct file_layout *l, uint64_t f_op)
@@ -173,6 +225,10 @@ static struct vx_error *one_file(struct vx_owner_ctx *c, struct fd_walk *w,
 		w->unreadable++;
 		return NULL;
 	}
+	if (!looks_like_file(c->k, l, file, f_op)) {
+		w->not_files++;
+		return NULL;
+	}
 	if (!is_tty_fops(l, f_op))
 		return NULL;
 	if (!vx_owner_try_u64(c->k, file + l->private_data, &priv) || !priv ||
@@ -199,13 +255,17 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 		w->unreadable++;
 		return NULL;
 	}
+	if (!table_consistent(&w->l, files, fdt, max, fd)) {
+		w->bad_tables++;
+		return NULL;
+	}
 	n = max < MAX_FDS_PER_TABLE ? max : MAX_FDS_PER_TABLE;
 	if (n > w->slots)
 		n = w->slots;
 	if (n < max)
 		w->cut++;
 	w->slots -= n;
-	bad_before = w->unreadable;
+	bad_before = w->unreadable + w->not_files;
 	for (uint64_t i = 0; !err && i < n; i += FD_CHUNK) {
 		size_t m = n - i < FD_CHUNK ? n - i : FD_CHUNK;
 
@@ -220,7 +280,7 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 				continue;
 			err = one_file(c, w, pid, buf[j]);
 			seen++;
-			bad = w->unreadable - bad_before;
+			bad = w->unreadable + w->not_files - bad_before;
 			/* unreadable files outnumber readable ones two to one */
 			if (bad > MAX_BAD_FILES_PER_TABLE && bad > 2 * (seen - bad)) {
 				w->abandoned++;
@@ -288,14 +348,20 @@ static void holders_unique(struct fd_walk *w)
 /* One skip for every table and file the walk could not use. */
 static void open_files_skip(struct vx_owner_ctx *c, const struct fd_walk *w)
 {
-	if (!w->cut && !w->unreadable && !w->refused)
+	if (!w->cut && !w->unreadable && !w->not_files && !w->bad_tables &&
+	    !w->refused)
 		return;
 	vx_report_skip(c->r, "owners: ttys: open files: %" PRIu64 " fd tables read in part"
 		       " (past %u slots a table or %u in all), %" PRIu64 " tables or files"
-		       " unreadable, %" PRIu64 " tables left (more than %u unreadable files,"
-		       " twice the readable ones: not an fd array), %" PRIu64 " tty files"
-		       " refused (private_data not a tty_file_private of that file)",
-		       w->cut, MAX_FDS_PER_TABLE, MAX_FD_SLOTS, w->unreadable, w->abandoned,
+		       " unreadable, %" PRIu64 " fd slots not a struct file (not a"
+		       " direct-map pointer, or f_op in neither the kernel nor a module),"
+		       " %" PRIu64 " tables refused (max_fds or fd do not match the"
+		       " files_struct's own table), %" PRIu64 " tables left (more than %u"
+		       " unreadable or non-file slots, twice the files: not an fd array),"
+		       " %" PRIu64 " tty files refused (private_data not a"
+		       " tty_file_private of that file)",
+		       w->cut, MAX_FDS_PER_TABLE, MAX_FD_SLOTS, w->unreadable,
+		       w->not_files, w->bad_tables, w->abandoned,
 		       MAX_BAD_FILES_PER_TABLE, w->refused);
 }
 

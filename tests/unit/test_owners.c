@@ -60,6 +60,8 @@ static struct owner_member members[] = {
 	{ "task_struct", "group_leader", 0x60, 8 },
 	{ "task_struct", "files", 0x70, 8 },
 	{ "files_struct", "fdt", 0x20, 8 },
+	{ "files_struct", "fdtab", 0x28, 16 },
+	{ "files_struct", "fd_array", 0x40, 64 * 8 },
 	{ "fdtable", "max_fds", 0x0, 4 },
 	{ "fdtable", "fd", 0x8, 8 },
 	{ "file", "f_op", 0x10, 8 },
@@ -806,7 +808,7 @@ static uint64_t tty_file(struct world *w, uint64_t fops, uint64_t tty,
 static void fd_table(struct world *w, uint64_t task, uint32_t max, uint64_t nr,
 		     const uint64_t *files, int n)
 {
-	uint64_t fs = fake_kernel_alloc(w->fk, 0x40);
+	uint64_t fs = fake_kernel_alloc(w->fk, 0x240);
 	uint64_t fdt = fake_kernel_alloc(w->fk, 0x10);
 	uint64_t fd = fake_kernel_alloc(w->fk, 8 * nr);
 
@@ -882,7 +884,7 @@ static void test_a_tty_file_private_not_pointing_back_is_refused(void **state)
 	tty_fops = fops(&w, "tty_fops");
 	add_group(&w, &a, 120, sh, 1, 0);
 	task_list(&w, (struct group *const[]){ &a }, 1);
-	fd_table(&w, a.tasks[0], 8, 8,
+	fd_table(&w, a.tasks[0], 64, 64,
 		 (uint64_t[]){ tty_file(&w, tty_fops, tty, false) }, 1);
 	build(&w, &b);
 	assert_int_equal(owner(&b, data)->kind, VX_OWNER_UNKNOWN);
@@ -892,7 +894,7 @@ static void test_a_tty_file_private_not_pointing_back_is_refused(void **state)
 	unbuild(&w, &b);
 }
 
-/* max_fds 2^32 - 1: the first 2^20 slots are read, the table counted as cut. */
+/* max_fds 2^32 - 64: the first 2^20 slots are read, the table counted as cut. */
 static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
 {
 	static const char *const sh[] = { "sh" };
@@ -908,7 +910,7 @@ static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
 	add_group(&w, &a, 120, sh, 1, 0);
 	task_list(&w, (struct group *const[]){ &a }, 1);
 	files[5] = tty_file(&w, tty_fops, tty, true);
-	fd_table(&w, a.tasks[0], UINT32_MAX, 1 << 20, files, 6);
+	fd_table(&w, a.tasks[0], UINT32_MAX & ~63u, 1 << 20, files, 6);
 	build(&w, &b);
 	assert_string_equal(owner(&b, data)->text, "tty pts1, open by pid 120 sh");
 	assert_int_equal(b.r.nr_skips, 1);
@@ -941,14 +943,15 @@ static void test_an_fd_array_of_unreadable_files_is_left(void **state)
 	task_list(&w, (struct group *const[]){ &a, &c }, 2);
 	for (int i = 0; i < 1000; i++)
 		garbage[i] = 0xffff8f0000000000ULL + 0x1000ULL * i;
-	fd_table(&w, a.tasks[0], 1000, 1000, garbage, 1000);
-	fd_table(&w, c.tasks[0], 8, 8,
+	fd_table(&w, a.tasks[0], 1024, 1024, garbage, 1000);
+	fd_table(&w, c.tasks[0], 64, 64,
 		 (uint64_t[]){ tty_file(&w, tty_fops, tty, true) }, 1);
 	build(&w, &b);
 	assert_string_equal(owner(&b, data)->text, "tty pts2, open by pid 130 cat");
 	assert_int_equal(b.r.nr_skips, 1);
-	assert_true(skipped(&b, ", 65 tables or files unreadable, 1 tables left"
-			    " (more than 64 unreadable files"));
+	assert_true(skipped(&b, ", 65 tables or files unreadable, 0 fd slots not a"
+			    " struct file"));
+	assert_true(skipped(&b, ", 1 tables left (more than 64 unreadable or non-file"));
 	unbuild(&w, &b);
 }
 
@@ -960,7 +963,7 @@ static void test_an_fd_array_of_unreadable_files_is_left(void **state)
 static void test_a_table_with_some_unreadable_files_is_read_whole(void **state)
 {
 	static const char *const sh[] = { "sh" };
-	uint64_t data, tty, tty_fops, files[251];
+	uint64_t data, tty, tty_fops, pipe_fops, files[251];
 	struct group a;
 	struct world w;
 	struct built b;
@@ -971,14 +974,104 @@ static void test_a_table_with_some_unreadable_files_is_read_whole(void **state)
 	tty_fops = fops(&w, "tty_fops");
 	add_group(&w, &a, 120, sh, 1, 0);
 	task_list(&w, (struct group *const[]){ &a }, 1);
-	for (int i = 0; i < 250; i++)
+	pipe_fops = fops(&w, "pipefifo_fops");
+	for (int i = 0; i < 250; i++) {
 		files[i] = i % 5 < 2 ? fake_kernel_alloc(w.fk, 0x40) :
 			   0xffff8f0000000000ULL + 0x1000ULL * i;
+		if (i % 5 < 2)	/* a pipe, say: no tty, but a file */
+			fake_kernel_put_u64(w.fk, files[i] + 0x10, pipe_fops);
+	}
 	files[250] = tty_file(&w, tty_fops, tty, true);
 	fd_table(&w, a.tasks[0], 256, 256, files, 251);
 	build(&w, &b);
 	assert_string_equal(owner(&b, data)->text, "tty pts4, open by pid 120 sh");
-	assert_true(skipped(&b, ", 150 tables or files unreadable, 0 tables left"));
+	assert_true(skipped(&b, ", 150 tables or files unreadable, 0 fd slots not a"
+			    " struct file"));
+	assert_true(skipped(&b, ", 0 tables left"));
+	unbuild(&w, &b);
+}
+
+/*
+ * A table whose fd[] runs over readable words that are no struct file
+ * (a corrupt max_fds read on past fd[] into other data: kernel-image
+ * pointers, and direct-map objects whose f_op is no kernel address):
+ * each such slot is not a file, and the table is left after 64, as for
+ * unreadable ones; reading a million of them cost minutes.
+ */
+static void test_an_fd_array_of_readable_non_files_is_left(void **state)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+	uint64_t data, tty, tty_fops, words[1000], odd;
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
+	tty = new_tty(&w, "pts5", data);
+	tty_fops = fops(&w, "tty_fops");
+	add_group(&w, &a, 120, sh, 1, 0);
+	add_group(&w, &c, 130, cat, 1, 0);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	odd = fake_kernel_alloc(w.fk, 0x40);
+	fake_kernel_put_u64(w.fk, odd + 0x10, 0x1234);	/* f_op: no address */
+	for (int i = 0; i < 1000; i++)
+		words[i] = i % 2 ? w.init_task : odd;	/* image, heap */
+	fd_table(&w, a.tasks[0], 1024, 1024, words, 1000);
+	fd_table(&w, c.tasks[0], 64, 64,
+		 (uint64_t[]){ tty_file(&w, tty_fops, tty, true) }, 1);
+	build(&w, &b);
+	assert_string_equal(owner(&b, data)->text, "tty pts5, open by pid 130 cat");
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, ", 0 tables or files unreadable, 65 fd slots not a"
+			    " struct file"));
+	assert_true(skipped(&b, ", 1 tables left (more than 64 unreadable or non-file"));
+	unbuild(&w, &b);
+}
+
+/*
+ * A files_struct on its own small table (fdt = &files->fdtab) must have
+ * max_fds the size of fd_array and fd = fd_array: one whose max_fds says
+ * 2^24 + 64 (init_files with a corrupt byte) is refused, not read 2^20
+ * slots past fd_array; the same table with max_fds 64 is read.
+ */
+static void own_table(struct world *w, uint64_t task, uint32_t max,
+		      uint64_t file)
+{
+	uint64_t fs = fake_kernel_alloc(w->fk, 0x240);
+
+	fake_kernel_put_u64(w->fk, task + 0x70, fs);
+	fake_kernel_put_u64(w->fk, fs + 0x20, fs + 0x28);
+	fake_kernel_put_u32(w->fk, fs + 0x28, max);
+	fake_kernel_put_u64(w->fk, fs + 0x30, fs + 0x40);
+	fake_kernel_put_u64(w->fk, fs + 0x40, file);
+}
+
+static void test_a_files_structs_own_table_must_be_fd_array(void **state)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+	uint64_t data[2], tty[2], tty_fops;
+	struct group a, c;
+	struct world w;
+	struct built b;
+
+	world_init(&w, FK_612);
+	tty_fops = fops(&w, "tty_fops");
+	for (int i = 0; i < 2; i++) {
+		data[i] = area(&w, 0x3000, VX_VM_ALLOC, 0);
+		tty[i] = new_tty(&w, i ? "pts7" : "pts6", data[i]);
+	}
+	add_group(&w, &a, 120, sh, 1, 0);
+	add_group(&w, &c, 130, cat, 1, 0);
+	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	own_table(&w, a.tasks[0], (1u << 24) + 64,
+		  tty_file(&w, tty_fops, tty[0], true));
+	own_table(&w, c.tasks[0], 64, tty_file(&w, tty_fops, tty[1], true));
+	build(&w, &b);
+	assert_int_equal(owner(&b, data[0])->kind, VX_OWNER_UNKNOWN);
+	assert_string_equal(owner(&b, data[1])->text, "tty pts7, open by pid 130 cat");
+	assert_int_equal(b.r.nr_skips, 1);
+	assert_true(skipped(&b, ", 1 tables refused (max_fds or fd do not match"));
 	unbuild(&w, &b);
 }
 
@@ -1676,6 +1769,8 @@ int main(void)
 		cmocka_unit_test(test_a_huge_max_fds_is_read_to_the_cap),
 		cmocka_unit_test(test_an_fd_array_of_unreadable_files_is_left),
 		cmocka_unit_test(test_a_table_with_some_unreadable_files_is_read_whole),
+		cmocka_unit_test(test_an_fd_array_of_readable_non_files_is_left),
+		cmocka_unit_test(test_a_files_structs_own_table_must_be_fd_array),
 		cmocka_unit_test(test_bpf_programs_in_a_pack_and_a_jit_binary),
 		cmocka_unit_test(test_a_node_pointing_at_itself_in_prog_idr_is_a_skip),
 		cmocka_unit_test(test_prog_idr_nodes_sharing_one_child_are_walked_once),
