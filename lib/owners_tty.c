@@ -148,16 +148,19 @@ static bool file_layout(struct vx_kernel *k, struct file_layout *l)
  * x86_64 below the vmalloc window).  Its f_op is never NULL once open
  * (do_dentry_open() refuses an inode without one) and points at a const
  * file_operations of the kernel image or of a module.  An fd[] that is
- * not one (a corrupt fdt->fd) holds words that are mostly not both.
+ * not one (a corrupt fdt->fd) holds words that are mostly neither.
  */
-static bool looks_like_file(struct vx_kernel *k, const struct file_layout *l,
-			    uint64_t file, uint64_t f_op)
+static bool file_pointer(struct vx_kernel *k, const struct file_layout *l,
+			 uint64_t file)
 {
 	if (file & 7)
 		return false;
-	if (l->page_offset &&
-	    (file < l->page_offset || file >= k->vmalloc_start))
-		return false;
+	return !l->page_offset ||
+	       (file >= l->page_offset && file < k->vmalloc_start);
+}
+
+static bool file_op(struct vx_kernel *k, uint64_t f_op)
+{
 	if (!k->stext || !k->end)	/* _stext or _end not in kallsyms */
 		return true;
 	return (f_op >= k->stext && f_op < k->end) ||
@@ -221,11 +224,15 @@ static struct vx_error *one_file(struct vx_owner_ctx *c, struct fd_walk *w,
 	uint64_t f_op, priv, tty, back;
 	struct vx_error *err;
 
+	if (!file_pointer(c->k, l, file)) {
+		w->not_files++;
+		return NULL;
+	}
 	if (!vx_owner_try_u64(c->k, file + l->f_op, &f_op)) {
 		w->unreadable++;
 		return NULL;
 	}
-	if (!looks_like_file(c->k, l, file, f_op)) {
+	if (!file_op(c->k, f_op)) {
 		w->not_files++;
 		return NULL;
 	}
@@ -281,7 +288,7 @@ static struct vx_error *one_table(struct vx_owner_ctx *c, struct fd_walk *w,
 			err = one_file(c, w, pid, buf[j]);
 			seen++;
 			bad = w->unreadable + w->not_files - bad_before;
-			/* unreadable files outnumber readable ones two to one */
+			/* unreadable or non-file slots outnumber files two to one */
 			if (bad > MAX_BAD_FILES_PER_TABLE && bad > 2 * (seen - bad)) {
 				w->abandoned++;
 				w->slots += n - (i + j + 1);	/* not read */
