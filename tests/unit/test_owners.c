@@ -869,56 +869,76 @@ static void test_ttys_held_open_name_the_processes_holding_them(void **state)
 	unbuild(&w, &b);
 }
 
+/*
+ * The open-file tests' world: one tty named name whose n_tty_data is the
+ * area data, tty_fops, and two processes with no files yet: sh (pid 120)
+ * and cat (pid 130).
+ */
+struct fd_case {
+	struct world w;
+	struct group sh, cat;
+	uint64_t data, tty, tty_fops;
+};
+
+static void fd_case_init(struct fd_case *f, const char *name)
+{
+	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
+
+	world_init(&f->w, FK_612);
+	f->data = area(&f->w, 0x3000, VX_VM_ALLOC, 0);
+	f->tty = new_tty(&f->w, name, f->data);
+	f->tty_fops = fops(&f->w, "tty_fops");
+	add_group(&f->w, &f->sh, 120, sh, 1, 0);
+	add_group(&f->w, &f->cat, 130, cat, 1, 0);
+	task_list(&f->w, (struct group *const[]){ &f->sh, &f->cat }, 2);
+}
+
 /* A tty_file_private whose file is another file: garbage, not a tty. */
 static void test_a_tty_file_private_not_pointing_back_is_refused(void **state)
 {
-	static const char *const sh[] = { "sh" };
-	uint64_t data, tty, tty_fops;
-	struct group a;
-	struct world w;
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
-	tty = new_tty(&w, "pts3", data);
-	tty_fops = fops(&w, "tty_fops");
-	add_group(&w, &a, 120, sh, 1, 0);
-	task_list(&w, (struct group *const[]){ &a }, 1);
-	fd_table(&w, a.tasks[0], 64, 64,
-		 (uint64_t[]){ tty_file(&w, tty_fops, tty, false) }, 1);
-	build(&w, &b);
-	assert_int_equal(owner(&b, data)->kind, VX_OWNER_UNKNOWN);
+	fd_case_init(&f, "pts3");
+	fd_table(&f.w, f.sh.tasks[0], 64, 64,
+		 (uint64_t[]){ tty_file(&f.w, f.tty_fops, f.tty, false) }, 1);
+	build(&f.w, &b);
+	assert_int_equal(owner(&b, f.data)->kind, VX_OWNER_UNKNOWN);
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, "owners: ttys: open files: 0 fd tables read in part"));
 	assert_true(skipped(&b, "1 tty files refused"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
 }
 
 /* max_fds 2^32 - 64: the first 2^20 slots are read, the table counted as cut. */
 static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
 {
-	static const char *const sh[] = { "sh" };
-	uint64_t data, tty, tty_fops, files[6] = { 0 };
-	struct group a;
-	struct world w;
+	uint64_t files[6] = { 0 };
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
-	tty = new_tty(&w, "pts1", data);
-	tty_fops = fops(&w, "tty_fops");
-	add_group(&w, &a, 120, sh, 1, 0);
-	task_list(&w, (struct group *const[]){ &a }, 1);
-	files[5] = tty_file(&w, tty_fops, tty, true);
-	fd_table(&w, a.tasks[0], UINT32_MAX & ~63u, 1 << 20, files, 6);
-	build(&w, &b);
-	assert_string_equal(owner(&b, data)->text, "tty pts1, open by pid 120 sh");
+	fd_case_init(&f, "pts1");
+	files[5] = tty_file(&f.w, f.tty_fops, f.tty, true);
+	fd_table(&f.w, f.sh.tasks[0], UINT32_MAX & ~63u, 1 << 20, files, 6);
+	build(&f.w, &b);
+	assert_string_equal(owner(&b, f.data)->text, "tty pts1, open by pid 120 sh");
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, "owners: ttys: open files: 1 fd tables read in part"
 			    " (past 1048576 slots a table"));
 	/* nothing past the cap was read (the heap beyond is not all readable) */
 	assert_true(skipped(&b, ", 0 tables or files unreadable"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
+}
+
+/*
+ * sh's table holds the 1000 words of fill(); cat's table the tty: what
+ * the tests of a table that is no fd array share.
+ */
+static void two_tables(struct fd_case *f, const uint64_t *fill)
+{
+	fd_table(&f->w, f->sh.tasks[0], 1024, 1024, fill, 1000);
+	fd_table(&f->w, f->cat.tasks[0], 64, 64,
+		 (uint64_t[]){ tty_file(&f->w, f->tty_fops, f->tty, true) }, 1);
 }
 
 /*
@@ -928,31 +948,21 @@ static void test_a_huge_max_fds_is_read_to_the_cap(void **state)
  */
 static void test_an_fd_array_of_unreadable_files_is_left(void **state)
 {
-	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
-	uint64_t data, tty, tty_fops, garbage[1000];
-	struct group a, c;
-	struct world w;
+	uint64_t garbage[1000];
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
-	tty = new_tty(&w, "pts2", data);
-	tty_fops = fops(&w, "tty_fops");
-	add_group(&w, &a, 120, sh, 1, 0);
-	add_group(&w, &c, 130, cat, 1, 0);
-	task_list(&w, (struct group *const[]){ &a, &c }, 2);
+	fd_case_init(&f, "pts2");
 	for (int i = 0; i < 1000; i++)
 		garbage[i] = 0xffff8f0000000000ULL + 0x1000ULL * i;
-	fd_table(&w, a.tasks[0], 1024, 1024, garbage, 1000);
-	fd_table(&w, c.tasks[0], 64, 64,
-		 (uint64_t[]){ tty_file(&w, tty_fops, tty, true) }, 1);
-	build(&w, &b);
-	assert_string_equal(owner(&b, data)->text, "tty pts2, open by pid 130 cat");
+	two_tables(&f, garbage);
+	build(&f.w, &b);
+	assert_string_equal(owner(&b, f.data)->text, "tty pts2, open by pid 130 cat");
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, ", 65 tables or files unreadable, 0 fd slots not a"
 			    " struct file"));
 	assert_true(skipped(&b, ", 1 tables left (more than 64 unreadable or non-file"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
 }
 
 /*
@@ -962,33 +972,26 @@ static void test_an_fd_array_of_unreadable_files_is_left(void **state)
  */
 static void test_a_table_with_some_unreadable_files_is_read_whole(void **state)
 {
-	static const char *const sh[] = { "sh" };
-	uint64_t data, tty, tty_fops, pipe_fops, files[251];
-	struct group a;
-	struct world w;
+	uint64_t pipe_fops, files[251];
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
-	tty = new_tty(&w, "pts4", data);
-	tty_fops = fops(&w, "tty_fops");
-	add_group(&w, &a, 120, sh, 1, 0);
-	task_list(&w, (struct group *const[]){ &a }, 1);
-	pipe_fops = fops(&w, "pipefifo_fops");
+	fd_case_init(&f, "pts4");
+	pipe_fops = fops(&f.w, "pipefifo_fops");
 	for (int i = 0; i < 250; i++) {
-		files[i] = i % 5 < 2 ? fake_kernel_alloc(w.fk, 0x40) :
+		files[i] = i % 5 < 2 ? fake_kernel_alloc(f.w.fk, 0x40) :
 			   0xffff8f0000000000ULL + 0x1000ULL * i;
 		if (i % 5 < 2)	/* a pipe, say: no tty, but a file */
-			fake_kernel_put_u64(w.fk, files[i] + 0x10, pipe_fops);
+			fake_kernel_put_u64(f.w.fk, files[i] + 0x10, pipe_fops);
 	}
-	files[250] = tty_file(&w, tty_fops, tty, true);
-	fd_table(&w, a.tasks[0], 256, 256, files, 251);
-	build(&w, &b);
-	assert_string_equal(owner(&b, data)->text, "tty pts4, open by pid 120 sh");
+	files[250] = tty_file(&f.w, f.tty_fops, f.tty, true);
+	fd_table(&f.w, f.sh.tasks[0], 256, 256, files, 251);
+	build(&f.w, &b);
+	assert_string_equal(owner(&b, f.data)->text, "tty pts4, open by pid 120 sh");
 	assert_true(skipped(&b, ", 150 tables or files unreadable, 0 fd slots not a"
 			    " struct file"));
 	assert_true(skipped(&b, ", 0 tables left"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
 }
 
 /*
@@ -1000,33 +1003,23 @@ static void test_a_table_with_some_unreadable_files_is_read_whole(void **state)
  */
 static void test_an_fd_array_of_readable_non_files_is_left(void **state)
 {
-	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
-	uint64_t data, tty, tty_fops, words[1000], odd;
-	struct group a, c;
-	struct world w;
+	uint64_t words[1000], odd;
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	data = area(&w, 0x3000, VX_VM_ALLOC, 0);
-	tty = new_tty(&w, "pts5", data);
-	tty_fops = fops(&w, "tty_fops");
-	add_group(&w, &a, 120, sh, 1, 0);
-	add_group(&w, &c, 130, cat, 1, 0);
-	task_list(&w, (struct group *const[]){ &a, &c }, 2);
-	odd = fake_kernel_alloc(w.fk, 0x40);
-	fake_kernel_put_u64(w.fk, odd + 0x10, 0x1234);	/* f_op: no address */
+	fd_case_init(&f, "pts5");
+	odd = fake_kernel_alloc(f.w.fk, 0x40);
+	fake_kernel_put_u64(f.w.fk, odd + 0x10, 0x1234);	/* f_op: no address */
 	for (int i = 0; i < 1000; i++)
-		words[i] = i % 2 ? w.init_task : odd;	/* image, heap */
-	fd_table(&w, a.tasks[0], 1024, 1024, words, 1000);
-	fd_table(&w, c.tasks[0], 64, 64,
-		 (uint64_t[]){ tty_file(&w, tty_fops, tty, true) }, 1);
-	build(&w, &b);
-	assert_string_equal(owner(&b, data)->text, "tty pts5, open by pid 130 cat");
+		words[i] = i % 2 ? f.w.init_task : odd;	/* image, heap */
+	two_tables(&f, words);
+	build(&f.w, &b);
+	assert_string_equal(owner(&b, f.data)->text, "tty pts5, open by pid 130 cat");
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, ", 0 tables or files unreadable, 65 fd slots not a"
 			    " struct file"));
 	assert_true(skipped(&b, ", 1 tables left (more than 64 unreadable or non-file"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
 }
 
 /*
@@ -1049,30 +1042,22 @@ static void own_table(struct world *w, uint64_t task, uint32_t max,
 
 static void test_a_files_structs_own_table_must_be_fd_array(void **state)
 {
-	static const char *const sh[] = { "sh" }, *const cat[] = { "cat" };
-	uint64_t data[2], tty[2], tty_fops;
-	struct group a, c;
-	struct world w;
+	uint64_t data7, tty7;
+	struct fd_case f;
 	struct built b;
 
-	world_init(&w, FK_612);
-	tty_fops = fops(&w, "tty_fops");
-	for (int i = 0; i < 2; i++) {
-		data[i] = area(&w, 0x3000, VX_VM_ALLOC, 0);
-		tty[i] = new_tty(&w, i ? "pts7" : "pts6", data[i]);
-	}
-	add_group(&w, &a, 120, sh, 1, 0);
-	add_group(&w, &c, 130, cat, 1, 0);
-	task_list(&w, (struct group *const[]){ &a, &c }, 2);
-	own_table(&w, a.tasks[0], (1u << 24) + 64,
-		  tty_file(&w, tty_fops, tty[0], true));
-	own_table(&w, c.tasks[0], 64, tty_file(&w, tty_fops, tty[1], true));
-	build(&w, &b);
-	assert_int_equal(owner(&b, data[0])->kind, VX_OWNER_UNKNOWN);
-	assert_string_equal(owner(&b, data[1])->text, "tty pts7, open by pid 130 cat");
+	fd_case_init(&f, "pts6");
+	data7 = area(&f.w, 0x3000, VX_VM_ALLOC, 0);
+	tty7 = new_tty(&f.w, "pts7", data7);
+	own_table(&f.w, f.sh.tasks[0], (1u << 24) + 64,
+		  tty_file(&f.w, f.tty_fops, f.tty, true));
+	own_table(&f.w, f.cat.tasks[0], 64, tty_file(&f.w, f.tty_fops, tty7, true));
+	build(&f.w, &b);
+	assert_int_equal(owner(&b, f.data)->kind, VX_OWNER_UNKNOWN);
+	assert_string_equal(owner(&b, data7)->text, "tty pts7, open by pid 130 cat");
 	assert_int_equal(b.r.nr_skips, 1);
 	assert_true(skipped(&b, ", 1 tables refused (max_fds or fd do not match"));
-	unbuild(&w, &b);
+	unbuild(&f.w, &b);
 }
 
 /* ---- BPF -------------------------------------------------------------- */
