@@ -189,6 +189,48 @@ static uint64_t type_size(struct layout_ctx *c, const char *type, bool required)
 #define REQ(type, path) member_at(&c, type, path, true, NULL)
 #define OPT(type, path) member_at(&c, type, path, false, NULL)
 
+/* bytes at off lie inside a structure of size bytes (absent: nothing to hold). */
+static bool fits(uint64_t off, uint64_t bytes, uint64_t size)
+{
+	return off == VX_ABSENT || (off <= size && bytes <= size - off);
+}
+
+/*
+ * The walker and the recovery copy a vmap_area or vm_struct into a buffer
+ * of its size and take members from it at the offsets the types give:
+ * each must lie inside, or a corrupt BTF record (an offset or a member's
+ * type changed) would read past the buffer.  purge_list: only its next
+ * pointer is read (8 bytes: a list_head or an llist_node).  nr_pages is an
+ * unsigned int (8 bytes at most are taken); page_order an int.
+ */
+static bool members_inside(const struct vx_layout *l)
+{
+	uint64_t rb_last = l->rb_left;
+
+	if (l->rb_right > rb_last)
+		rb_last = l->rb_right;
+	if (l->rb_parent > rb_last)
+		rb_last = l->rb_parent;
+	return fits(l->va_start, 8, l->va_sizeof) &&
+	       fits(l->va_end, 8, l->va_sizeof) &&
+	       fits(l->va_list, 16, l->va_sizeof) &&
+	       fits(l->va_vm, 8, l->va_sizeof) &&
+	       fits(l->va_subtree_max_size, 8, l->va_sizeof) &&
+	       fits(l->va_flags, 8, l->va_sizeof) &&
+	       fits(l->va_purge_list, 8, l->va_sizeof) &&
+	       rb_last <= l->va_sizeof &&
+	       fits(l->va_rb_node, rb_last + 8, l->va_sizeof) &&
+	       fits(l->vm_addr, 8, l->vm_sizeof) &&
+	       fits(l->vm_size, 8, l->vm_sizeof) &&
+	       fits(l->vm_flags, 8, l->vm_sizeof) &&
+	       fits(l->vm_pages, 8, l->vm_sizeof) &&
+	       l->vm_nr_pages_size >= 1 && l->vm_nr_pages_size <= 8 &&
+	       fits(l->vm_nr_pages, l->vm_nr_pages_size, l->vm_sizeof) &&
+	       fits(l->vm_page_order, 4, l->vm_sizeof) &&
+	       fits(l->vm_phys_addr, 8, l->vm_sizeof) &&
+	       fits(l->vm_caller, 8, l->vm_sizeof);
+}
+
 static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 {
 	struct layout_ctx c = { .k = k };
@@ -236,10 +278,15 @@ static struct vx_error *resolve_vmalloc_layout(struct vx_kernel *k)
 	}
 	/* The walker reads each structure into a fixed buffer. */
 	if (!c.err && (l->va_sizeof > VX_MAX_STRUCT_BYTES ||
-		       l->vm_sizeof > VX_MAX_STRUCT_BYTES ||
-		       l->va_sizeof < l->va_list + 16))
+		       l->vm_sizeof > VX_MAX_STRUCT_BYTES))
 		c.err = vx_error_create(VX_ERR_INVALID,
 					"%s: implausible sizes: vmap_area %lu, vm_struct %lu bytes",
+					k->types->source,
+					(unsigned long)l->va_sizeof,
+					(unsigned long)l->vm_sizeof);
+	if (!c.err && !members_inside(l))
+		c.err = vx_error_create(VX_ERR_INVALID,
+					"%s: a member of struct vmap_area or vm_struct lies outside it (%lu and %lu bytes): corrupt type information",
 					k->types->source,
 					(unsigned long)l->va_sizeof,
 					(unsigned long)l->vm_sizeof);
@@ -364,6 +411,14 @@ static struct vx_error *read_numa(struct vx_kernel *k)
 	/* MAX_NUMNODES = 1 << NODES_SHIFT; node id sits at the top of page->flags. */
 	if (!vx_vmcoreinfo_length(&k->vmci, "node_data", &length))
 		length = 1024;
+	/*
+	 * node_data[MAX_NUMNODES]: x86_64's NODES_SHIFT is 1 to 10 on a NUMA
+	 * kernel.  Anything else would shift page->flags by 64 bits or more.
+	 */
+	if (length < 2 || length > 1024 || (length & (length - 1)))
+		return vx_error_create(VX_ERR_INVALID,
+				       "VMCOREINFO LENGTH(node_data)=%lu is not the MAX_NUMNODES of an x86_64 NUMA kernel (a power of two, 2 to 1024)",
+				       (unsigned long)length);
 	k->nodes_shift = 0;
 	while ((1ULL << k->nodes_shift) < length)
 		k->nodes_shift++;

@@ -167,7 +167,10 @@ static struct vx_error *resolve_layout(struct vx_kernel *k,
 	     (l->pcs_barn == VX_ABSENT && l->barn_arr == VX_ABSENT)))
 		return fail("%s: the per-CPU sheaves or the barn are not described",
 			    k->types->source);
-	if (l->page_size < l->counters + 8 || l->page_size > VX_MAX_STRUCT_BYTES)
+	/* struct slab overlays struct page, read whole into a page's buffer. */
+	if (l->page_size < 8 || l->page_size > VX_MAX_STRUCT_BYTES ||
+	    l->counters > l->page_size - 8 || l->slab_cache > l->page_size - 8 ||
+	    l->freelist > l->page_size - 8)
 		return fail("%s: struct page and struct slab do not agree",
 			    k->types->source);
 	return NULL;
@@ -195,7 +198,8 @@ static struct vx_error *slab_mark(struct scan *s)
 		/* 6.10-6.11 cleared a bit in a 0xffffffff word instead. */
 		if (top < 0xf0 || top == 0xff ||
 		    !vx_vmcoreinfo_offset(&s->k->vmci, "page._mapcount",
-					  &s->l.page_type))
+					  &s->l.page_type) ||
+		    s->l.page_type > s->l.page_size - 4)
 			return fail("%s: the slab page type is not one vmapx knows (PAGE_SLAB_MAPCOUNT_VALUE)",
 				    "memory map");
 		s->slab_type = top;

@@ -62,9 +62,17 @@ struct vx_target {
 	void *priv;
 };
 
+/*
+ * A read that would run past the top of the address space is a fault of
+ * its own: no backend has to think about addr + len wrapping to 0 (a
+ * pointer from a corrupt dump can be anything).
+ */
 static inline struct vx_error *vx_read(struct vx_target *t, uint64_t addr,
 				       void *buf, size_t len)
 {
+	if (len && addr + (len - 1) < addr)
+		return vx_error_fault(addr, "0x%lx: %zu bytes run past the top of the address space",
+				      (unsigned long)addr, len);
 	return t->read(t, addr, buf, len);
 }
 

@@ -70,15 +70,19 @@ static struct vx_error *dump_read(struct vx_target *t, uint64_t addr,
 	 * with PT_LOADs shorter in the file than in memory has excluded
 	 * pages too (elf_holes()).
 	 */
-	for (uint64_t p = addr & ~(VX_PAGE_SIZE - 1);
-	     (d->dump_level > 1 || d->nr_holes || d->nr_vholes) &&
-	     p < addr + len;
-	     p += VX_PAGE_SIZE) {
-		uint64_t at = p < addr ? addr : p;
+	if (len && (d->dump_level > 1 || d->nr_holes || d->nr_vholes)) {
+		/* Counted in pages: the top page's end address wraps to 0. */
+		uint64_t first = addr / VX_PAGE_SIZE;
+		uint64_t last = (addr + (len - 1)) / VX_PAGE_SIZE;
 
-		if (dump_excluded(t, p) == 1)
-			return vx_error_fault(at, "0x%lx: page not in dump",
-					      (unsigned long)at);
+		for (uint64_t n = first; n <= last; n++) {
+			uint64_t p = n * VX_PAGE_SIZE;
+			uint64_t at = p < addr ? addr : p;
+
+			if (dump_excluded(t, p) == 1)
+				return vx_error_fault(at, "0x%lx: page not in dump",
+						      (unsigned long)at);
+		}
 	}
 	st = kdump_read(d->ctx, KDUMP_KVADDR, addr, buf, &got);
 	if (st == KDUMP_OK && got == len)

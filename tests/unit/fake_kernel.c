@@ -73,6 +73,10 @@ struct fake_kernel {
 	bool base_relative;	/* 6.15-6.19 kallsyms_offsets */
 	char vmcoreinfo_extra[512];
 	bool no_numa;
+	uint64_t max_numnodes;		/* LENGTH(node_data), 0: 1024 */
+	/* members the tests moved (corrupt type information) */
+	struct { const char *type, *path; uint64_t offset, size; } moved[4];
+	size_t nr_moved;
 	char *vmcoreinfo;
 	struct { uint64_t head, va; } members[8192];	/* list, area */
 	size_t nr_members;
@@ -281,6 +285,14 @@ static struct vx_error *types_member(struct vx_types *ty, const char *type,
 					offsetof(struct fake_kernel, types));
 	const struct fk_member *m = find_member(fk->gen, type, path);
 
+	for (size_t i = 0; i < fk->nr_moved; i++) {
+		if (!strcmp(fk->moved[i].type, type) &&
+		    !strcmp(fk->moved[i].path, path)) {
+			out->offset = fk->moved[i].offset;
+			out->size = fk->moved[i].size;
+			return NULL;
+		}
+	}
 	if (!m)
 		return vx_error_create(VX_ERR_NOT_FOUND, "no member %s.%s",
 				       type, path);
@@ -770,6 +782,22 @@ void fake_kernel_set_kallsyms_base_relative(struct fake_kernel *fk)
 	fk->base_relative = true;
 }
 
+void fake_kernel_move_member(struct fake_kernel *fk, const char *type,
+			     const char *path, uint64_t offset, uint64_t size)
+{
+	if (fk->nr_moved == sizeof(fk->moved) / sizeof(fk->moved[0]))
+		abort();
+	fk->moved[fk->nr_moved].type = type;
+	fk->moved[fk->nr_moved].path = path;
+	fk->moved[fk->nr_moved].offset = offset;
+	fk->moved[fk->nr_moved++].size = size;
+}
+
+void fake_kernel_set_max_numnodes(struct fake_kernel *fk, uint64_t n)
+{
+	fk->max_numnodes = n;
+}
+
 void fake_kernel_add_vmcoreinfo(struct fake_kernel *fk, const char *line)
 {
 	size_t len = strlen(fk->vmcoreinfo_extra);
@@ -999,7 +1027,8 @@ static void build_vmcoreinfo(struct fake_kernel *fk, const struct ksyms_loc *loc
 			fprintf(f, "SYMBOL(kallsyms_relative_base)=%lx\n",
 				(unsigned long)loc->relative_base);
 	}
-	fprintf(f, "LENGTH(node_data)=1024\nSIZE(nodemask_t)=128\n");
+	fprintf(f, "LENGTH(node_data)=%lu\nSIZE(nodemask_t)=128\n",
+		(unsigned long)(fk->max_numnodes ? fk->max_numnodes : 1024));
 	fprintf(f, "NUMBER(pgtable_l5_enabled)=0\n");
 	fprintf(f, "NUMBER(KERNEL_IMAGE_SIZE)=1073741824\n");
 	if (has_nodes(fk))

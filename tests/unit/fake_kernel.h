@@ -127,6 +127,14 @@ void fake_kernel_set_no_numa(struct fake_kernel *fk);
 /* 6.12+: nr_vmap_nodes (default 2 of the 4 allocated nodes). */
 void fake_kernel_set_vmap_nodes(struct fake_kernel *fk, uint32_t nr);
 void fake_kernel_set_ptr_key(struct fake_kernel *fk, uint64_t k0, uint64_t k1);
+/*
+ * The type source answers offset and size for type.path (strings kept,
+ * not copied): corrupt type information.  At most four.
+ */
+void fake_kernel_move_member(struct fake_kernel *fk, const char *type,
+			     const char *path, uint64_t offset, uint64_t size);
+/* VMCOREINFO LENGTH(node_data), MAX_NUMNODES (default 1024). */
+void fake_kernel_set_max_numnodes(struct fake_kernel *fk, uint64_t n);
 
 void fake_kernel_add_module(struct fake_kernel *fk, const struct fk_module *m);
 

@@ -467,6 +467,61 @@ static void test_each_run_has_its_own_skips(void **state)
 	fake_kernel_free(fk);
 }
 
+/*
+ * Corrupt type information: a member the walker takes from a copied
+ * vmap_area or vm_struct at an offset past the copy is refused at open
+ * (without the check, ASan: a read past the walker's 256-byte buffer).
+ */
+static void expect_layout_refused(enum fk_gen gen, const char *type,
+				  const char *path, uint64_t offset,
+				  uint64_t size)
+{
+	struct fake_kernel *fk = new_kernel(gen);
+
+	add_vmalloc(fk, 0, V);
+	fake_kernel_move_member(fk, type, path, offset, size);
+	expect_walk_error(fk, "lies outside it");
+}
+
+static void test_member_outside_its_struct_is_refused(void **state)
+{
+	expect_layout_refused(FK_61, "vmap_area", "va_end", 200, 8);
+	expect_layout_refused(FK_612, "vmap_area", "vm", 0x10000, 8);
+	expect_layout_refused(FK_61, "vm_struct", "caller", UINT64_MAX - 4, 8);
+	/* rb_node's own member reaching past the vmap_area holding it */
+	expect_layout_refused(FK_61, "rb_node", "rb_left", 240, 8);
+	/* nr_pages wider than the 8 bytes the walker copies it into */
+	expect_layout_refused(FK_510, "vm_struct", "nr_pages", 8, 16);
+}
+
+static void test_max_numnodes_not_a_power_of_two_is_refused(void **state)
+{
+	const uint64_t bad[] = { 1, 3, 2048, 1ULL << 63 };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fake_kernel *fk = new_kernel(FK_61);
+
+		add_vmalloc(fk, 0, V);
+		fake_kernel_set_max_numnodes(fk, bad[i]);
+		expect_walk_error(fk, "LENGTH(node_data)");
+	}
+}
+
+static void test_read_past_the_top_of_memory_is_a_fault(void **state)
+{
+	struct fake_kernel *fk = new_kernel(FK_61);
+	struct vx_target *t = fake_kernel_target(fk);
+	struct vx_error *err;
+	uint8_t buf[16];
+
+	err = vx_read(t, UINT64_MAX - 7, buf, 16);
+	assert_non_null(err);
+	assert_int_equal(err->code, VX_ERR_FAULT);
+	assert_contains(err->message, "past the top of the address space");
+	vx_error_destroy(err);
+	fake_kernel_free(fk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +542,9 @@ int main(void)
 		cmocka_unit_test(test_open_fact_reported_only_by_runs_needing_it),
 		cmocka_unit_test(test_each_run_has_its_own_skips),
 		cmocka_unit_test(test_61_empty_lists_are_a_skip),
+		cmocka_unit_test(test_member_outside_its_struct_is_refused),
+		cmocka_unit_test(test_max_numnodes_not_a_power_of_two_is_refused),
+		cmocka_unit_test(test_read_past_the_top_of_memory_is_a_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -383,6 +383,29 @@ static void test_612_slab_scan_that_finds_no_slab_rebuilds_nothing(void **state)
 }
 
 /*
+ * struct slab's members are taken from a copy of the struct page they
+ * overlay: one placed past it (corrupt type information) refuses the
+ * scan instead of reading past the copy (ASan under make unit-san).
+ */
+static void test_612_slab_member_past_struct_page_refuses_the_scan(void **state)
+{
+	const char *moved[] = { "slab_cache", "freelist", "counters" };
+
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		struct vx_kernel *k;
+		char *want;
+		struct fake_kernel *fk = slab_kernel(RANDOM, &want);
+
+		fake_kernel_move_member(fk, "slab", moved[i], 60, 8);
+		free(print(fk, &k));
+		assert_int_equal(skips_with("struct page and struct slab do not agree"), 1);
+		free(want);
+		vx_kernel_close(k);
+		fake_kernel_free(fk);
+	}
+}
+
+/*
  * The scan is done once per kernel, but a kernel kept open (crash) walks
  * once per command: the second walk, with a report of its own, still
  * says why the slabs were not used.
@@ -766,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_612_slab_scan_skips_a_kfence_page),
 		cmocka_unit_test(test_612_slab_scan_drops_a_slab_whose_freelist_does_not_decode),
 		cmocka_unit_test(test_612_slab_scan_checks_the_freelist_length),
+		cmocka_unit_test(test_612_slab_member_past_struct_page_refuses_the_scan),
 		cmocka_unit_test(test_612_every_walk_says_the_slab_scan_failed),
 		cmocka_unit_test(test_612_slab_scan_that_finds_no_slab_rebuilds_nothing),
 		cmocka_unit_test(test_612_json_says_each_line_came_from_the_slab),
