@@ -248,12 +248,34 @@ static void test_elf_holes_of_several_loads_and_a_wider_phentsize(void **state)
 	vx_dump_close(d);
 }
 
+/*
+ * A read inside the top page of the address space, where the page after
+ * it is 0: the excluded-page check of a core with holes used to step
+ * page by page while p < addr + len, and p wrapped to 0 (~2^52 steps).
+ */
+static void test_elf_read_in_the_top_page_returns(void **state)
+{
+	struct vx_dump *d = open_core(write_core(1));
+	struct vx_target *t = vx_dump_target(d);
+	unsigned char buf[8];
+	struct vx_error *err;
+
+	alarm(20);
+	err = vx_read(t, UINT64_MAX - 0xeff, buf, sizeof(buf));
+	alarm(0);
+	assert_non_null(err);
+	assert_true(vx_error_is(err, VX_ERR_FAULT));
+	vx_error_destroy(err);
+	vx_dump_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_memsz_tail_is_not_in_dump),
 		cmocka_unit_test(test_elf_page_in_file_reads),
 		cmocka_unit_test(test_elf_holes_of_several_loads_and_a_wider_phentsize),
+		cmocka_unit_test(test_elf_read_in_the_top_page_returns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
