@@ -599,6 +599,20 @@ static int cmp_group_growth(const void *pa, const void *pb)
 	return cmp_group_key(pa, pb);
 }
 
+/*
+ * A snapshot line's size is at most INT64_MAX, but nothing stops a made-up
+ * file from holding many such lines: a sum stops at the int64_t limits
+ * instead of overflowing (undefined behaviour).
+ */
+static int64_t add_bytes(int64_t sum, int64_t more)
+{
+	int64_t r;
+
+	if (!__builtin_add_overflow(sum, more, &r))
+		return r;
+	return more > 0 ? INT64_MAX : INT64_MIN;
+}
+
 static void contribution(const struct vx_diff_entry *e, bool by_module,
 			 struct vx_diff_group *g)
 {
@@ -645,7 +659,8 @@ struct vx_error *vx_diff_summary(const struct vx_diff *diff, bool all,
 			g[folded - 1].disappeared += g[i].disappeared;
 			g[folded - 1].changed += g[i].changed;
 			g[folded - 1].count += g[i].count;
-			g[folded - 1].bytes += g[i].bytes;
+			g[folded - 1].bytes = add_bytes(g[folded - 1].bytes,
+							g[i].bytes);
 			continue;
 		}
 		g[folded++] = g[i];
@@ -677,9 +692,10 @@ static void count_shown(const struct vx_diff *diff, bool all, struct totals *t)
 			continue;
 		}
 		t->count[e->change]++;
-		t->bytes[e->change] += e->change == VX_DIFF_APPEARED ? e->new->size :
-				       e->change == VX_DIFF_DISAPPEARED ? -e->old->size :
-				       e->new->size - e->old->size;
+		t->bytes[e->change] = add_bytes(t->bytes[e->change],
+			e->change == VX_DIFF_APPEARED ? e->new->size :
+			e->change == VX_DIFF_DISAPPEARED ? -e->old->size :
+			e->new->size - e->old->size);
 	}
 }
 

@@ -604,6 +604,47 @@ static void test_empty_snapshot_against_full_one_all_appear(void **state)
 	vx_snapshot_destroy(empty);
 }
 
+/*
+ * A made-up snapshot of 200 overlapping areas of 0xf0 << 48 bytes by one
+ * caller (a parser takes them: each line is well formed): the caller's
+ * growth and the total stop at INT64_MAX.  They overflowed to
+ * -4935945191598063616 (undefined behaviour: UBSan in make unit-san).
+ */
+static void test_growth_past_int64_stops_at_its_limit(void **state)
+{
+	struct vx_snapshot *empty = NULL, *b = NULL;
+	uint64_t size = 0xf0ULL << 48;
+	struct vx_diff_group *g;
+	char *big = NULL, *text;
+	size_t len = 0, n;
+	struct vx_diff *d;
+	FILE *f = open_memstream(&big, &len);
+
+	for (uint64_t i = 0; i < 200; i++) {
+		uint64_t start = 0xff00000000000000ULL + i * 4096;
+
+		fprintf(f, "0x%016" PRIx64 "-0x%016" PRIx64 " %" PRIu64
+			" big_alloc+0x1c/0x80 vmalloc\n", start, start + size, size);
+	}
+	fclose(f);
+	assert_null(vx_vmparse_buffer("empty", "", 0, 0, &empty));
+	assert_null(vx_vmparse_buffer("big", big, len, 0, &b));
+	d = diff_snaps(empty, b);
+	assert_counts(d, 200, 0, 0);
+	assert_null(vx_diff_summary(d, true, false, &g, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(g[0].count, 200);
+	assert_true(g[0].bytes == INT64_MAX);
+	free(g);
+	text = capture_text(d, true);
+	assert_non_null(strstr(text, "+9223372036854775807"));
+	free(text);
+	vx_diff_destroy(d);
+	vx_snapshot_destroy(empty);
+	vx_snapshot_destroy(b);
+	free(big);
+}
+
 static int run_unit_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +664,7 @@ static int run_unit_tests(void)
 		cmocka_unit_test(test_text_output_lists_lines_and_hides_noise),
 		cmocka_unit_test(test_json_output_has_address_strings_and_summaries),
 		cmocka_unit_test(test_empty_snapshot_against_full_one_all_appear),
+		cmocka_unit_test(test_growth_past_int64_stops_at_its_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
