@@ -192,7 +192,7 @@ static uint64_t type_size(struct layout_ctx *c, const char *type, bool required)
 /* bytes at off lie inside a structure of size bytes (absent: nothing to hold). */
 static bool fits(uint64_t off, uint64_t bytes, uint64_t size)
 {
-	return off == VX_ABSENT || (off <= size && bytes <= size - off);
+	return off == VX_ABSENT || vx_inside(off, bytes, size);
 }
 
 /*

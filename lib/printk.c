@@ -24,6 +24,7 @@
 
 #include "printk.h"
 #include "target.h"
+#include "types.h"
 #include "vmcoreinfo.h"
 
 #define DESC_STATE_SHIFT	62
@@ -126,12 +127,6 @@ static struct vx_error *layout_load(const struct vx_vmcoreinfo *v,
 	return NULL;
 }
 
-/* A field of width bytes at off must lie inside a struct of size bytes. */
-static bool fits(uint64_t off, uint64_t width, uint64_t size)
-{
-	return off <= size && width <= size - off;
-}
-
 static struct vx_error *layout_check(const struct prb_layout *l)
 {
 	uint64_t along = l->along_counter + 8;
@@ -139,25 +134,25 @@ static struct vx_error *layout_check(const struct prb_layout *l)
 		l->rb_size <= MAX_STRUCT_SIZE &&
 		l->desc_size <= MAX_STRUCT_SIZE &&
 		l->info_size <= MAX_STRUCT_SIZE &&
-		fits(l->rb_desc_ring, l->dr_size, l->rb_size) &&
-		fits(l->rb_text_ring, l->data_size, l->rb_size) &&
-		fits(l->dr_count_bits, 4, l->dr_size) &&
-		fits(l->dr_descs, 8, l->dr_size) &&
-		fits(l->dr_infos, 8, l->dr_size) &&
-		fits(l->dr_head, along, l->dr_size) &&
-		fits(l->dr_tail, along, l->dr_size) &&
-		fits(l->data_bits, 4, l->data_size) &&
-		fits(l->data_data, 8, l->data_size) &&
-		fits(l->data_head, along, l->data_size) &&
-		fits(l->data_tail, along, l->data_size) &&
-		fits(l->desc_state, along, l->desc_size) &&
-		fits(l->desc_lpos, l->lpos_size, l->desc_size) &&
-		fits(l->lpos_begin, 8, l->lpos_size) &&
-		fits(l->lpos_next, 8, l->lpos_size) &&
-		fits(l->info_seq, 8, l->info_size) &&
-		fits(l->info_ts, 8, l->info_size) &&
-		fits(l->info_text_len, 2, l->info_size) &&
-		fits(l->info_caller, 4, l->info_size);
+		vx_inside(l->rb_desc_ring, l->dr_size, l->rb_size) &&
+		vx_inside(l->rb_text_ring, l->data_size, l->rb_size) &&
+		vx_inside(l->dr_count_bits, 4, l->dr_size) &&
+		vx_inside(l->dr_descs, 8, l->dr_size) &&
+		vx_inside(l->dr_infos, 8, l->dr_size) &&
+		vx_inside(l->dr_head, along, l->dr_size) &&
+		vx_inside(l->dr_tail, along, l->dr_size) &&
+		vx_inside(l->data_bits, 4, l->data_size) &&
+		vx_inside(l->data_data, 8, l->data_size) &&
+		vx_inside(l->data_head, along, l->data_size) &&
+		vx_inside(l->data_tail, along, l->data_size) &&
+		vx_inside(l->desc_state, along, l->desc_size) &&
+		vx_inside(l->desc_lpos, l->lpos_size, l->desc_size) &&
+		vx_inside(l->lpos_begin, 8, l->lpos_size) &&
+		vx_inside(l->lpos_next, 8, l->lpos_size) &&
+		vx_inside(l->info_seq, 8, l->info_size) &&
+		vx_inside(l->info_ts, 8, l->info_size) &&
+		vx_inside(l->info_text_len, 2, l->info_size) &&
+		vx_inside(l->info_caller, 4, l->info_size);
 
 	if (!ok)
 		return vx_error_create(VX_ERR_INVALID,

@@ -370,11 +370,9 @@ static const struct link_ref *first_ref(const struct vx_recovery *r,
 					uint64_t target)
 {
 	struct link_ref key = { .target = target };
-	const struct link_ref *ref;
+	const struct link_ref *ref =
+		vx_bsearch(&key, r->refs, r->nr_refs, sizeof(key), by_target);
 
-	if (!r->nr_refs)	/* no index (refs may be NULL) */
-		return NULL;
-	ref = vx_bsearch(&key, r->refs, r->nr_refs, sizeof(*ref), by_target);
 	/* bsearch finds any of the equal keys: back up to the first. */
 	while (ref && ref > r->refs && ref[-1].target == target)
 		ref--;
@@ -527,11 +525,10 @@ static bool place_elsewhere(struct vx_kernel *k, struct vx_recovery *r)
 /* The head of the list a placed area is on; 0 if not placed. */
 static uint64_t placed_on(const struct vx_recovery *r, uint64_t va)
 {
-	struct placed key = { .va = va }, *p;
+	struct placed key = { .va = va };
+	const struct placed *p =
+		vx_bsearch(&key, r->elsewhere, r->nr_elsewhere, sizeof(key), by_va);
 
-	if (!r->nr_elsewhere)	/* nothing placed: elsewhere is NULL */
-		return 0;
-	p = vx_bsearch(&key, r->elsewhere, r->nr_elsewhere, sizeof(*p), by_va);
 	return p ? p->head : 0;
 }
 

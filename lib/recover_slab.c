@@ -168,9 +168,10 @@ static struct vx_error *resolve_layout(struct vx_kernel *k,
 		return fail("%s: the per-CPU sheaves or the barn are not described",
 			    k->types->source);
 	/* struct slab overlays struct page, read whole into a page's buffer. */
-	if (l->page_size < 8 || l->page_size > VX_MAX_STRUCT_BYTES ||
-	    l->counters > l->page_size - 8 || l->slab_cache > l->page_size - 8 ||
-	    l->freelist > l->page_size - 8)
+	if (l->page_size > VX_MAX_STRUCT_BYTES ||
+	    !vx_inside(l->counters, 8, l->page_size) ||
+	    !vx_inside(l->slab_cache, 8, l->page_size) ||
+	    !vx_inside(l->freelist, 8, l->page_size))
 		return fail("%s: struct page and struct slab do not agree",
 			    k->types->source);
 	return NULL;
@@ -199,7 +200,7 @@ static struct vx_error *slab_mark(struct scan *s)
 		if (top < 0xf0 || top == 0xff ||
 		    !vx_vmcoreinfo_offset(&s->k->vmci, "page._mapcount",
 					  &s->l.page_type) ||
-		    s->l.page_type > s->l.page_size - 4)
+		    !vx_inside(s->l.page_type, 4, s->l.page_size))
 			return fail("%s: the slab page type is not one vmapx knows (PAGE_SLAB_MAPCOUNT_VALUE)",
 				    "memory map");
 		s->slab_type = top;

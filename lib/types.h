@@ -8,6 +8,7 @@
 #ifndef VMAPX_TYPES_H
 #define VMAPX_TYPES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,16 @@ struct vx_types {
 				       int64_t *value);
 	void (*destroy)(struct vx_types *ty);
 };
+
+/*
+ * width bytes at off lie inside a structure of size bytes.  Layouts come
+ * from the dump (BTF, VMCOREINFO): a member checked with this before it is
+ * taken from a copy of its structure cannot read past the copy.
+ */
+static inline bool vx_inside(uint64_t off, uint64_t width, uint64_t size)
+{
+	return off <= size && width <= size - off;
+}
 
 static inline struct vx_error *vx_member(struct vx_types *ty, const char *type,
 					 const char *path, struct vx_member *out)

@@ -184,6 +184,16 @@ static struct fake_kernel *slab_kernel(uint64_t key, char **want)
 	return fk;
 }
 
+/* The end of a test on slab_kernel(): its text, expected text and kernel. */
+static void release(char *text, char *want, struct vx_kernel *k,
+		    struct fake_kernel *fk)
+{
+	free(text);
+	free(want);
+	vx_kernel_close(k);
+	fake_kernel_free(fk);
+}
+
 /*
  * The list head is gone, every area survives in the slab: the list is
  * rebuilt whole from the allocated objects linking to it, the free ones
@@ -203,10 +213,7 @@ static void test_612_slab_scan_rebuilds_a_list_whose_head_is_gone(void **state)
 	assert_int_equal(report.nr_notes, 1);
 	assert_int_equal(notes_with("note: the dump's page filter (makedumpfile dump level 31"), 1);
 	assert_int_equal(notes_with("(vmap_nodes[0].busy, vmap_nodes[0].lazy); every one was recovered whole"), 1);
-	free(text);
-	free(want);
-	vx_kernel_close(k);
-	fake_kernel_free(fk);
+	release(text, want, k, fk);
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -280,10 +287,7 @@ static void test_612_slab_scan_skips_a_kfence_page(void **state)
 	assert_int_equal(scan.slabs_kfence, 1);
 	assert_int_equal(scan.slabs, 1);
 	vx_slab_scan_free(&scan);
-	free(text);
-	free(want);
-	vx_kernel_close(k);
-	fake_kernel_free(fk);
+	release(text, want, k, fk);
 }
 
 /*
@@ -311,10 +315,7 @@ static void test_612_slab_scan_drops_a_slab_whose_freelist_does_not_decode(void 
 	assert_int_equal(scan.slabs_unknown, 1);
 	assert_int_equal(scan.n, 0);
 	vx_slab_scan_free(&scan);
-	free(text);
-	free(want);
-	vx_kernel_close(k);
-	fake_kernel_free(fk);
+	release(text, want, k, fk);
 }
 
 /*
@@ -376,10 +377,7 @@ static void test_612_slab_scan_that_finds_no_slab_rebuilds_nothing(void **state)
 	assert_string_equal(text, "");
 	assert_int_equal(skips_with("vmap_nodes[0].busy: "), 1);
 	assert_int_equal(skips_with("slab scan of the vmap_area cache: memory map: no slab of the cache"), 1);
-	free(text);
-	free(want);
-	vx_kernel_close(k);
-	fake_kernel_free(fk);
+	release(text, want, k, fk);
 }
 
 /*
@@ -393,15 +391,13 @@ static void test_612_slab_member_past_struct_page_refuses_the_scan(void **state)
 
 	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
 		struct vx_kernel *k;
-		char *want;
+		char *want, *text;
 		struct fake_kernel *fk = slab_kernel(RANDOM, &want);
 
 		fake_kernel_move_member(fk, "slab", moved[i], 60, 8);
-		free(print(fk, &k));
+		text = print(fk, &k);
 		assert_int_equal(skips_with("struct page and struct slab do not agree"), 1);
-		free(want);
-		vx_kernel_close(k);
-		fake_kernel_free(fk);
+		release(text, want, k, fk);
 	}
 }
 
