@@ -107,7 +107,7 @@ dumps:
 demo: deps
 	$(MAKE) all
 	./dumps/make-all bookworm-base
-	./build/vmapx -v dumps/out/bookworm-base/vmcore.kdump
+	./build/vmapx -v $${DUMPS_OUT:-dumps/out}/bookworm-base/vmcore.kdump
 
 bench: all
 	@./bench/run.sh
